@@ -1,0 +1,25 @@
+// The IAM policy model: parse and validate documents, match and evaluate them, decide requests.
+// Pure TypeScript, shared by the console and the sandbox.
+
+export type * from "./types";
+export { parsePolicy } from "./parse";
+export { countPolicyCharacters, formatPolicy } from "./format";
+export {
+  actionMatches,
+  arnLike,
+  parseArn,
+  resolveResource,
+  resolveValue,
+  resourceMatches,
+  substituteVariables,
+  variablesEnabled,
+  wildcardMatch,
+  type Arn,
+  type MatchOptions,
+  type Pattern,
+  type PatternPart,
+} from "./match";
+export { evaluateCondition, type ConditionOptions } from "./conditions";
+export { parseConditionOperator, type ConditionOperator, type OperatorFamily } from "./operators";
+export { isValidPrincipalValue, matchPrincipal } from "./principal";
+export { authorize, describeCaller, describeStatement, evaluatePolicies, matchStatement, type StatementOutcome } from "./evaluate";

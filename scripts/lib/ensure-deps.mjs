@@ -1,0 +1,19 @@
+// Installs the npm dependencies when they are missing or older than package-lock.json, so that
+// `npm test` and `npm run demo` work on a fresh clone with no other step. Node builtins only:
+// this runs before anything is installed.
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+export function ensureDependencies(root, log = console.log) {
+  const marker = join(root, "node_modules", ".package-lock.json");
+  const lock = join(root, "package-lock.json");
+  const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
+  if (fresh) return;
+  const command = existsSync(join(root, "node_modules")) ? "install" : "ci";
+  log(`Installing dependencies (npm ${command}) …`);
+  const result = spawnSync("npm", [command, "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) {
+    throw new Error(`npm ${command} failed (exit ${result.status}); see the output above.`);
+  }
+}
