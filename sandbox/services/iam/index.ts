@@ -1,0 +1,3 @@
+import type { ApiHandler } from "../../core/runtime";
+
+export const iamHandlers: Record<string, ApiHandler> = {};
