@@ -35,7 +35,7 @@ afterAll(async () => {
  * a HOME of its own, because the CLI caches assumed-role credentials in ~/.aws/cli/cache. */
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
-  return { ...base, HOME: t.dir, AWS_EC2_METADATA_DISABLED: "true", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "", ...extra };
+  return { ...base, HOME: t.dir, AWS_EC2_METADATA_DISABLED: "true", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "", ...extra } as NodeJS.ProcessEnv;
 }
 
 async function aws(args: string[], extra: Record<string, string>) {
