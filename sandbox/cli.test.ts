@@ -34,8 +34,9 @@ afterAll(async () => {
 /** A clean environment: only what the test gives, never the developer's own AWS settings, and
  * a HOME of its own, because the CLI caches assumed-role credentials in ~/.aws/cli/cache. */
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
-  return { ...base, HOME: t.dir, AWS_EC2_METADATA_DISABLED: "true", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "", ...extra } as NodeJS.ProcessEnv;
+  const clean: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(clean)) if (key.startsWith("AWS_")) delete clean[key];
+  return { ...clean, HOME: t.dir, AWS_EC2_METADATA_DISABLED: "true", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "", ...extra };
 }
 
 async function aws(args: string[], extra: Record<string, string>) {

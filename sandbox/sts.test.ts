@@ -169,7 +169,7 @@ describe("AssumeRole: MFA", () => {
 describe("AssumeRole: durations and role chaining", () => {
   it("allows up to the role's MaxSessionDuration from long-term keys", async () => {
     const out = await assume(t.broker, { RoleArn: role(PROD, "ReadOnly"), DurationSeconds: 43200 });
-    expect(out.Credentials?.Expiration!.getTime()! - Date.now()).toBeGreaterThan(43000_000);
+    expect(out.Credentials!.Expiration!.getTime() - Date.now()).toBeGreaterThan(43000_000);
   });
   it("refuses more than the role's MaxSessionDuration", async () => {
     const err = await awsError(assume(t.broker, { RoleArn: role(DEV, "ReadOnly"), DurationSeconds: 20000 }));

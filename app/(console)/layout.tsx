@@ -1,0 +1,35 @@
+import type { ReactNode } from "react";
+import { AppHeader } from "@/components/shell/app-header";
+import type { NavItem } from "@/components/shell/nav-links";
+import { SwitchRoleSlot } from "@/components/shell/switch-role-slot";
+import { getActor, hasPermission } from "@/lib/auth/guard";
+import type { Permission } from "@/lib/auth/permissions";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { getConfig } from "@/lib/config";
+
+const NAV: Array<NavItem & { permission: Permission }> = [
+  { href: "/accounts", label: "Accounts", permission: "accounts.read" },
+  { href: "/roles", label: "Roles", permission: "roles.read" },
+  { href: "/audit", label: "Audit", permission: "audit.read" },
+  { href: "/users", label: "Users", permission: "users.manage" },
+  { href: "/settings", label: "Settings", permission: "settings.read" },
+];
+
+// The shell only decides what to show; every page below authorizes its own request
+// (layouts do not re-run on client navigation, so they cannot guard anything).
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const actor = await getActor();
+  return (
+    <div className="min-h-screen">
+      {actor ? (
+        <AppHeader
+          nav={NAV.filter((n) => hasPermission(actor, n.permission)).map(({ href, label }) => ({ href, label }))}
+          user={{ name: actor.name, email: actor.email, roleLabel: ROLE_LABELS[actor.role] }}
+          switchRole={<SwitchRoleSlot canManage={hasPermission(actor, "roles.manage")} />}
+          sandbox={Boolean(getConfig().aws.sandboxUrl)}
+        />
+      ) : null}
+      <main className="mx-auto max-w-7xl px-4 py-8 sm:px-6">{children}</main>
+    </div>
+  );
+}

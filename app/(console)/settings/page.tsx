@@ -1,0 +1,145 @@
+import { CheckCircle2, Clock, ShieldAlert } from "lucide-react";
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardHeader } from "@/components/ui/card";
+import { Alert } from "@/components/ui/field";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePage } from "@/lib/auth/guard";
+import { getBrokerIdentity } from "@/lib/aws/broker-identity";
+import { getConfig } from "@/lib/config";
+
+export const metadata = { title: "Settings" };
+
+const KIND_LABEL = { "long-term": "Long-term access keys", "instance-profile": "EC2 instance profile", temporary: "Temporary role credentials" } as const;
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-1 gap-1 px-5 py-3 sm:grid-cols-[14rem_1fr] sm:gap-4">
+      <dt className="text-sm text-slate-500">{label}</dt>
+      <dd className="text-sm text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+function hours(seconds: number): string {
+  const h = seconds / 3600;
+  return `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? "" : "s"}`;
+}
+
+export default async function SettingsPage() {
+  await requirePage("settings.read");
+  const config = getConfig();
+  const broker = await getBrokerIdentity();
+  return (
+    <>
+      <PageHeader title="Settings" description="How this console is set up. Change these through its environment (see the README); nothing here is a secret." />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader
+            title="The console's AWS identity"
+            description="The principal the console uses to call STS AssumeRole for you, found through the AWS SDK's default credential chain. Its credentials never leave the server."
+          />
+          {broker.ok ? (
+            <dl className="divide-y divide-slate-100" data-testid="broker-identity">
+              <Row label="Principal">
+                <span className="font-mono text-xs break-all" data-testid="broker-arn">
+                  {broker.arn}
+                </span>
+              </Row>
+              <Row label="Account">
+                <span className="font-mono">{broker.account}</span>
+              </Row>
+              <Row label="Credentials">
+                <div className="flex items-start gap-2">
+                  {broker.kind === "temporary" ? (
+                    <ShieldAlert className="mt-0.5 h-4 w-4 shrink-0 text-amber-600" aria-hidden />
+                  ) : (
+                    <CheckCircle2 className="mt-0.5 h-4 w-4 shrink-0 text-emerald-600" aria-hidden />
+                  )}
+                  <div>
+                    <p className="font-medium" data-testid="broker-kind">
+                      {KIND_LABEL[broker.kind]}
+                    </p>
+                    <p className="text-slate-600" data-testid="broker-explanation">
+                      {broker.explanation}
+                    </p>
+                  </div>
+                </div>
+              </Row>
+              <Row label="Longest session it can open">
+                <span className="inline-flex items-center gap-1">
+                  <Clock className="h-4 w-4 text-slate-400" aria-hidden />
+                  {hours(broker.maxSessionSeconds)}
+                </span>
+              </Row>
+            </dl>
+          ) : (
+            <div className="px-5 py-4">
+              <Alert title="The console cannot reach AWS">{broker.message}</Alert>
+            </div>
+          )}
+        </Card>
+
+        <Card>
+          <CardHeader title="Sign-in" />
+          <dl className="divide-y divide-slate-100">
+            <Row label="Methods">
+              <div className="flex flex-wrap gap-2">
+                <Badge>Email and password</Badge>
+                {config.oidc ? <Badge tone="violet">{config.oidc.name} (OpenID Connect)</Badge> : null}
+              </div>
+            </Row>
+            {config.oidc ? (
+              <>
+                <Row label="Identity provider">
+                  <span className="font-mono text-xs">{config.oidc.issuer}</span>
+                </Row>
+                <Row label="Groups claim → console role">
+                  {Object.keys(config.oidc.roleMapping).length ? (
+                    <ul className="space-y-0.5">
+                      {Object.entries(config.oidc.roleMapping).map(([group, role]) => (
+                        <li key={group}>
+                          <span className="font-mono text-xs">{config.oidc!.groupsClaim}</span> contains <span className="font-mono text-xs">{group}</span> → {role}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    "No groups are mapped"
+                  )}
+                  <p className="mt-1 text-slate-600">
+                    {config.oidc.defaultRole ? `Everyone else from the provider signs in as ${config.oidc.defaultRole}.` : "People in no mapped group cannot sign in."}
+                  </p>
+                </Row>
+              </>
+            ) : null}
+            <Row label="Session lifetime">
+              {hours(config.sessionMaxAgeSeconds)} from sign-in. Signing out, disabling a user or resetting their password ends their sessions at once.
+            </Row>
+          </dl>
+        </Card>
+
+        <Card>
+          <CardHeader title="Environment" />
+          <dl className="divide-y divide-slate-100">
+            <Row label="AWS">
+              {config.aws.sandboxUrl ? (
+                <span>
+                  <Badge tone="amber">Sandbox</Badge> <span className="ml-1">the local sandbox at </span>
+                  <span className="font-mono text-xs">{config.aws.sandboxUrl}</span>, not real AWS
+                </span>
+              ) : (
+                "Real AWS"
+              )}
+            </Row>
+            <Row label="Default region">
+              <span className="font-mono">{config.aws.region}</span>
+            </Row>
+            <Row label="Store">
+              {config.database.dialect === "sqlite" ? `SQLite (${config.database.path}), for a single instance` : "PostgreSQL, shared by every console instance"}
+            </Row>
+          </dl>
+        </Card>
+      </div>
+    </>
+  );
+}

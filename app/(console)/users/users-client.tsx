@@ -1,0 +1,251 @@
+"use client";
+
+import { Lock, UserPlus } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, useTransition, type FormEvent } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Alert, Field, Input, Select } from "@/components/ui/field";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
+import type { ConsoleRole } from "@/lib/config/schema";
+import type { ActionError } from "@/lib/http/action";
+import type { UserDto } from "@/lib/users/dto";
+import { createUserAction, updateUserAction } from "./actions";
+
+const ROLES: Array<{ value: ConsoleRole; label: string }> = [
+  { value: "operator", label: "Operator" },
+  { value: "auditor", label: "Auditor" },
+  { value: "admin", label: "Administrator" },
+];
+
+function formatTime(iso: string | null): string {
+  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "Never";
+}
+
+export function UsersClient({ users, currentUserId }: { users: UserDto[]; currentUserId: string }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [resetting, setResetting] = useState<UserDto | null>(null);
+
+  const update = (user: UserDto, patch: Parameters<typeof updateUserAction>[0]["patch"], done: string) => {
+    startTransition(async () => {
+      const result = await updateUserAction({ id: user.id, patch });
+      if (result.ok) {
+        setNotice({ tone: "success", text: done });
+        router.refresh();
+      } else {
+        setNotice({ tone: "error", text: result.error.message });
+      }
+    });
+  };
+
+  return (
+    <div className="space-y-4">
+      <div className="flex items-center justify-between gap-4">
+        <div className="min-h-9 flex-1">{notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}</div>
+        <Button onClick={() => setCreating(true)}>
+          <UserPlus className="h-4 w-4" aria-hidden />
+          Add user
+        </Button>
+      </div>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-4 py-2">Name</th>
+              <th className="px-4 py-2">Console role</th>
+              <th className="px-4 py-2">Sign-in</th>
+              <th className="px-4 py-2">Last sign-in</th>
+              <th className="px-4 py-2 text-right">Actions</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {users.map((user) => {
+              const self = user.id === currentUserId;
+              return (
+                <tr key={user.id} data-testid={`user-row-${user.email}`} className={user.disabled ? "bg-slate-50 text-slate-500" : ""}>
+                  <td className="px-4 py-3">
+                    <div className="font-medium text-slate-900">
+                      {user.name} {self ? <span className="text-xs font-normal text-slate-500">(you)</span> : null}
+                    </div>
+                    <div className="text-xs text-slate-500">{user.email}</div>
+                  </td>
+                  <td className="px-4 py-3">
+                    <label className="sr-only" htmlFor={`role-${user.id}`}>
+                      Console role of {user.email}
+                    </label>
+                    <Select
+                      id={`role-${user.id}`}
+                      value={user.role}
+                      disabled={pending || self || user.authProvider === "oidc"}
+                      title={user.authProvider === "oidc" ? "Set by the identity provider's groups at each sign-in" : undefined}
+                      onChange={(e) => update(user, { role: e.target.value as ConsoleRole }, `${user.email} is now ${e.target.value}.`)}
+                      className="w-40"
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r.value} value={r.value}>
+                          {r.label}
+                        </option>
+                      ))}
+                    </Select>
+                  </td>
+                  <td className="px-4 py-3">
+                    <div className="flex flex-wrap gap-1">
+                      <Badge tone={user.authProvider === "oidc" ? "violet" : "slate"}>{user.authProvider === "oidc" ? "Single sign-on" : "Password"}</Badge>
+                      {user.disabled ? <Badge tone="red">Disabled</Badge> : null}
+                      {user.lockedUntil ? (
+                        <Badge tone="amber" title={`Locked until ${formatTime(user.lockedUntil)}`}>
+                          <Lock className="mr-1 h-3 w-3" aria-hidden />
+                          Locked
+                        </Badge>
+                      ) : null}
+                    </div>
+                  </td>
+                  <td className="px-4 py-3 text-slate-600">{formatTime(user.lastSignInAt)}</td>
+                  <td className="px-4 py-3">
+                    <div className="flex justify-end gap-2">
+                      {user.authProvider === "local" ? (
+                        <Button size="sm" variant="secondary" disabled={pending} onClick={() => setResetting(user)}>
+                          Reset password
+                        </Button>
+                      ) : null}
+                      {user.disabled ? (
+                        <Button size="sm" variant="secondary" disabled={pending} onClick={() => update(user, { disabled: false }, `${user.email} can sign in again.`)}>
+                          Enable
+                        </Button>
+                      ) : (
+                        <Button
+                          size="sm"
+                          variant="danger"
+                          disabled={pending || self}
+                          title={self ? "You cannot disable yourself" : undefined}
+                          onClick={() => update(user, { disabled: true }, `${user.email} is disabled and signed out.`)}
+                        >
+                          Disable
+                        </Button>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <CreateUserDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(email) => {
+          setCreating(false);
+          setNotice({ tone: "success", text: `${email} can now sign in.` });
+          router.refresh();
+        }}
+      />
+      <ResetPasswordDialog
+        user={resetting}
+        onClose={() => setResetting(null)}
+        onDone={(email) => {
+          setResetting(null);
+          setNotice({ tone: "success", text: `The password of ${email} was reset; their open sessions have ended.` });
+          router.refresh();
+        }}
+      />
+    </div>
+  );
+}
+
+function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (email: string) => void }) {
+  const [error, setError] = useState<ActionError | null>(null);
+  const [pending, startTransition] = useTransition();
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const formElement = e.currentTarget;
+    startTransition(async () => {
+      const result = await createUserAction({
+        email: String(form.get("email") ?? ""),
+        name: String(form.get("name") ?? ""),
+        role: String(form.get("role") ?? "operator") as ConsoleRole,
+        password: String(form.get("password") ?? ""),
+      });
+      if (result.ok) {
+        setError(null);
+        formElement.reset();
+        onCreated(result.data.email);
+      } else setError(result.error);
+    });
+  };
+  return (
+    <Dialog open={open} onClose={onClose} title="Add a user" description="They sign in with this email and password; they can change nothing but what their role allows.">
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        {error && !error.fields ? <Alert>{error.message}</Alert> : null}
+        <Field label="Email" htmlFor="new-email" error={error?.fields?.email}>
+          <Input id="new-email" name="email" type="email" autoComplete="off" required invalid={Boolean(error?.fields?.email)} />
+        </Field>
+        <Field label="Name" htmlFor="new-name" error={error?.fields?.name}>
+          <Input id="new-name" name="name" required invalid={Boolean(error?.fields?.name)} />
+        </Field>
+        <Field label="Console role" htmlFor="new-role" hint="Operators switch into granted roles; auditors read the audit log; administrators manage everything.">
+          <Select id="new-role" name="role" defaultValue="operator">
+            {ROLES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Initial password" htmlFor="new-password" hint={`At least ${MIN_PASSWORD_LENGTH} characters. Share it with them over a safe channel.`} error={error?.fields?.password}>
+          <Input id="new-password" name="password" type="password" autoComplete="new-password" required invalid={Boolean(error?.fields?.password)} />
+        </Field>
+        <div className="flex justify-end gap-2 pt-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? "Adding…" : "Add user"}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function ResetPasswordDialog({ user, onClose, onDone }: { user: UserDto | null; onClose: () => void; onDone: (email: string) => void }) {
+  const [error, setError] = useState<ActionError | null>(null);
+  const [pending, startTransition] = useTransition();
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (!user) return;
+    const password = String(new FormData(e.currentTarget).get("password") ?? "");
+    const formElement = e.currentTarget;
+    startTransition(async () => {
+      const result = await updateUserAction({ id: user.id, patch: { password } });
+      if (result.ok) {
+        setError(null);
+        formElement.reset();
+        onDone(user.email);
+      } else setError(result.error);
+    });
+  };
+  return (
+    <Dialog open={user !== null} onClose={onClose} title={`Reset the password of ${user?.email ?? ""}`} description="Their open sessions end, and a lock from failed sign-ins is lifted.">
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        {error && !error.fields ? <Alert>{error.message}</Alert> : null}
+        <Field label="New password" htmlFor="reset-password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={error?.fields?.["patch.password"]}>
+          <Input id="reset-password" name="password" type="password" autoComplete="new-password" required invalid={Boolean(error?.fields?.["patch.password"])} />
+        </Field>
+        <div className="flex justify-end gap-2 pt-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? "Resetting…" : "Reset password"}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,76 @@
+import "server-only";
+import { z } from "zod";
+import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { AUDIT_ACTIONS } from "./record";
+
+export const auditFilter = z
+  .object({
+    actor: z.string().trim().max(320).optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    outcome: z.enum(["success", "failure", "denied"]).optional(),
+    account: z.string().regex(/^\d{12}$/, "Account must be a 12-digit AWS account id").optional(),
+    from: z.iso.datetime({ offset: true, error: "from must be an ISO 8601 time" }).optional(),
+    to: z.iso.datetime({ offset: true, error: "to must be an ISO 8601 time" }).optional(),
+    /** Events older than this id (ids are time-ordered): the next page. */
+    before: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "before must be an event id").optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+export type AuditFilter = z.infer<typeof auditFilter>;
+
+export type AuditEventDto = {
+  id: string;
+  at: string;
+  actorEmail: string | null;
+  action: string;
+  outcome: "success" | "failure" | "denied";
+  target: string | null;
+  awsAccountId: string | null;
+  reason: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+};
+
+export async function listAuditEvents(actor: Actor, filter: AuditFilter): Promise<{ events: AuditEventDto[]; nextBefore: string | null }> {
+  assertPermission(actor, "audit.read");
+  const db = await getDb();
+  let query = db.selectFrom("audit_events").selectAll();
+  if (filter.actor) query = query.where("actor_email", "=", filter.actor.toLowerCase());
+  if (filter.action) query = query.where("action", "=", filter.action);
+  if (filter.outcome) query = query.where("outcome", "=", filter.outcome);
+  if (filter.account) query = query.where("aws_account_id", "=", filter.account);
+  if (filter.from) query = query.where("at", ">=", new Date(filter.from).toISOString());
+  if (filter.to) query = query.where("at", "<=", new Date(filter.to).toISOString());
+  if (filter.before) query = query.where("id", "<", filter.before);
+  const rows = await query.orderBy("id", "desc").limit(filter.limit + 1).execute();
+  const page = rows.slice(0, filter.limit);
+  return {
+    events: page.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actorEmail: r.actor_email,
+      action: r.action,
+      outcome: r.outcome,
+      target: r.target_label ?? r.target_id,
+      awsAccountId: r.aws_account_id,
+      reason: r.reason,
+      ip: r.ip,
+      userAgent: r.user_agent,
+      requestId: r.request_id,
+      details: safeJson(r.details),
+    })),
+    nextBefore: rows.length > filter.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+function safeJson(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}

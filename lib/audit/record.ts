@@ -1,0 +1,77 @@
+import "server-only";
+import type { Kysely } from "kysely";
+import { getDb } from "@/lib/db/client";
+import { newId } from "@/lib/db/ids";
+import type { Database } from "@/lib/db/schema";
+import type { RequestMeta } from "@/lib/http/request-meta";
+
+/** Every kind of event the console records. */
+export const AUDIT_ACTIONS = [
+  "auth.sign_in",
+  "auth.sign_out",
+  "auth.setup",
+  "user.create",
+  "user.update",
+  "user.password_reset",
+  "account.create",
+  "account.update",
+  "account.delete",
+  "account.import",
+  "role.create",
+  "role.update",
+  "role.delete",
+  "role.test",
+  "grant.create",
+  "grant.delete",
+  "session.console",
+  "session.credentials",
+  "provisioning.apply",
+  "provisioning.trust_update",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type AuditOutcome = "success" | "failure" | "denied";
+
+export type AuditEvent = {
+  action: AuditAction;
+  outcome: AuditOutcome;
+  actor?: { id: string; email: string } | null;
+  /** For events without a signed-in actor (a failed sign-in names the email that was tried). */
+  actorEmail?: string;
+  target?: { type: string; id?: string; label?: string };
+  awsAccountId?: string;
+  /** Why it failed or was denied, in plain words. Never a secret. */
+  reason?: string;
+  request?: RequestMeta;
+  /** Small, non-secret facts (region, duration, role ARN). Never credentials or URLs with tokens. */
+  details?: Record<string, string | number | boolean | null>;
+};
+
+const MAX_TEXT = 1000;
+const clip = (value: string | undefined | null) => (value == null ? null : value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value);
+
+/** Appends an event. Throws when the store refuses it: callers that issue credentials must not
+ * issue them without a durable record (fail closed). */
+export async function recordAudit(event: AuditEvent, db?: Kysely<Database>): Promise<void> {
+  const store = db ?? (await getDb());
+  await store
+    .insertInto("audit_events")
+    .values({
+      id: newId(),
+      at: new Date().toISOString(),
+      actor_id: event.actor?.id ?? null,
+      actor_email: clip(event.actor?.email ?? event.actorEmail),
+      action: event.action,
+      outcome: event.outcome,
+      target_type: event.target?.type ?? null,
+      target_id: event.target?.id ?? null,
+      target_label: clip(event.target?.label),
+      aws_account_id: event.awsAccountId ?? null,
+      reason: clip(event.reason),
+      ip: clip(event.request?.ip),
+      user_agent: clip(event.request?.userAgent),
+      request_id: event.request?.requestId ?? null,
+      details: JSON.stringify(event.details ?? {}),
+    })
+    .execute();
+}

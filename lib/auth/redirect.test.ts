@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { safeCallbackPath } from "./redirect";
+
+const BASE = "https://switchboard.example.com";
+
+describe("safeCallbackPath", () => {
+  it.each([
+    ["/users", "/users"],
+    ["/audit?actor=alice%40example.com&outcome=failure", "/audit?actor=alice%40example.com&outcome=failure"],
+    ["/roles#pinned", "/roles#pinned"],
+    [`${BASE}/settings?tab=broker`, "/settings?tab=broker"],
+    ["/a/../users", "/users"],
+    // Percent-encoded CR/LF stay encoded inside the path; they never become a header break.
+    ["/%0d%0aSet-Cookie:x", "/%0d%0aSet-Cookie:x"],
+  ])("keeps a path on this console: %s", (input, expected) => {
+    expect(safeCallbackPath(input, BASE)).toBe(expected);
+  });
+
+  it.each([
+    ["", "empty"],
+    ["//evil.example/steal", "protocol-relative"],
+    ["/\\evil.example", "backslash"],
+    ["\\\\evil.example", "double backslash"],
+    ["https://evil.example/", "another origin"],
+    ["http://switchboard.example.com/users", "same host, other scheme"],
+    ["https://switchboard.example.com.evil.example/", "look-alike host"],
+    ["javascript:alert(1)", "javascript URL"],
+    ["/\u0000/x", "NUL"],
+    ["/\t/evil.example", "tab"],
+    ["/signin?callbackUrl=/users", "the sign-in page itself"],
+    ["/api/auth/signout", "the auth endpoints"],
+    [`/${"a".repeat(2100)}`, "absurdly long"],
+  ])("falls back to / for %s (%s)", (input) => {
+    expect(safeCallbackPath(input, BASE)).toBe("/");
+  });
+});

@@ -1,0 +1,165 @@
+// The store's tables as Kysely sees them. The migrations in ./migrations create them; this file
+// must follow every migration. Conventions, chosen so that one set of migrations and one query
+// layer serve SQLite and Postgres alike:
+// - ids are text (newId() in ids.ts: time-ordered, so `order by id` is creation order);
+// - timestamps are ISO-8601 UTC text from nowIso() (fixed width: they sort and compare as text);
+// - booleans are integers 0/1; JSON is text (parse it at the edge of the data-access code).
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ConsoleRole } from "@/lib/config";
+
+export const AUTH_PROVIDERS = ["local", "oidc"] as const;
+export type AuthProvider = (typeof AUTH_PROVIDERS)[number];
+
+export const ENVIRONMENTS = ["production", "staging", "development", "test", "operations", "sandbox", "other"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const PARTITIONS = ["aws", "aws-us-gov", "aws-cn", "aws-eusc"] as const;
+export type Partition = (typeof PARTITIONS)[number];
+
+export const ACCOUNT_SOURCES = ["manual", "organizations"] as const;
+export type AccountSource = (typeof ACCOUNT_SOURCES)[number];
+
+export const ROLE_SOURCES = ["manual", "discovered", "wizard"] as const;
+export type RoleSource = (typeof ROLE_SOURCES)[number];
+
+export const AUDIT_OUTCOMES = ["success", "failure", "denied"] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** 0 or 1: SQLite has no boolean type. */
+export type Flag = 0 | 1;
+
+export type UsersTable = {
+  id: string;
+  /** Lower-cased before it is stored (a CHECK refuses anything else), so uniqueness ignores case. */
+  email: string;
+  name: string;
+  role: ConsoleRole;
+  /** Null for people who sign in through OIDC. */
+  password_hash: string | null;
+  auth_provider: Generated<AuthProvider>;
+  /** The OIDC `sub` claim; unique when set. */
+  oidc_subject: string | null;
+  /** JSON array of group names (from the OIDC groups claim). */
+  groups: Generated<string>;
+  disabled_at: string | null;
+  /** Part of every session; bumping it ends the user's sessions on their next request. */
+  session_version: Generated<number>;
+  failed_sign_ins: Generated<number>;
+  locked_until: string | null;
+  last_sign_in_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type AccountsTable = {
+  id: string;
+  /** 12 digits, leading zeros kept. */
+  aws_account_id: string;
+  name: string;
+  alias: string | null;
+  environment: Generated<Environment>;
+  /** CSS colour, e.g. "#2563eb". */
+  color: string;
+  default_region: Generated<string>;
+  partition: Generated<Partition>;
+  provisioning_role_name: Generated<string>;
+  notes: Generated<string>;
+  source: Generated<AccountSource>;
+  created_at: string;
+  updated_at: string;
+};
+
+/** A role entry in the catalog: an IAM role in one account that people may switch into. */
+export type RolesTable = {
+  id: string;
+  account_id: string;
+  role_name: string;
+  path: Generated<string>;
+  display_name: string;
+  /** Null: the account's colour. */
+  color: string | null;
+  /** Null: the account's default region. */
+  default_region: string | null;
+  /** Seconds (900–43200); null: the broker's default. */
+  session_duration: number | null;
+  external_id: string | null;
+  set_source_identity: Generated<Flag>;
+  description: Generated<string>;
+  source: Generated<RoleSource>;
+  created_at: string;
+  updated_at: string;
+};
+
+/** Who may use a role entry: one user, or everyone in one (OIDC) group. */
+export type GrantsTable = {
+  id: string;
+  role_id: string;
+  user_id: string | null;
+  group_name: string | null;
+  /** Null once the admin who created it is deleted. */
+  created_by: string | null;
+  created_at: string;
+};
+
+/** Per-person pins and recents for the Switch Role menu. */
+export type RoleUsageTable = {
+  user_id: string;
+  role_id: string;
+  pinned: Generated<Flag>;
+  use_count: Generated<number>;
+  last_used_at: string | null;
+  last_region: string | null;
+};
+
+/** Append-only. No foreign keys: an event outlives the user, account or role it names. */
+export type AuditEventsTable = {
+  /** Time-ordered, so `order by id` is chronological. */
+  id: string;
+  at: string;
+  actor_id: string | null;
+  actor_email: string | null;
+  /** e.g. `auth.sign_in` */
+  action: string;
+  outcome: AuditOutcome;
+  target_type: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  aws_account_id: string | null;
+  reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  /** JSON object. */
+  details: Generated<string>;
+};
+
+export type Database = {
+  users: UsersTable;
+  accounts: AccountsTable;
+  roles: RolesTable;
+  grants: GrantsTable;
+  role_usage: RoleUsageTable;
+  audit_events: AuditEventsTable;
+};
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+
+export type AccountRow = Selectable<AccountsTable>;
+export type NewAccount = Insertable<AccountsTable>;
+export type AccountUpdate = Updateable<AccountsTable>;
+
+export type RoleRow = Selectable<RolesTable>;
+export type NewRole = Insertable<RolesTable>;
+export type RoleUpdate = Updateable<RolesTable>;
+
+export type GrantRow = Selectable<GrantsTable>;
+export type NewGrant = Insertable<GrantsTable>;
+
+export type RoleUsageRow = Selectable<RoleUsageTable>;
+export type NewRoleUsage = Insertable<RoleUsageTable>;
+export type RoleUsageUpdate = Updateable<RoleUsageTable>;
+
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type NewAuditEvent = Insertable<AuditEventsTable>;

@@ -1,0 +1,125 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import type { NextRequest } from "next/server";
+import { z } from "zod";
+import { getActor, type Actor } from "@/lib/auth/guard";
+import { can, type Permission } from "@/lib/auth/permissions";
+import { getConfig } from "@/lib/config";
+import { AppError, type ErrorCode } from "@/lib/errors";
+import { requestMetaFrom, type RequestMeta } from "./request-meta";
+import { describeZodError } from "./validation";
+
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+
+type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+
+export type ApiContext<P, B, Q> = {
+  actor: Actor;
+  params: P;
+  body: B;
+  query: Q;
+  request: NextRequest;
+  meta: RequestMeta;
+};
+
+type Spec<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = {
+  /** The permission the route needs; `null` means any signed-in user. */
+  permission: Permission | null;
+  params?: P;
+  body?: B;
+  query?: Q;
+  /** Status for a successful JSON answer (default 200). */
+  status?: number;
+};
+
+export function errorResponse(code: ErrorCode, message: string, status: number, extra: { fields?: Record<string, string>; requestId?: string; retryAfter?: number } = {}) {
+  return Response.json(
+    { error: { code, message, ...(extra.fields ? { fields: extra.fields } : {}) } },
+    {
+      status,
+      headers: {
+        ...NO_STORE,
+        ...(extra.requestId ? { "X-Request-Id": extra.requestId } : {}),
+        ...(extra.retryAfter ? { "Retry-After": String(extra.retryAfter) } : {}),
+      },
+    },
+  );
+}
+
+/** Browsers send Origin (and Sec-Fetch-Site) with every cross-site POST; refuse those, since
+ * route handlers get no CSRF protection from Next.js. Clients that send neither (curl, SDKs)
+ * are not browsers and cannot be tricked into sending the cookie. */
+function crossSite(request: NextRequest): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = request.headers.get("origin");
+  if (origin === null) return false;
+  const own = new URL(getConfig().baseUrl).origin;
+  return origin !== own && origin !== request.nextUrl.origin;
+}
+
+async function readJson(request: NextRequest): Promise<unknown> {
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (length > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body must be at most 1 MB.");
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body must be at most 1 MB.");
+  if (!text.trim()) return {};
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.includes("application/json")) throw new AppError("bad_request", "Send the body as JSON, with Content-Type: application/json.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid JSON.");
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> {
+  if (!schema) return undefined as z.infer<T>;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const { message, fields } = describeZodError(result.error);
+    throw new AppError("bad_request", where === "body" ? message : `Invalid ${where}: ${message}`, { fields });
+  }
+  return result.data;
+}
+
+/** Every route handler goes through here: it authenticates against the store, checks the
+ * declared permission, refuses cross-site writes, parses params, query and body with zod, and
+ * maps errors to `{ error: { code, message } }` — never a stack trace. */
+export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+  spec: Spec<P, B, Q>,
+  handler: (ctx: ApiContext<z.infer<P>, z.infer<B>, z.infer<Q>>) => Promise<unknown>,
+) {
+  return async (request: NextRequest, context: RouteContext): Promise<Response> => {
+    const meta = requestMetaFrom(request.headers);
+    try {
+      if (request.method !== "GET" && request.method !== "HEAD" && crossSite(request)) {
+        return errorResponse("forbidden", "Cross-site requests are refused. Use the console itself, or call the API without browser cookies from another site.", 403, { requestId: meta.requestId });
+      }
+      const actor = await getActor();
+      if (!actor) return errorResponse("unauthorized", "Sign in first: this API uses your console session.", 401, { requestId: meta.requestId });
+      if (spec.permission && !can(actor.role, spec.permission)) {
+        return errorResponse("forbidden", `Your console role (${actor.role}) does not allow this (${spec.permission}).`, 403, { requestId: meta.requestId });
+      }
+      const params = parse(spec.params, await context.params, "path");
+      const query = parse(spec.query, Object.fromEntries(request.nextUrl.searchParams), "query");
+      const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as z.infer<B>);
+      const result = await handler({ actor, params, body, query, request, meta });
+      if (result instanceof Response) {
+        if (!result.headers.has("Cache-Control")) result.headers.set("Cache-Control", "no-store");
+        result.headers.set("X-Request-Id", meta.requestId);
+        return result;
+      }
+      return Response.json(result ?? { ok: true }, { status: spec.status ?? 200, headers: { ...NO_STORE, "X-Request-Id": meta.requestId } });
+    } catch (err) {
+      unstable_rethrow(err);
+      if (err instanceof AppError) {
+        return errorResponse(err.code, err.message, err.status, { fields: err.fields, requestId: meta.requestId, retryAfter: err.retryAfter });
+      }
+      console.error(`[api] ${request.method} ${request.nextUrl.pathname} failed (request ${meta.requestId}): ${err instanceof Error ? err.message : String(err)}`);
+      return errorResponse("internal", `Something went wrong on our side. Request id: ${meta.requestId}.`, 500, { requestId: meta.requestId });
+    }
+  };
+}

@@ -1,0 +1,29 @@
+import "server-only";
+import { getConfig } from "@/lib/config";
+import { ConfigError } from "@/lib/config/schema";
+import { getDb } from "@/lib/db/client";
+import { ensureInitialAdmin } from "@/lib/users/bootstrap";
+
+/** Start-up checks. A bad configuration stops the server with a message naming each variable. */
+export async function startup(): Promise<void> {
+  let config;
+  try {
+    config = getConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  try {
+    await getDb();
+  } catch (err) {
+    const where = config.database.dialect === "sqlite" ? config.database.path : "the Postgres server in DATABASE_URL";
+    console.error(`Switchboard cannot start: the store at ${where} is not usable: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  const admin = await ensureInitialAdmin();
+  if (admin === "created") console.log(`Created the first administrator, ${config.initialAdmin?.email}.`);
+  if (!config.authSecret) console.warn("NEXTAUTH_SECRET is not set: using a random secret, so sessions end when the server restarts.");
+}

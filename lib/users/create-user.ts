@@ -1,0 +1,47 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/record";
+import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { hashPassword } from "@/lib/auth/password";
+import { getDb } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { newId } from "@/lib/db/ids";
+import { conflict } from "@/lib/errors";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { toUserDto, USER_COLUMNS, type UserDto } from "./dto";
+import type { CreateUserInput } from "./schemas";
+
+/** An administrator creates a local user with a console role. */
+export async function createUser(actor: Actor, input: CreateUserInput, meta: RequestMeta): Promise<UserDto> {
+  assertPermission(actor, "users.manage");
+  const db = await getDb();
+  const now = new Date().toISOString();
+  const id = newId();
+  try {
+    const row = await db
+      .insertInto("users")
+      .values({
+        id,
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        password_hash: await hashPassword(input.password),
+        auth_provider: "local",
+        created_at: now,
+        updated_at: now,
+      })
+      .returning(USER_COLUMNS)
+      .executeTakeFirstOrThrow();
+    await recordAudit({
+      action: "user.create",
+      outcome: "success",
+      actor,
+      target: { type: "user", id, label: input.email },
+      request: meta,
+      details: { role: input.role },
+    });
+    return toUserDto(row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`A user with the email ${input.email} already exists.`);
+    throw err;
+  }
+}

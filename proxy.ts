@@ -1,0 +1,59 @@
+// Proxy (formerly middleware) does only optimistic work and is never a security boundary:
+// every page, route handler and server action authorizes the caller itself (lib/auth/guard.ts).
+// Here: redirect obviously signed-out page requests to the sign-in page, pass the requested
+// path on (so the guard can return people where they were), give each request an id, and set a
+// per-request nonce Content-Security-Policy.
+import { NextResponse, type NextRequest } from "next/server";
+
+const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
+const PUBLIC_PAGES = ["/signin", "/setup"];
+
+function hasSessionCookie(request: NextRequest): boolean {
+  // next-auth splits large tokens into `<name>.0`, `<name>.1`, …
+  return request.cookies.getAll().some((c) => SESSION_COOKIES.some((name) => c.name === name || c.name.startsWith(`${name}.`)));
+}
+
+function contentSecurityPolicy(nonce: string): string {
+  // Next.js inlines NODE_ENV at build time; React's development build needs eval.
+  const devEval = process.env.NODE_ENV === "production" ? "" : " 'unsafe-eval'";
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${devEval}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const isApi = pathname.startsWith("/api/");
+  if (!isApi && !PUBLIC_PAGES.includes(pathname) && !hasSessionCookie(request)) {
+    const signIn = new URL("/signin", request.url);
+    signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+    return NextResponse.redirect(signIn);
+  }
+
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+  const csp = contentSecurityPolicy(nonce);
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-switchboard-path", `${pathname}${search}`);
+  requestHeaders.set("x-request-id", crypto.randomUUID());
+  // Next.js reads the nonce from the request's CSP header and puts it on its own scripts.
+  requestHeaders.set("Content-Security-Policy", csp);
+  requestHeaders.set("x-nonce", nonce);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  if (!isApi) response.headers.set("Content-Security-Policy", csp);
+  return response;
+}
+
+export const config = {
+  matcher: [
+    // Everything except static assets and next-auth's own endpoints.
+    "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/auth).*)",
+  ],
+};
