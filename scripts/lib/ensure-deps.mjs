@@ -10,10 +10,13 @@ export function ensureDependencies(root, log = console.log) {
   const lock = join(root, "package-lock.json");
   const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
   if (fresh) return;
-  const command = existsSync(join(root, "node_modules")) ? "install" : "ci";
-  log(`Installing dependencies (npm ${command}) …`);
-  const result = spawnSync("npm", [command, "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  // `npm install`, not `npm ci`: both follow package-lock.json, but `npm ci` also insists that
+  // every platform's optional native package (Next.js's SWC, Tailwind's oxide, …) be in the
+  // lockfile, and registry mirrors that carry only this platform's binaries make that
+  // impossible. `npm install` installs the locked versions and skips the unreachable ones.
+  log("Installing dependencies (npm install) …");
+  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) {
-    throw new Error(`npm ${command} failed (exit ${result.status}); see the output above.`);
+    throw new Error(`npm install failed (exit ${result.status}); see the output above.`);
   }
 }
