@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  /** AWS refused the operation (an AssumeRole denial): not the console's own authorization. */
+  aws_denied: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
@@ -23,13 +25,16 @@ export class AppError extends Error {
   readonly fields?: Record<string, string>;
   /** Seconds to wait, for 429 and 503. */
   readonly retryAfter?: number;
+  /** Structured help for the person (e.g. which half of a trust is missing); never a secret. */
+  readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, opts: { fields?: Record<string, string>; retryAfter?: number; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { fields?: Record<string, string>; retryAfter?: number; details?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, { cause: opts.cause });
     this.name = "AppError";
     this.code = code;
     this.fields = opts.fields;
     this.retryAfter = opts.retryAfter;
+    this.details = opts.details;
   }
 
   get status(): number {

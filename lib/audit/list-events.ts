@@ -14,7 +14,7 @@ export const auditFilter = z
     to: z.iso.datetime({ offset: true, error: "to must be an ISO 8601 time" }).optional(),
     /** Events older than this id (ids are time-ordered): the next page. */
     before: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "before must be an event id").optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    limit: z.coerce.number().int().min(1).max(10_000).default(100),
   })
   .strict();
 

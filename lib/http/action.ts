@@ -8,7 +8,7 @@ import { AppError, type ErrorCode } from "@/lib/errors";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
 import { describeZodError } from "./validation";
 
-export type ActionError = { code: ErrorCode; message: string; fields?: Record<string, string> };
+export type ActionError = { code: ErrorCode; message: string; fields?: Record<string, string>; details?: Record<string, unknown> };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
 
 /** Server actions are public POST endpoints: each one is built with this wrapper, which
@@ -34,7 +34,9 @@ export function protectedAction<S extends z.ZodType, T>(
       return { ok: true, data: await handler({ actor, input: parsed.data, meta }) };
     } catch (err) {
       unstable_rethrow(err);
-      if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
+      if (err instanceof AppError) {
+        return { ok: false, error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}), ...(err.details ? { details: err.details } : {}) } };
+      }
       console.error(`[action] failed (request ${meta.requestId}): ${err instanceof Error ? err.message : String(err)}`);
       return { ok: false, error: { code: "internal", message: `Something went wrong on our side. Request id: ${meta.requestId}.` } };
     }

@@ -34,9 +34,14 @@ type Spec<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = {
   status?: number;
 };
 
-export function errorResponse(code: ErrorCode, message: string, status: number, extra: { fields?: Record<string, string>; requestId?: string; retryAfter?: number } = {}) {
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  status: number,
+  extra: { fields?: Record<string, string>; details?: Record<string, unknown>; requestId?: string; retryAfter?: number } = {},
+) {
   return Response.json(
-    { error: { code, message, ...(extra.fields ? { fields: extra.fields } : {}) } },
+    { error: { code, message, ...(extra.fields ? { fields: extra.fields } : {}), ...(extra.details ?? {}) } },
     {
       status,
       headers: {
@@ -116,7 +121,7 @@ export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodTy
     } catch (err) {
       unstable_rethrow(err);
       if (err instanceof AppError) {
-        return errorResponse(err.code, err.message, err.status, { fields: err.fields, requestId: meta.requestId, retryAfter: err.retryAfter });
+        return errorResponse(err.code, err.message, err.status, { fields: err.fields, details: err.details, requestId: meta.requestId, retryAfter: err.retryAfter });
       }
       console.error(`[api] ${request.method} ${request.nextUrl.pathname} failed (request ${meta.requestId}): ${err instanceof Error ? err.message : String(err)}`);
       return errorResponse("internal", `Something went wrong on our side. Request id: ${meta.requestId}.`, 500, { requestId: meta.requestId });

@@ -2,12 +2,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/guard";
 
 // The config (and so the store) is read from the environment on first use.
 const dir = mkdtempSync(join(tmpdir(), "switchboard-users-"));
+const savedDatabaseUrl = process.env.DATABASE_URL;
 process.env.DATABASE_URL = `file:${join(dir, "store.db")}`;
+afterAll(() => {
+  if (savedDatabaseUrl === undefined) delete process.env.DATABASE_URL;
+  else process.env.DATABASE_URL = savedDatabaseUrl;
+});
 
 const { getDb } = await import("@/lib/db/client");
 const { signInWithPassword, MAX_FAILED_SIGN_INS } = await import("@/lib/auth/local-sign-in");

@@ -1,0 +1,259 @@
+// Every /api/v1 route: a success, a validation error with a clear message (400), no session
+// (401) and a console role without the permission (403).
+import type { APIRequestContext } from "@playwright/test";
+import { createUser, expect, signInAsAdmin, signInWithApi, test } from "./fixtures";
+import { uniqueEmail } from "./support/accounts";
+import { sandbox } from "./support/sandbox";
+
+// A sandbox account of its own, so these tests never collide with the scenario that imports
+// the seeded organization.
+const ACCOUNT = "555555555555";
+
+type Ctx = { admin: APIRequestContext; operator: APIRequestContext; auditor: APIRequestContext; anonymous: APIRequestContext; operatorEmail: string };
+
+test.describe.configure({ mode: "serial" });
+
+let ctx: Ctx;
+const ids: { accountRef?: string; roleId?: string; otherRoleId?: string; grantId?: string } = {};
+
+test.beforeAll(async ({ playwright, baseURL }) => {
+  await sandbox.addAccount(ACCOUNT, "Api Tests");
+  const admin = await playwright.request.newContext({ baseURL });
+  await signInAsAdmin(admin);
+  const operatorEmail = uniqueEmail("api.operator");
+  const auditorEmail = uniqueEmail("api.auditor");
+  await createUser(admin, { email: operatorEmail, name: "Api Operator", password: "api-operator-pass", role: "operator" });
+  await createUser(admin, { email: auditorEmail, name: "Api Auditor", password: "api-auditor-pass", role: "auditor" });
+  const operator = await playwright.request.newContext({ baseURL });
+  await signInWithApi(operator, operatorEmail, "api-operator-pass");
+  const auditor = await playwright.request.newContext({ baseURL });
+  await signInWithApi(auditor, auditorEmail, "api-auditor-pass");
+  const anonymous = await playwright.request.newContext({ baseURL });
+  ctx = { admin, operator, auditor, anonymous, operatorEmail };
+});
+
+test.afterAll(async () => {
+  for (const c of [ctx?.admin, ctx?.operator, ctx?.auditor, ctx?.anonymous]) await c?.dispose();
+});
+
+const errorOf = async (res: { json(): Promise<unknown> }) => ((await res.json()) as { error: { code: string; message: string; fields?: Record<string, string> } }).error;
+
+test("[API]: accounts — create, list, get, update; 400, 401, 403, 409", async () => {
+  const bad = await ctx.admin.post("/api/v1/accounts", { data: { accountId: "5555", name: "Nope" } });
+  expect(bad.status()).toBe(400);
+  expect((await errorOf(bad)).fields).toEqual({ accountId: "Account ID must be 12 digits" });
+
+  const wrongRegion = await ctx.admin.post("/api/v1/accounts", { data: { accountId: ACCOUNT, name: "Api Tests", partition: "aws", defaultRegion: "cn-north-1" } });
+  expect(wrongRegion.status()).toBe(400);
+  expect((await errorOf(wrongRegion)).message).toContain("not in the aws partition");
+
+  expect((await ctx.anonymous.post("/api/v1/accounts", { data: { accountId: ACCOUNT, name: "X" } })).status()).toBe(401);
+  const forbidden = await ctx.operator.post("/api/v1/accounts", { data: { accountId: ACCOUNT, name: "X" } });
+  expect(forbidden.status()).toBe(403);
+  expect((await errorOf(forbidden)).code).toBe("forbidden");
+
+  const created = await ctx.admin.post("/api/v1/accounts", { data: { accountId: ACCOUNT, name: "Api Tests", environment: "test", defaultRegion: "eu-west-1", alias: "api-tests" } });
+  expect(created.status()).toBe(201);
+  const account = ((await created.json()) as { account: { id: string; accountId: string; color: string; provisioningRoleName: string } }).account;
+  expect(account).toMatchObject({ accountId: ACCOUNT, color: "#7c3aed", provisioningRoleName: "OrganizationAccountAccessRole" });
+  ids.accountRef = account.id;
+
+  const duplicate = await ctx.admin.post("/api/v1/accounts", { data: { accountId: ACCOUNT, name: "Again" } });
+  expect(duplicate.status()).toBe(409);
+  expect((await errorOf(duplicate)).message).toBe(`Account ${ACCOUNT} is already registered.`);
+
+  const list = (await (await ctx.admin.get("/api/v1/accounts")).json()) as { accounts: Array<{ accountId: string }> };
+  expect(list.accounts.map((a) => a.accountId)).toContain(ACCOUNT);
+  expect((await ctx.admin.get(`/api/v1/accounts/${ACCOUNT}`)).status()).toBe(200);
+  expect((await ctx.admin.get(`/api/v1/accounts/${account.id}`)).status()).toBe(200);
+  expect((await ctx.admin.get("/api/v1/accounts/123")).status()).toBe(400);
+  expect((await ctx.admin.get("/api/v1/accounts/999999999999")).status()).toBe(404);
+  expect((await ctx.anonymous.get("/api/v1/accounts")).status()).toBe(401);
+
+  const patched = await ctx.admin.patch(`/api/v1/accounts/${ACCOUNT}`, { data: { notes: "Used by the API tests", color: "#123ABC" } });
+  expect(patched.status()).toBe(200);
+  expect(((await patched.json()) as { account: { color: string } }).account.color).toBe("#123abc");
+  expect((await ctx.admin.patch(`/api/v1/accounts/${ACCOUNT}`, { data: {} })).status()).toBe(400);
+  expect((await ctx.operator.patch(`/api/v1/accounts/${ACCOUNT}`, { data: { notes: "x" } })).status()).toBe(403);
+});
+
+test("[API]: organization import — preview and 400/401/403", async () => {
+  const preview = await ctx.admin.get("/api/v1/accounts/import");
+  expect(preview.status()).toBe(200);
+  const accounts = ((await preview.json()) as { accounts: Array<{ accountId: string; registered: boolean }> }).accounts;
+  expect(accounts.find((a) => a.accountId === ACCOUNT)?.registered).toBe(true);
+  expect(accounts.map((a) => a.accountId)).toEqual(expect.arrayContaining(["111111111111", "222222222222", "333333333333", "444444444444"]));
+  const bad = await ctx.admin.post("/api/v1/accounts/import", { data: { accountIds: ["12"] } });
+  expect(bad.status()).toBe(400);
+  const skipped = await ctx.admin.post("/api/v1/accounts/import", { data: { accountIds: [ACCOUNT, "000000000000"] } });
+  expect(skipped.status()).toBe(200);
+  expect(((await skipped.json()) as { skipped: Array<{ reason: string }> }).skipped.map((s) => s.reason)).toEqual(["Already registered", "Not an account of the organization"]);
+  expect((await ctx.anonymous.get("/api/v1/accounts/import")).status()).toBe(401);
+  expect((await ctx.operator.post("/api/v1/accounts/import", { data: {} })).status()).toBe(403);
+});
+
+test("[API]: roles — register by name and by ARN, discover, get, update, test; 400, 401, 403, 409", async () => {
+  const unregistered = await ctx.admin.post("/api/v1/roles", { data: { accountId: "666666666666", roleName: "Anything" } });
+  expect(unregistered.status()).toBe(400);
+  expect((await errorOf(unregistered)).message).toBe("Account 666666666666 is not registered yet. Register it first, then the role.");
+  const badArn = await ctx.admin.post("/api/v1/roles", { data: { roleArn: "arn:aws:iam::555:role/x" } });
+  expect(badArn.status()).toBe(400);
+  expect((await errorOf(badArn)).fields?.roleArn).toContain("A role ARN looks like");
+  const badName = await ctx.admin.post("/api/v1/roles", { data: { accountId: ACCOUNT, roleName: "has spaces" } });
+  expect((await errorOf(badName)).fields?.roleName).toBe("A role name uses letters, digits and + = , . @ _ - only");
+
+  const byName = await ctx.admin.post("/api/v1/roles", { data: { accountId: ACCOUNT, roleName: "OrganizationAccountAccessRole", displayName: "Api admin", sourceIdentity: false } });
+  expect(byName.status()).toBe(201);
+  const role = ((await byName.json()) as { role: { id: string; roleArn: string } }).role;
+  expect(role.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/OrganizationAccountAccessRole`);
+  ids.roleId = role.id;
+  const dup = await ctx.admin.post("/api/v1/roles", { data: { roleArn: role.roleArn } });
+  expect(dup.status()).toBe(409);
+
+  expect((await ctx.anonymous.post("/api/v1/roles", { data: { roleArn: role.roleArn } })).status()).toBe(401);
+  expect((await ctx.operator.post("/api/v1/roles", { data: { roleArn: role.roleArn } })).status()).toBe(403);
+
+  const discovered = await ctx.admin.get(`/api/v1/accounts/${ACCOUNT}/discover`);
+  expect(discovered.status()).toBe(200);
+  const roles = ((await discovered.json()) as { roles: Array<{ roleName: string; registeredId: string | null; brokerAccess: string; trust: string }> }).roles;
+  expect(roles).toEqual([expect.objectContaining({ roleName: "OrganizationAccountAccessRole", registeredId: role.id, brokerAccess: "allowed", trust: expect.stringContaining("Trusts account 333333333333") })]);
+  expect((await ctx.operator.get(`/api/v1/accounts/${ACCOUNT}/discover`)).status()).toBe(403);
+  expect((await ctx.admin.get("/api/v1/accounts/777777777777/discover")).status()).toBe(404);
+
+  expect((await ctx.admin.get(`/api/v1/roles/${role.id}`)).status()).toBe(200);
+  expect((await ctx.admin.get("/api/v1/roles/nope")).status()).toBe(400);
+  expect((await ctx.admin.get(`/api/v1/roles?accountId=${ACCOUNT}`)).status()).toBe(200);
+  const patched = await ctx.admin.patch(`/api/v1/roles/${role.id}`, { data: { sessionDuration: 1800, defaultRegion: "eu-west-2" } });
+  expect(patched.status()).toBe(200);
+  const tooLong = await ctx.admin.patch(`/api/v1/roles/${role.id}`, { data: { sessionDuration: 50000 } });
+  expect((await errorOf(tooLong)).fields?.sessionDuration).toBe("Session duration is at most 43200 seconds (12 hours)");
+  expect((await ctx.operator.patch(`/api/v1/roles/${role.id}`, { data: { displayName: "x" } })).status()).toBe(403);
+
+  const tested = await ctx.admin.post(`/api/v1/roles/${role.id}/test`);
+  expect(tested.status()).toBe(200);
+  expect(((await tested.json()) as { result: { ok: boolean } }).result.ok).toBe(true);
+  expect((await ctx.operator.post(`/api/v1/roles/${role.id}/test`)).status()).toBe(403);
+  expect((await ctx.anonymous.post(`/api/v1/roles/${role.id}/test`)).status()).toBe(401);
+
+  // A second entry, never granted, for the refusal below.
+  const other = await ctx.admin.post("/api/v1/roles", { data: { roleArn: `arn:aws:iam::${ACCOUNT}:role/NotThere`, displayName: "Ungranted" } });
+  ids.otherRoleId = ((await other.json()) as { role: { id: string } }).role.id;
+});
+
+test("[API]: grants — to a user and a group, list, revoke; 400, 401, 403, 409", async () => {
+  const unknown = await ctx.admin.post("/api/v1/grants", { data: { roleId: ids.roleId, userEmail: "nobody@nowhere.example" } });
+  expect(unknown.status()).toBe(400);
+  expect((await errorOf(unknown)).message).toContain("No user with the email nobody@nowhere.example");
+  const neither = await ctx.admin.post("/api/v1/grants", { data: { roleId: ids.roleId } });
+  expect(neither.status()).toBe(400);
+
+  const created = await ctx.admin.post("/api/v1/grants", { data: { roleId: ids.roleId, userEmail: ctx.operatorEmail } });
+  expect(created.status()).toBe(201);
+  ids.grantId = ((await created.json()) as { grant: { id: string } }).grant.id;
+  expect((await ctx.admin.post("/api/v1/grants", { data: { roleId: ids.roleId, userEmail: ctx.operatorEmail } })).status()).toBe(409);
+  const group = await ctx.admin.post("/api/v1/grants", { data: { roleId: ids.roleId, group: "sre" } });
+  expect(group.status()).toBe(201);
+  const groupId = ((await group.json()) as { grant: { id: string } }).grant.id;
+
+  const list = (await (await ctx.admin.get(`/api/v1/grants?roleId=${ids.roleId}`)).json()) as { grants: Array<{ user: { email: string } | null; group: string | null }> };
+  expect(list.grants.map((g) => g.user?.email ?? `group:${g.group}`).sort()).toEqual([ctx.operatorEmail, "group:sre"].sort());
+  expect((await ctx.operator.get("/api/v1/grants")).status()).toBe(403);
+  expect((await ctx.anonymous.get("/api/v1/grants")).status()).toBe(401);
+  expect((await ctx.operator.post("/api/v1/grants", { data: { roleId: ids.roleId, group: "x" } })).status()).toBe(403);
+
+  expect((await ctx.operator.delete(`/api/v1/grants/${groupId}`)).status()).toBe(403);
+  expect((await ctx.admin.delete(`/api/v1/grants/${groupId}`)).status()).toBe(200);
+  expect((await ctx.admin.delete(`/api/v1/grants/${groupId}`)).status()).toBe(404);
+});
+
+test("[API]: sessions — credentials and console for a granted role; 403 and no AWS call for an ungranted one", async () => {
+  const creds = await ctx.operator.post("/api/v1/sessions", { data: { roleId: ids.roleId, kind: "credentials" } });
+  expect(creds.status()).toBe(200);
+  expect(creds.headers()["cache-control"]).toBe("no-store");
+  const body = (await creds.json()) as { credentials: { accessKeyId: string; expiration: string }; region: string; assumedRoleArn: string };
+  expect(body.credentials.accessKeyId).toMatch(/^ASIA/);
+  expect(body.region).toBe("eu-west-2");
+  expect(body.assumedRoleArn).toMatch(new RegExp(`^arn:aws:sts::${ACCOUNT}:assumed-role/OrganizationAccountAccessRole/api\\.operator`));
+  expect(Date.parse(body.credentials.expiration) - Date.now()).toBeLessThanOrEqual(1800_000);
+
+  const consoleSession = await ctx.operator.post("/api/v1/sessions", { data: { roleId: ids.roleId, kind: "console", region: "us-west-2" } });
+  expect(consoleSession.status()).toBe(200);
+  const { consoleUrl, expiresAt } = (await consoleSession.json()) as { consoleUrl: string; expiresAt: string };
+  expect(new URL(consoleUrl).searchParams.get("Destination")).toBe(`${process.env.E2E_SANDBOX_URL}/console/home?region=us-west-2`);
+  expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
+
+  const since = await sandbox.lastSeq();
+  const refused = await ctx.operator.post("/api/v1/sessions", { data: { roleId: ids.otherRoleId, kind: "credentials" } });
+  expect(refused.status()).toBe(403);
+  expect((await errorOf(refused)).message).toBe("This role is not granted to you. Ask an administrator for a grant.");
+  expect(await sandbox.calls({ since, action: "AssumeRole" })).toEqual([]);
+
+  const invalid = await ctx.operator.post("/api/v1/sessions", { data: { roleId: ids.roleId, kind: "shell" } });
+  expect(invalid.status()).toBe(400);
+  expect((await errorOf(invalid)).fields).toEqual({ kind: 'kind must be "console" or "credentials"' });
+  expect((await ctx.anonymous.post("/api/v1/sessions", { data: { roleId: ids.roleId, kind: "console" } })).status()).toBe(401);
+  expect((await ctx.auditor.post("/api/v1/sessions", { data: { roleId: ids.roleId, kind: "console" } })).status()).toBe(403);
+});
+
+test("[API]: the menu and pins show only what is granted", async () => {
+  const menu = (await (await ctx.operator.get("/api/v1/me/menu")).json()) as { roles: Array<{ id: string; pinned: boolean }>; lastRoleId: string };
+  expect(menu.roles.map((r) => r.id)).toContain(ids.roleId);
+  expect(menu.roles.map((r) => r.id)).not.toContain(ids.otherRoleId);
+  expect(menu.lastRoleId).toBe(ids.roleId);
+  expect((await ctx.operator.put(`/api/v1/me/pins/${ids.roleId}`, { data: { pinned: true } })).status()).toBe(200);
+  expect((await ctx.operator.put(`/api/v1/me/pins/${ids.otherRoleId}`, { data: { pinned: true } })).status()).toBe(404);
+  expect((await ctx.operator.put(`/api/v1/me/pins/${ids.roleId}`, { data: { pinned: "yes" } })).status()).toBe(400);
+  const pinned = (await (await ctx.operator.get("/api/v1/me/menu")).json()) as { roles: Array<{ id: string; pinned: boolean }> };
+  expect(pinned.roles.find((r) => r.id === ids.roleId)?.pinned).toBe(true);
+  expect((await ctx.anonymous.get("/api/v1/me/menu")).status()).toBe(401);
+  expect((await ctx.auditor.get("/api/v1/me/menu")).status()).toBe(403);
+});
+
+test("[API]: audit events — filters, CSV and JSON exports; 400, 401, 403", async () => {
+  const res = await ctx.auditor.get(`/api/v1/audit-events?account=${ACCOUNT}&action=session.credentials&outcome=success`);
+  expect(res.status()).toBe(200);
+  const events = ((await res.json()) as { events: Array<{ action: string; actorEmail: string; awsAccountId: string; ip: string | null }> }).events;
+  expect(events.length).toBeGreaterThan(0);
+  expect(events.every((e) => e.action === "session.credentials" && e.awsAccountId === ACCOUNT)).toBe(true);
+  expect(events[0]?.actorEmail).toBe(ctx.operatorEmail);
+  const csvRes = await ctx.admin.get(`/api/v1/audit-events?account=${ACCOUNT}&outcome=success&format=csv`);
+  expect(csvRes.headers()["content-type"]).toContain("text/csv");
+  expect(csvRes.headers()["content-disposition"]).toMatch(/attachment; filename="switchboard-audit-.*\.csv"/);
+  const csv = await csvRes.text();
+  expect(csv.split("\r\n")[0]).toBe("id,at,actorEmail,action,outcome,target,awsAccountId,reason,ip,userAgent,requestId,details");
+  expect(csv).not.toContain("ASIA");
+  const json = await ctx.admin.get("/api/v1/audit-events?format=json&action=account.create");
+  expect(json.headers()["content-disposition"]).toMatch(/\.json"$/);
+  const bad = await ctx.admin.get("/api/v1/audit-events?account=12&outcome=maybe");
+  expect(bad.status()).toBe(400);
+  expect((await errorOf(bad)).fields).toEqual({ account: "Account must be a 12-digit AWS account id", outcome: expect.any(String) });
+  expect((await ctx.operator.get("/api/v1/audit-events")).status()).toBe(403);
+  expect((await ctx.anonymous.get("/api/v1/audit-events")).status()).toBe(401);
+});
+
+test("[API]: deleting an account with role entries needs cascade; removing a role keeps the account", async () => {
+  const refused = await ctx.admin.delete(`/api/v1/accounts/${ACCOUNT}`);
+  expect(refused.status()).toBe(409);
+  expect((await errorOf(refused)).message).toContain("still has 2 role entries");
+  expect((await ctx.operator.delete(`/api/v1/roles/${ids.otherRoleId}`)).status()).toBe(403);
+  expect((await ctx.admin.delete(`/api/v1/roles/${ids.otherRoleId}`)).status()).toBe(200);
+  expect((await ctx.admin.get(`/api/v1/roles/${ids.otherRoleId}`)).status()).toBe(404);
+  expect((await ctx.admin.delete(`/api/v1/accounts/${ACCOUNT}?cascade=maybe`)).status()).toBe(400);
+  const cascaded = await ctx.admin.delete(`/api/v1/accounts/${ACCOUNT}?cascade=true`);
+  expect(cascaded.status()).toBe(200);
+  expect(await cascaded.json()).toEqual({ ok: true, deletedRoles: 1 });
+  expect((await ctx.admin.get(`/api/v1/roles/${ids.roleId}`)).status()).toBe(404);
+  expect((await ctx.anonymous.delete(`/api/v1/accounts/${ACCOUNT}`)).status()).toBe(401);
+});
+
+test("[API]: the OpenAPI document describes every route", async ({ request }) => {
+  const res = await request.get("/api/v1/openapi.json");
+  expect(res.status()).toBe(200);
+  const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };
+  expect(doc.openapi).toBe("3.1.0");
+  expect(Object.keys(doc.paths).sort()).toEqual(
+    ["/accounts", "/accounts/import", "/accounts/{id}", "/accounts/{id}/discover", "/audit-events", "/grants", "/grants/{id}", "/me", "/me/menu", "/roles", "/roles/{id}", "/roles/{id}/test", "/sessions", "/users", "/users/{id}"].sort(),
+  );
+  const createAccount = doc.paths["/accounts"]!.post!.requestBody!.content["application/json"]!.schema;
+  expect(Object.keys(createAccount.properties ?? {})).toEqual(expect.arrayContaining(["accountId", "name", "environment", "partition", "defaultRegion", "provisioningRoleName"]));
+});

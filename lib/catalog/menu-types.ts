@@ -1,0 +1,45 @@
+// What the Switch Role menu receives: only what it needs to draw and filter the list, for the
+// roles the signed-in person may use. Accounts are listed once and referenced by index, so
+// 5,000 role entries in 1,000 accounts stay small. Pure types: shared by server and client.
+
+export type MenuEnvironment = "production" | "staging" | "development" | "test" | "operations" | "sandbox" | "other";
+
+export type MenuAccount = {
+  /** The 12-digit AWS account id. */
+  id: string;
+  name: string;
+  alias: string | null;
+  environment: MenuEnvironment;
+  /** `#rrggbb`. */
+  color: string;
+  partition: "aws" | "aws-us-gov" | "aws-cn" | "aws-eusc";
+};
+
+export type MenuRole = {
+  /** The role entry id (what /switch/<id> and the sessions API take). */
+  id: string;
+  /** Index into MenuData.accounts. */
+  a: number;
+  /** IAM role name. */
+  name: string;
+  /** Display name; equal to `name` when none was set. */
+  label: string;
+  /** Colour bar: the entry's own colour, else the account's. */
+  color: string;
+  /** Region the switch uses unless the person picks another. */
+  region: string;
+  pinned: boolean;
+  /** ISO time of this person's last switch into it, or null. */
+  lastUsedAt: string | null;
+  /** How often this person switched into it. */
+  uses: number;
+  /** The entry sends an ExternalId (shown as a badge: the AWS console itself cannot switch into these). */
+  externalId: boolean;
+};
+
+export type MenuData = {
+  accounts: MenuAccount[];
+  roles: MenuRole[];
+  /** The role entry last used, for the header button. */
+  lastRoleId: string | null;
+};

@@ -1,0 +1,108 @@
+import "server-only";
+import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { notFound } from "@/lib/errors";
+import type { MenuAccount, MenuData, MenuRole } from "./menu-types";
+import { usableBy } from "./visibility";
+
+/** Everything the Switch Role menu shows, for the roles this person may switch into. */
+export async function getMenuData(actor: Actor): Promise<MenuData> {
+  assertPermission(actor, "sessions.create");
+  const db = await getDb();
+  const rows = await db
+    .selectFrom("roles")
+    .innerJoin("accounts", "accounts.id", "roles.account_id")
+    .leftJoin("role_usage", (join) => join.onRef("role_usage.role_id", "=", "roles.id").on("role_usage.user_id", "=", actor.id))
+    .select([
+      "roles.id",
+      "roles.role_name",
+      "roles.display_name",
+      "roles.color",
+      "roles.default_region",
+      "roles.external_id",
+      "accounts.aws_account_id",
+      "accounts.name as account_name",
+      "accounts.alias",
+      "accounts.environment",
+      "accounts.color as account_color",
+      "accounts.default_region as account_region",
+      "accounts.partition",
+      "role_usage.pinned",
+      "role_usage.last_used_at",
+      "role_usage.use_count",
+    ])
+    .where(usableBy(actor))
+    .orderBy("accounts.name")
+    .orderBy("roles.display_name")
+    .execute();
+
+  const accounts: MenuAccount[] = [];
+  const accountIndex = new Map<string, number>();
+  const roles: MenuRole[] = [];
+  let last: { id: string; at: string } | null = null;
+  for (const r of rows) {
+    let a = accountIndex.get(r.aws_account_id);
+    if (a === undefined) {
+      a = accounts.length;
+      accountIndex.set(r.aws_account_id, a);
+      accounts.push({ id: r.aws_account_id, name: r.account_name, alias: r.alias, environment: r.environment, color: r.account_color, partition: r.partition });
+    }
+    roles.push({
+      id: r.id,
+      a,
+      name: r.role_name,
+      label: r.display_name,
+      color: r.color ?? r.account_color,
+      region: r.default_region ?? r.account_region,
+      pinned: r.pinned === 1,
+      lastUsedAt: r.last_used_at,
+      uses: r.use_count ?? 0,
+      externalId: r.external_id !== null,
+    });
+    if (r.last_used_at && (!last || r.last_used_at > last.at)) last = { id: r.id, at: r.last_used_at };
+  }
+  return { accounts, roles, lastRoleId: last?.id ?? null };
+}
+
+/** The header button's label: the role last used, if it is still usable. */
+export async function getLastRole(actor: Actor): Promise<{ id: string; label: string; accountName: string; color: string } | null> {
+  const db = await getDb();
+  const row = await db
+    .selectFrom("role_usage")
+    .innerJoin("roles", "roles.id", "role_usage.role_id")
+    .innerJoin("accounts", "accounts.id", "roles.account_id")
+    .select(["roles.id", "roles.display_name", "roles.color", "accounts.name", "accounts.color as account_color"])
+    .where("role_usage.user_id", "=", actor.id)
+    .where("role_usage.last_used_at", "is not", null)
+    .where(usableBy(actor))
+    .orderBy("role_usage.last_used_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { id: row.id, label: row.display_name, accountName: row.name, color: row.color ?? row.account_color } : null;
+}
+
+/** Pins a role entry to the top of this person's menu (or unpins it). */
+export async function setPinned(actor: Actor, roleId: string, pinned: boolean): Promise<void> {
+  assertPermission(actor, "sessions.create");
+  const db = await getDb();
+  const role = await db.selectFrom("roles").select("id").where("id", "=", roleId).where(usableBy(actor)).executeTakeFirst();
+  if (!role) throw notFound("No such role in your menu.");
+  await db
+    .insertInto("role_usage")
+    .values({ user_id: actor.id, role_id: roleId, pinned: pinned ? 1 : 0, use_count: 0, last_used_at: null, last_region: null })
+    .onConflict((oc) => oc.columns(["user_id", "role_id"]).doUpdateSet({ pinned: pinned ? 1 : 0 }))
+    .execute();
+}
+
+/** Counts a switch for the menu's recent list. */
+export async function recordUsage(actor: Actor, roleId: string, region: string): Promise<void> {
+  const db = await getDb();
+  const now = new Date().toISOString();
+  await db
+    .insertInto("role_usage")
+    .values({ user_id: actor.id, role_id: roleId, pinned: 0, use_count: 1, last_used_at: now, last_region: region })
+    .onConflict((oc) =>
+      oc.columns(["user_id", "role_id"]).doUpdateSet((eb) => ({ use_count: eb("role_usage.use_count", "+", 1), last_used_at: now, last_region: region })),
+    )
+    .execute();
+}

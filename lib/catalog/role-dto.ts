@@ -1,0 +1,41 @@
+import type { Environment, Partition } from "@/lib/db/schema";
+
+export type RoleDto = {
+  id: string;
+  /** The registry id of its account. */
+  accountRef: string;
+  /** The 12-digit AWS account id. */
+  accountId: string;
+  accountName: string;
+  environment: Environment;
+  partition: Partition;
+  roleName: string;
+  path: string;
+  roleArn: string;
+  displayName: string;
+  /** The colour the menu shows (the entry's own, else the account's). */
+  color: string;
+  /** The entry's own colour, if it has one. */
+  ownColor: string | null;
+  /** The region a switch uses by default (the entry's, else the account's). */
+  defaultRegion: string;
+  ownDefaultRegion: string | null;
+  /** Longest session the entry asks for; null: the default of one hour. */
+  sessionDuration: number | null;
+  /** Whether switches send an ExternalId (the value is shown only to administrators). */
+  requiresExternalId: boolean;
+  externalId?: string | null;
+  /** Whether switches set SourceIdentity to the operator. */
+  sourceIdentity: boolean;
+  description: string;
+  source: "manual" | "discovered" | "wizard";
+  createdAt: string;
+  updatedAt: string;
+};
+
+export const roleArnOf = (partition: Partition, accountId: string, path: string, name: string) => `arn:${partition}:iam::${accountId}:role${path}${name}`;
+
+export function parseRoleArn(arn: string): { partition: Partition; accountId: string; path: string; roleName: string } | undefined {
+  const m = /^arn:(aws|aws-us-gov|aws-cn|aws-eusc):iam::(\d{12}):role(\/|\/[\u0021-\u007E]*\/)([\w+=,.@-]{1,64})$/.exec(arn);
+  return m ? { partition: m[1] as Partition, accountId: m[2]!, path: m[3]!, roleName: m[4]! } : undefined;
+}

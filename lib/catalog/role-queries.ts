@@ -1,0 +1,88 @@
+import "server-only";
+import type { Kysely } from "kysely";
+import { hasPermission, type Actor } from "@/lib/auth/guard";
+import type { Database } from "@/lib/db/schema";
+import { forbidden, notFound } from "@/lib/errors";
+import { roleArnOf, type RoleDto } from "./role-dto";
+import { usableBy, visibleTo } from "./visibility";
+
+const COLUMNS = [
+  "roles.id",
+  "roles.account_id",
+  "roles.role_name",
+  "roles.path",
+  "roles.display_name",
+  "roles.color",
+  "roles.default_region",
+  "roles.session_duration",
+  "roles.external_id",
+  "roles.set_source_identity",
+  "roles.description",
+  "roles.source",
+  "roles.created_at",
+  "roles.updated_at",
+  "accounts.aws_account_id",
+  "accounts.name as account_name",
+  "accounts.environment",
+  "accounts.partition",
+  "accounts.color as account_color",
+  "accounts.default_region as account_region",
+  "accounts.provisioning_role_name",
+] as const;
+
+function base(db: Kysely<Database>) {
+  return db.selectFrom("roles").innerJoin("accounts", "accounts.id", "roles.account_id").select(COLUMNS);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof base>["executeTakeFirstOrThrow"]>>;
+
+export function toRoleDto(r: Row, actor: Actor): RoleDto {
+  return {
+    id: r.id,
+    accountRef: r.account_id,
+    accountId: r.aws_account_id,
+    accountName: r.account_name,
+    environment: r.environment,
+    partition: r.partition,
+    roleName: r.role_name,
+    path: r.path,
+    roleArn: roleArnOf(r.partition, r.aws_account_id, r.path, r.role_name),
+    displayName: r.display_name,
+    color: r.color ?? r.account_color,
+    ownColor: r.color,
+    defaultRegion: r.default_region ?? r.account_region,
+    ownDefaultRegion: r.default_region,
+    sessionDuration: r.session_duration,
+    requiresExternalId: r.external_id !== null,
+    ...(hasPermission(actor, "roles.manage") ? { externalId: r.external_id } : {}),
+    sourceIdentity: r.set_source_identity === 1,
+    description: r.description,
+    source: r.source,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Role entries the caller may see, optionally in one account (registry id). */
+export async function queryRoles(db: Kysely<Database>, actor: Actor, filter: { accountRef?: string } = {}): Promise<RoleDto[]> {
+  let query = base(db).where(visibleTo(actor));
+  if (filter.accountRef) query = query.where("roles.account_id", "=", filter.accountRef);
+  const rows = await query.orderBy("accounts.name").orderBy("roles.display_name").execute();
+  return rows.map((r) => toRoleDto(r, actor));
+}
+
+export async function findRole(db: Kysely<Database>, actor: Actor, id: string): Promise<RoleDto> {
+  const row = await base(db).where("roles.id", "=", id).where(visibleTo(actor)).executeTakeFirst();
+  if (!row) throw notFound("No such role entry.");
+  return toRoleDto(row, actor);
+}
+
+/** The entry with everything a switch needs, only if the caller may switch into it. An entry
+ * that exists but is not granted is refused with 403 (ids are not secret; the grant is). */
+export async function findUsableRole(db: Kysely<Database>, actor: Actor, id: string) {
+  const row = await base(db).where("roles.id", "=", id).where(usableBy(actor)).executeTakeFirst();
+  if (row) return { role: toRoleDto(row, actor), externalId: row.external_id, provisioningRoleName: row.provisioning_role_name };
+  const exists = await db.selectFrom("roles").select("id").where("id", "=", id).executeTakeFirst();
+  if (exists) throw forbidden("This role is not granted to you. Ask an administrator for a grant.");
+  throw notFound("No such role entry.");
+}

@@ -1,0 +1,143 @@
+// Input schemas for the registry: accounts, role entries and grants. Shared by the API routes,
+// the server actions and the pages, so that the same input gets the same message everywhere.
+// IAM's rules: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+import { z } from "zod";
+import { isRegion } from "@/lib/aws/partitions";
+import { ENVIRONMENTS, PARTITIONS } from "@/lib/db/schema";
+import { emailField } from "@/lib/users/schemas";
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export const idField = (what: string) => z.string().regex(ULID, `${what} is not a valid id`);
+
+export const awsAccountIdField = z
+  .string({ error: "Account ID must be 12 digits" })
+  .trim()
+  .regex(/^\d{12}$/, "Account ID must be 12 digits");
+
+export const accountNameField = z.string({ error: "Enter a name" }).trim().min(1, "Enter a name").max(60, "A name has at most 60 characters");
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccountAlias.html
+export const aliasField = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$/, "An account alias has 3–63 lower-case letters, digits and single hyphens, and does not start or end with a hyphen");
+
+export const environmentField = z.enum(ENVIRONMENTS, { error: `Environment must be one of ${ENVIRONMENTS.join(", ")}` });
+export const partitionField = z.enum(PARTITIONS, { error: `Partition must be one of ${PARTITIONS.join(", ")}` });
+
+export const regionField = z
+  .string({ error: "Enter a region, like us-east-1" })
+  .trim()
+  .refine(isRegion, "Region must look like us-east-1 or eu-central-2");
+
+export const colorField = z
+  .string()
+  .trim()
+  .regex(/^#[0-9a-fA-F]{6}$/, "Colour must be a hex colour like #2563eb")
+  .transform((c) => c.toLowerCase());
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+export const roleNameField = z
+  .string({ error: "Enter the role's name" })
+  .trim()
+  .min(1, "Enter the role's name")
+  .max(64, "A role name has at most 64 characters")
+  .regex(/^[\w+=,.@-]+$/, "A role name uses letters, digits and + = , . @ _ - only");
+
+export const rolePathField = z
+  .string()
+  .trim()
+  .max(512, "A path has at most 512 characters")
+  .regex(/^\/$|^\/[\u0021-\u007E]+\/$/, "A path starts and ends with / (for example /teams/platform/)");
+
+export const roleArnField = z
+  .string({ error: "Paste a role ARN" })
+  .trim()
+  .regex(
+    /^arn:(aws|aws-us-gov|aws-cn|aws-eusc):iam::\d{12}:role(\/|\/[\u0021-\u007E]*\/)[\w+=,.@-]{1,64}$/,
+    "A role ARN looks like arn:aws:iam::123456789012:role/RoleName (or role/path/RoleName)",
+  );
+
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (ExternalId)
+export const externalIdField = z
+  .string()
+  .trim()
+  .regex(/^[\w+=,.@:/-]{2,1224}$/, "An ExternalId has 2–1224 letters, digits and + = , . @ : / _ - (no spaces)");
+
+export const sessionDurationField = z
+  .number({ error: "Session duration is a number of seconds" })
+  .int("Session duration is a whole number of seconds")
+  .min(900, "Session duration is at least 900 seconds (15 minutes)")
+  .max(43200, "Session duration is at most 43200 seconds (12 hours)");
+
+export const displayNameField = z.string().trim().min(1, "Enter a display name").max(80, "A display name has at most 80 characters");
+export const notesField = z.string().max(2000, "Notes have at most 2000 characters");
+export const descriptionField = z.string().max(1000, "A description has at most 1000 characters");
+
+// ---- Accounts -------------------------------------------------------------------------------
+
+export const createAccountInput = z
+  .object({
+    accountId: awsAccountIdField,
+    name: accountNameField,
+    alias: aliasField.nullish(),
+    environment: environmentField.optional(),
+    color: colorField.optional(),
+    partition: partitionField.optional(),
+    defaultRegion: regionField.optional(),
+    provisioningRoleName: roleNameField.optional(),
+    notes: notesField.optional(),
+  })
+  .strict();
+export type CreateAccountInput = z.infer<typeof createAccountInput>;
+
+export const updateAccountInput = createAccountInput
+  .omit({ accountId: true })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "Nothing to change");
+export type UpdateAccountInput = z.infer<typeof updateAccountInput>;
+
+export const importAccountsInput = z
+  .object({
+    /** Which of the organization's accounts to add; all new ones when absent. */
+    accountIds: z.array(awsAccountIdField).max(5000).optional(),
+  })
+  .strict();
+
+/** `/api/v1/accounts/{id}` takes the 12-digit AWS id or the registry's own id. */
+export const accountRefField = z.string().trim().refine((v) => /^\d{12}$/.test(v) || ULID.test(v), "Name the account by its 12-digit id or its registry id");
+
+// ---- Role entries ---------------------------------------------------------------------------
+
+const roleOptions = {
+  displayName: displayNameField.optional(),
+  color: colorField.nullish(),
+  defaultRegion: regionField.nullish(),
+  sessionDuration: sessionDurationField.nullish(),
+  externalId: externalIdField.nullish(),
+  sourceIdentity: z.boolean({ error: "sourceIdentity must be true or false" }).optional(),
+  description: descriptionField.optional(),
+};
+
+export const registerRoleInput = z.union([
+  z.object({ accountId: awsAccountIdField, roleName: roleNameField, path: rolePathField.optional(), ...roleOptions }).strict(),
+  z.object({ roleArn: roleArnField, ...roleOptions }).strict(),
+], { error: "Give either { accountId, roleName } or { roleArn }" });
+export type RegisterRoleInput = z.infer<typeof registerRoleInput>;
+
+export const updateRoleInput = z
+  .object(roleOptions)
+  .strict()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "Nothing to change");
+export type UpdateRoleInput = z.infer<typeof updateRoleInput>;
+
+// ---- Grants ---------------------------------------------------------------------------------
+
+export const groupField = z.string().trim().min(1, "Enter a group name").max(256, "A group name has at most 256 characters");
+
+export const createGrantInput = z.union(
+  [z.object({ roleId: idField("roleId"), userEmail: emailField }).strict(), z.object({ roleId: idField("roleId"), group: groupField }).strict()],
+  { error: "Give { roleId, userEmail } or { roleId, group }" },
+);
+export type CreateGrantInput = z.infer<typeof createGrantInput>;

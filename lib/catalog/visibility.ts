@@ -1,0 +1,33 @@
+import "server-only";
+import type { ExpressionBuilder, Kysely } from "kysely";
+import { hasPermission, type Actor } from "@/lib/auth/guard";
+import type { Database } from "@/lib/db/schema";
+
+/** The role entries a person may use: everything for those who manage the catalog (nothing is
+ * granted by default except to administrators), otherwise what is granted to them or to one
+ * of their identity-provider groups. Written as a condition on `roles` so that every query —
+ * list, get, switch — carries the check itself. */
+export function usableBy(actor: Actor) {
+  return (eb: ExpressionBuilder<Database, "roles">) => {
+    if (hasPermission(actor, "roles.manage")) return eb.lit(true);
+    return eb.exists(
+      eb
+        .selectFrom("grants")
+        .select("grants.id")
+        .whereRef("grants.role_id", "=", "roles.id")
+        .where((g) => {
+          const subjects = [g("grants.user_id", "=", actor.id)];
+          if (actor.groups.length) subjects.push(g("grants.group_name", "in", actor.groups));
+          return g.or(subjects);
+        }),
+    );
+  };
+}
+
+/** Who can see (not necessarily use) the catalog: administrators and auditors see all of it;
+ * operators see only the entries they may use. */
+export function visibleTo(actor: Actor) {
+  return (eb: ExpressionBuilder<Database, "roles">) => (hasPermission(actor, "audit.read") ? eb.lit(true) : usableBy(actor)(eb));
+}
+
+export type Db = Kysely<Database>;

@@ -1,0 +1,144 @@
+// The OpenAPI 3.1 description of /api/v1. Request bodies come from the very zod schemas the
+// route handlers parse with, so the document cannot drift from what the API accepts.
+import { z } from "zod";
+import { auditFilter } from "@/lib/audit/list-events";
+import {
+  createAccountInput,
+  createGrantInput,
+  importAccountsInput,
+  registerRoleInput,
+  updateAccountInput,
+  updateRoleInput,
+} from "@/lib/catalog/schemas";
+import { startSessionInput } from "@/lib/sessions/start-session";
+import { createUserInput, updateUserInput } from "@/lib/users/schemas";
+
+type Json = Record<string, unknown>;
+
+const schema = (s: z.ZodType): Json => {
+  const json = z.toJSONSchema(s, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as Json;
+  delete json.$schema;
+  return json;
+};
+
+const ERROR: Json = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string", enum: ["bad_request", "unauthorized", "forbidden", "aws_denied", "not_found", "conflict", "payload_too_large", "rate_limited", "upstream_error", "unavailable", "internal"] },
+        message: { type: "string", description: "What went wrong and what to do, in plain words." },
+        fields: { type: "object", additionalProperties: { type: "string" }, description: "Per-field messages for invalid input." },
+        explanation: { type: "object", description: "For aws_denied: which half of the trust is missing, and the JSON statement to add." },
+      },
+    },
+  },
+};
+
+const errors = (...codes: number[]): Json =>
+  Object.fromEntries(
+    codes.map((code) => [
+      String(code),
+      {
+        description: { 400: "Invalid input: the message names each field to fix", 401: "Not signed in", 403: "Not allowed for your console role (or, for sessions, AWS refused)", 404: "No such resource", 409: "Conflicts with what exists", 502: "AWS failed", 503: "Try again shortly" }[code],
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      },
+    ]),
+  );
+
+const ok = (description: string, extra: Json = {}): Json => ({ description, content: { "application/json": { schema: { type: "object", ...extra } } } });
+const body = (s: z.ZodType): Json => ({ required: true, content: { "application/json": { schema: schema(s) } } });
+const pathParam = (name: string, description: string): Json => ({ name, in: "path", required: true, schema: { type: "string" }, description });
+
+function queryParams(s: z.ZodObject): Json[] {
+  const json = schema(s) as { properties?: Record<string, Json> };
+  return Object.entries(json.properties ?? {}).map(([name, p]) => ({ name, in: "query", required: false, schema: p }));
+}
+
+export function openApiDocument(serverUrl: string): Json {
+  const accountId = pathParam("id", "The 12-digit AWS account id, or the registry's id");
+  const id = pathParam("id", "The registry's id");
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Switchboard API",
+      version: "1",
+      description:
+        "The same operations as the Switchboard console, through the same code and permission checks. Authenticated by the console's session cookie (sign in first). Errors are `{ error: { code, message } }`. Responses that carry credentials or console sign-in URLs are `Cache-Control: no-store` and meant only for the caller.",
+    },
+    servers: [{ url: `${serverUrl}/api/v1` }],
+    security: [{ sessionCookie: [] }],
+    components: {
+      securitySchemes: { sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "`__Secure-next-auth.session-token` over HTTPS" } },
+      schemas: { Error: ERROR },
+    },
+    paths: {
+      "/me": { get: { summary: "Who the session belongs to", tags: ["session"], responses: { 200: ok("The caller"), ...errors(401) } } },
+      "/me/menu": { get: { summary: "The Switch Role menu's data", tags: ["session"], responses: { 200: ok("Accounts and the roles the caller may switch into"), ...errors(401, 403) } } },
+      "/accounts": {
+        get: { summary: "List registered accounts", tags: ["accounts"], responses: { 200: ok("Accounts"), ...errors(401, 403) } },
+        post: { summary: "Register an account", tags: ["accounts"], requestBody: body(createAccountInput), responses: { 201: ok("The account"), ...errors(400, 401, 403, 409) } },
+      },
+      "/accounts/{id}": {
+        get: { summary: "One account", tags: ["accounts"], parameters: [accountId], responses: { 200: ok("The account"), ...errors(401, 403, 404) } },
+        patch: { summary: "Change an account", tags: ["accounts"], parameters: [accountId], requestBody: body(updateAccountInput), responses: { 200: ok("The account"), ...errors(400, 401, 403, 404) } },
+        delete: {
+          summary: "Delete an account (with its role entries only when cascade=true)",
+          tags: ["accounts"],
+          parameters: [accountId, { name: "cascade", in: "query", schema: { type: "string", enum: ["true", "false"] } }],
+          responses: { 200: ok("Deleted"), ...errors(401, 403, 404, 409) },
+        },
+      },
+      "/accounts/import": {
+        get: { summary: "The organization's accounts (AWS Organizations), new or registered", tags: ["accounts"], responses: { 200: ok("Accounts"), ...errors(400, 401, 403, 502) } },
+        post: { summary: "Register organization accounts", tags: ["accounts"], requestBody: body(importAccountsInput), responses: { 200: ok("Added and skipped"), ...errors(400, 401, 403, 502) } },
+      },
+      "/accounts/{id}/discover": {
+        get: { summary: "An account's IAM roles, through its provisioning role", tags: ["roles"], parameters: [accountId], responses: { 200: ok("Roles with trust summaries"), ...errors(400, 401, 403, 404, 502) } },
+      },
+      "/roles": {
+        get: { summary: "List role entries", tags: ["roles"], parameters: [{ name: "accountId", in: "query", schema: { type: "string" } }], responses: { 200: ok("Role entries"), ...errors(400, 401, 403, 404) } },
+        post: { summary: "Register a role entry", tags: ["roles"], requestBody: body(registerRoleInput), responses: { 201: ok("The role entry"), ...errors(400, 401, 403, 409) } },
+      },
+      "/roles/{id}": {
+        get: { summary: "One role entry", tags: ["roles"], parameters: [id], responses: { 200: ok("The role entry"), ...errors(400, 401, 403, 404) } },
+        patch: { summary: "Change a role entry", tags: ["roles"], parameters: [id], requestBody: body(updateRoleInput), responses: { 200: ok("The role entry"), ...errors(400, 401, 403, 404) } },
+        delete: { summary: "Remove a role entry (the IAM role stays)", tags: ["roles"], parameters: [id], responses: { 200: ok("Removed"), ...errors(400, 401, 403, 404) } },
+      },
+      "/roles/{id}/test": {
+        post: { summary: "Test a role: a real AssumeRole from the console's AWS identity", tags: ["roles"], parameters: [id], responses: { 200: ok("Works, or why not"), ...errors(400, 401, 403, 404) } },
+      },
+      "/grants": {
+        get: { summary: "List grants", tags: ["grants"], parameters: [{ name: "roleId", in: "query", schema: { type: "string" } }], responses: { 200: ok("Grants"), ...errors(400, 401, 403) } },
+        post: { summary: "Grant a role entry to a user or a group", tags: ["grants"], requestBody: body(createGrantInput), responses: { 201: ok("The grant"), ...errors(400, 401, 403, 404, 409) } },
+      },
+      "/grants/{id}": { delete: { summary: "Revoke a grant", tags: ["grants"], parameters: [id], responses: { 200: ok("Revoked"), ...errors(400, 401, 403, 404) } } },
+      "/sessions": {
+        post: {
+          summary: "Switch into a granted role: a console sign-in URL, or temporary credentials",
+          tags: ["sessions"],
+          requestBody: body(startSessionInput),
+          responses: { 200: ok("consoleUrl + expiresAt, or credentials + region + assumedRoleArn"), ...errors(400, 401, 403, 404, 502, 503) },
+        },
+      },
+      "/audit-events": {
+        get: {
+          summary: "The audit log, newest first; format=csv or json downloads every match",
+          tags: ["audit"],
+          parameters: [...queryParams(auditFilter), { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"] } }],
+          responses: { 200: ok("Events"), ...errors(400, 401, 403) },
+        },
+      },
+      "/users": {
+        get: { summary: "List users", tags: ["users"], responses: { 200: ok("Users"), ...errors(401, 403) } },
+        post: { summary: "Create a local user", tags: ["users"], requestBody: body(createUserInput), responses: { 201: ok("The user"), ...errors(400, 401, 403, 409) } },
+      },
+      "/users/{id}": {
+        patch: { summary: "Change a user's name, role, disabled flag or password", tags: ["users"], parameters: [id], requestBody: body(updateUserInput), responses: { 200: ok("The user"), ...errors(400, 401, 403, 404, 409) } },
+      },
+    },
+  };
+}

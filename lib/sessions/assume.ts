@@ -1,0 +1,78 @@
+import "server-only";
+import { AssumeRoleCommand } from "@aws-sdk/client-sts";
+import type { Actor } from "@/lib/auth/guard";
+import { brokerProfile, brokerSts } from "@/lib/aws/broker-clients";
+import type { BrokerCredentialKind } from "@/lib/aws/broker-identity";
+import { sessionDuration } from "@/lib/aws/duration";
+import { roleSessionName, sourceIdentity } from "@/lib/aws/session-name";
+import type { RoleDto } from "@/lib/catalog/role-dto";
+
+export type AssumedSession = {
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string };
+  assumedRoleArn: string;
+  sessionName: string;
+  sourceIdentity: string | null;
+  durationSeconds: number;
+  cappedBy: string[];
+  brokerKind: BrokerCredentialKind;
+  broker: { arn: string; accountId: string };
+};
+
+export type AssumeRequest = { externalId?: string; sourceIdentity?: string; durationSeconds: number; sessionName: string };
+
+/** AssumeRole failed: the SDK's error and exactly what was asked, for the explanation. */
+export class AssumeRoleFailed extends Error {
+  readonly awsError: { name: string; message: string };
+  readonly request: AssumeRequest;
+  readonly brokerKind: BrokerCredentialKind;
+  readonly broker: { arn: string; accountId: string };
+  constructor(err: Error, request: AssumeRequest, brokerKind: BrokerCredentialKind, broker: { arn: string; accountId: string }) {
+    super(err.message);
+    this.name = "AssumeRoleFailed";
+    this.awsError = { name: err.name, message: err.message };
+    this.request = request;
+    this.brokerKind = brokerKind;
+    this.broker = broker;
+    this.cause = err;
+  }
+}
+
+/** Assumes a catalog role for a signed-in person with the broker's credentials: the session
+ * named after them (RoleSessionName) and, when the entry asks, carrying their identity into
+ * CloudTrail (SourceIdentity); the entry's ExternalId, never one from the request; the
+ * duration clamped to the entry, the role and the one-hour role-chaining cap.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html */
+export async function assumeForActor(actor: Actor, role: RoleDto, externalId: string | null, requestedSeconds?: number): Promise<AssumedSession> {
+  const broker = await brokerProfile();
+  const { seconds, cappedBy } = sessionDuration({ requested: requestedSeconds, entryDefault: role.sessionDuration, brokerKind: broker.kind });
+  const request: AssumeRequest = {
+    sessionName: roleSessionName(actor.email),
+    durationSeconds: seconds,
+    ...(externalId ? { externalId } : {}),
+    ...(role.sourceIdentity ? { sourceIdentity: sourceIdentity(actor.email) } : {}),
+  };
+  try {
+    const out = await brokerSts(role.partition).send(
+      new AssumeRoleCommand({
+        RoleArn: role.roleArn,
+        RoleSessionName: request.sessionName,
+        DurationSeconds: request.durationSeconds,
+        ExternalId: request.externalId,
+        SourceIdentity: request.sourceIdentity,
+      }),
+    );
+    const c = out.Credentials!;
+    return {
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken!, expiration: c.Expiration!.toISOString() },
+      assumedRoleArn: out.AssumedRoleUser?.Arn ?? role.roleArn,
+      sessionName: request.sessionName,
+      sourceIdentity: out.SourceIdentity ?? request.sourceIdentity ?? null,
+      durationSeconds: seconds,
+      cappedBy,
+      brokerKind: broker.kind,
+      broker: { arn: broker.arn, accountId: broker.accountId },
+    };
+  } catch (err) {
+    throw new AssumeRoleFailed(err as Error, request, broker.kind, { arn: broker.arn, accountId: broker.accountId });
+  }
+}

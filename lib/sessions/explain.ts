@@ -1,0 +1,57 @@
+import "server-only";
+import { GetRoleCommand } from "@aws-sdk/client-iam";
+import { forgetProvisioning, provisioningIam } from "@/lib/aws/broker-clients";
+import { describeAwsError } from "@/lib/aws/errors";
+import { explainAssumeRoleFailure, type Explanation } from "@/lib/aws/explain-denial";
+import type { RoleDto } from "@/lib/catalog/role-dto";
+import { AppError } from "@/lib/errors";
+import type { AssumeRoleFailed } from "./assume";
+
+const TRUST_LOOKUP_TIMEOUT_MS = 5000;
+
+/** Reads the role's trust policy through its account's provisioning role (best effort: an
+ * explanation is still given without it). */
+async function readTrust(role: RoleDto, provisioningRoleName: string): Promise<{ trustPolicy?: string; roleExists?: boolean; maxSessionDuration?: number }> {
+  const account = { awsAccountId: role.accountId, partition: role.partition, provisioningRoleName };
+  try {
+    const iam = await provisioningIam(account);
+    const out = await iam.send(new GetRoleCommand({ RoleName: role.roleName }), { abortSignal: AbortSignal.timeout(TRUST_LOOKUP_TIMEOUT_MS) });
+    const doc = out.Role?.AssumeRolePolicyDocument;
+    // IAM returns policy documents URL-encoded (RFC 3986).
+    return { trustPolicy: doc ? decodeURIComponent(doc) : undefined, roleExists: true, maxSessionDuration: out.Role?.MaxSessionDuration };
+  } catch (err) {
+    if ((err as Error).name === "NoSuchEntity" || (err as Error).name === "NoSuchEntityException") return { roleExists: false };
+    forgetProvisioning(account);
+    return {};
+  }
+}
+
+/** Turns an AssumeRole failure into the error the person sees: throttling and outages as
+ * 503/502, denials and validation errors as `aws_denied` with which half of the trust is
+ * missing and the statement to add. */
+export async function explainAssumeFailure(failure: AssumeRoleFailed, role: RoleDto, provisioningRoleName: string): Promise<{ error: AppError; explanation?: Explanation }> {
+  const { name } = failure.awsError;
+  if (/^Throttl|TooManyRequests|RequestLimitExceeded/.test(name)) {
+    return { error: new AppError("unavailable", "AWS is throttling requests from the console right now; try again in a few seconds.", { retryAfter: 5 }) };
+  }
+  if (name !== "AccessDenied" && name !== "ValidationError" && name !== "RegionDisabledException") {
+    return { error: new AppError("upstream_error", describeAwsError(failure.cause, `assume ${role.roleArn}`)) };
+  }
+  const trust = name === "AccessDenied" ? await readTrust(role, provisioningRoleName) : {};
+  const explanation = explainAssumeRoleFailure({
+    error: failure.awsError,
+    roleArn: role.roleArn,
+    broker: failure.broker,
+    request: {
+      externalId: failure.request.externalId,
+      sourceIdentity: failure.request.sourceIdentity,
+      roleSessionName: failure.request.sessionName,
+      durationSeconds: failure.request.durationSeconds,
+    },
+    trustPolicy: trust.trustPolicy,
+    roleExists: trust.roleExists,
+    roleMaxSessionDuration: trust.maxSessionDuration,
+    brokerKind: failure.brokerKind,
+  });
+  return { error: new AppError("aws_denied", explanation.summary, { details: { explanation } }), explanation };
+}

@@ -1,0 +1,199 @@
+// The switch path end to end below the UI: the real store (SQLite), the real sandbox over HTTP,
+// the real SDK. Grants, clamps, source identity, denials explained, and fail-closed audit.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/guard";
+import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
+
+let t: TestSandbox;
+const dir = mkdtempSync(join(tmpdir(), "switchboard-sessions-"));
+const savedEnv = { ...process.env };
+
+// Configuration is read from the environment on first use: point the console at the sandbox
+// with the broker's keys, exactly as `npm run demo` does.
+async function configure() {
+  t = await startTestSandbox();
+  Object.assign(process.env, {
+    DATABASE_URL: `file:${join(dir, "store.db")}`,
+    NEXTAUTH_URL: "https://switchboard.example.com",
+    SWITCHBOARD_SANDBOX_URL: t.url,
+    AWS_ENDPOINT_URL: t.url,
+    AWS_ACCESS_KEY_ID: t.broker.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: t.broker.secretAccessKey,
+    AWS_REGION: "us-east-1",
+    AWS_EC2_METADATA_DISABLED: "true",
+  });
+}
+
+await configure();
+const { getDb } = await import("@/lib/db/client");
+const { newId } = await import("@/lib/db/ids");
+const { createAccount } = await import("@/lib/accounts/accounts");
+const { registerRole } = await import("@/lib/catalog/roles");
+const { createGrant } = await import("@/lib/catalog/grants");
+const { getMenuData } = await import("@/lib/catalog/menu");
+const { startSession } = await import("./start-session");
+const { testRole } = await import("./test-role");
+
+const meta = { requestId: "req-sessions-test", ip: "198.51.100.4", userAgent: "vitest" };
+let admin: Actor;
+let operator: Actor;
+const roles = { readOnly: "", auditor: "", testers: "", admin: "" };
+
+async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
+  const db = await getDb();
+  const id = newId();
+  const now = new Date().toISOString();
+  await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, created_at: now, updated_at: now }).execute();
+  return { id, email, name: email.split("@")[0]!, role, authProvider: "local", groups: [] };
+}
+
+beforeAll(async () => {
+  admin = await addUser("ada@example.com", "admin");
+  operator = await addUser("otto.operator+ops@example.com", "operator");
+  for (const [id, name, environment] of [
+    ["111111111111", "Production", "production"],
+    ["444444444444", "Test", "test"],
+  ] as const) {
+    await createAccount(admin, { accountId: id, name, environment }, meta);
+  }
+  roles.readOnly = (await registerRole(admin, { accountId: "111111111111", roleName: "ReadOnly", defaultRegion: "eu-west-1", sessionDuration: 7200 }, meta)).id;
+  roles.auditor = (await registerRole(admin, { roleArn: "arn:aws:iam::111111111111:role/ThirdPartyAuditor", externalId: "switchboard-demo-7f3a9c2e", sourceIdentity: true }, meta)).id;
+  roles.testers = (await registerRole(admin, { accountId: "444444444444", roleName: "DevelopmentTesters" }, meta)).id;
+  roles.admin = (await registerRole(admin, { accountId: "111111111111", roleName: "OrganizationAccountAccessRole", sourceIdentity: false }, meta)).id;
+  await createGrant(admin, { roleId: roles.readOnly, userEmail: operator.email }, meta);
+  await createGrant(admin, { roleId: roles.auditor, userEmail: operator.email }, meta);
+});
+
+afterAll(async () => {
+  await t?.close();
+  // Later test files in this worker must not inherit this file's AWS settings.
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
+
+const stsWith = ({ accessKeyId, secretAccessKey, sessionToken }: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) =>
+  new STSClient({ endpoint: t.url, region: "us-east-1", credentials: { accessKeyId, secretAccessKey, sessionToken }, maxAttempts: 1 });
+
+describe("credentials", () => {
+  it("assumes the granted role as the operator, with their session name and source identity", async () => {
+    const session = await startSession(operator, { roleId: roles.readOnly, kind: "credentials" }, meta);
+    if (session.kind !== "credentials") throw new Error("expected credentials");
+    expect(session.sessionName).toBe("otto.operator+ops@example.com");
+    expect(session.region).toBe("eu-west-1");
+    expect(session.durationSeconds).toBe(7200);
+    expect(Date.parse(session.credentials.expiration) - Date.now()).toBeGreaterThan(7100_000);
+    const id = await stsWith(session.credentials).send(new GetCallerIdentityCommand({}));
+    expect(id.Arn).toBe("arn:aws:sts::111111111111:assumed-role/ReadOnly/otto.operator+ops@example.com");
+    const [call] = await t.admin.calls({ action: "AssumeRole", since: 0 }).then((c) => c.filter((x) => x.detail.RoleSessionName === "otto.operator+ops@example.com"));
+    expect(call?.detail.SourceIdentity).toBe("otto.operator+ops@example.com");
+  });
+
+  it("sends the entry's ExternalId, never one from the caller", async () => {
+    const since = await t.admin.lastSeq();
+    const session = await startSession(operator, { roleId: roles.auditor, kind: "credentials", region: "us-east-1" }, meta);
+    expect(session.assumedRoleArn).toBe("arn:aws:sts::111111111111:assumed-role/ThirdPartyAuditor/otto.operator+ops@example.com");
+    const [call] = await t.admin.calls({ since, action: "AssumeRole" });
+    expect(call?.detail.ExternalId).toBe("switchboard-demo-7f3a9c2e");
+  });
+
+  it("refuses a role that is not granted, before any AWS call", async () => {
+    const since = await t.admin.lastSeq();
+    await expect(startSession(operator, { roleId: roles.testers, kind: "credentials" }, meta)).rejects.toMatchObject({
+      code: "forbidden",
+      message: "This role is not granted to you. Ask an administrator for a grant.",
+    });
+    expect(await t.admin.calls({ since, action: "AssumeRole" })).toEqual([]);
+  });
+
+  it("refuses a region of another partition", async () => {
+    await expect(startSession(operator, { roleId: roles.readOnly, kind: "credentials", region: "cn-north-1" }, meta)).rejects.toMatchObject({ code: "bad_request" });
+  });
+});
+
+describe("console sign-in", () => {
+  it("builds a login URL on the sandbox's federation endpoint that lands on its console as the operator", async () => {
+    const session = await startSession(operator, { roleId: roles.readOnly, kind: "console", region: "eu-central-1" }, meta);
+    if (session.kind !== "console") throw new Error("expected a console session");
+    const url = new URL(session.consoleUrl);
+    expect(`${url.origin}${url.pathname}`).toBe(`${t.url}/federation`);
+    expect(url.searchParams.get("Issuer")).toBe(`https://switchboard.example.com/switch/${roles.readOnly}?region=eu-central-1`);
+    expect(url.searchParams.get("Destination")).toBe(`${t.url}/console/home?region=eu-central-1`);
+    expect(session.form.fields.SigninToken).toBe(url.searchParams.get("SigninToken"));
+    const login = await fetch(session.consoleUrl, { redirect: "manual" });
+    expect(login.status).toBe(302);
+    const page = await fetch(login.headers.get("location")!, { headers: { cookie: login.headers.get("set-cookie")!.split(";")[0]! } });
+    const html = await page.text();
+    expect(html).toContain("arn:aws:sts::111111111111:assumed-role/ReadOnly/otto.operator+ops@example.com");
+    expect(html).toContain("eu-central-1");
+  });
+
+  it("asks the sign-in endpoint for a console session as long as the credentials (the broker has long-term keys)", async () => {
+    const since = await t.admin.lastSeq();
+    await startSession(operator, { roleId: roles.readOnly, kind: "console" }, meta);
+    const [call] = await t.admin.calls({ since, service: "signin", action: "getSigninToken" });
+    expect(call?.detail.SessionDuration).toBe(7200);
+  });
+});
+
+describe("denials, explained", () => {
+  it("says the Test role's trust policy does not trust the broker, with the statement to add", async () => {
+    const result = await testRole(admin, roles.testers, meta);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.code).toBe("aws_denied");
+    expect(result.explanation?.kind).toBe("trust-policy");
+    expect(result.message).toMatch(/trust policy/i);
+    expect(JSON.stringify(result.explanation?.fix?.statement)).toContain("arn:aws:iam::333333333333:user/switchboard");
+  });
+
+  it("passes a role that trusts the broker", async () => {
+    const result = await testRole(admin, roles.readOnly, meta);
+    expect(result).toMatchObject({ ok: true, assumedRoleArn: "arn:aws:sts::111111111111:assumed-role/ReadOnly/ada@example.com" });
+  });
+
+  it("explains a SourceIdentity the trust policy does not allow", async () => {
+    await (await getDb()).updateTable("roles").set({ set_source_identity: 1 }).where("id", "=", roles.admin).execute();
+    const result = await testRole(admin, roles.admin, meta);
+    expect(result).toMatchObject({ ok: false, explanation: { kind: "source-identity" } });
+    await (await getDb()).updateTable("roles").set({ set_source_identity: 0 }).where("id", "=", roles.admin).execute();
+    expect((await testRole(admin, roles.admin, meta)).ok).toBe(true);
+  });
+});
+
+describe("audit and the menu", () => {
+  it("records each switch without any secret, and the menu remembers it", async () => {
+    const session = await startSession(operator, { roleId: roles.readOnly, kind: "credentials" }, meta);
+    if (session.kind !== "credentials") throw new Error("expected credentials");
+    const db = await getDb();
+    const events = await db.selectFrom("audit_events").selectAll().where("actor_email", "=", operator.email).execute();
+    const text = JSON.stringify(events);
+    for (const secret of [session.credentials.secretAccessKey, session.credentials.sessionToken, session.credentials.accessKeyId]) expect(text).not.toContain(secret);
+    expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual(expect.arrayContaining(["session.credentials:success", "session.console:success"]));
+    const menu = await getMenuData(operator);
+    expect(menu.lastRoleId).toBe(roles.readOnly);
+    expect(menu.roles.map((r) => r.name).sort()).toEqual(["ReadOnly", "ThirdPartyAuditor"]);
+    expect(menu.roles.find((r) => r.name === "ReadOnly")?.uses).toBeGreaterThan(1);
+  });
+
+  it("issues no credentials when the audit event cannot be written (fail closed)", async () => {
+    const db = await getDb();
+    await sql`create trigger audit_offline before insert on audit_events begin select raise(abort, 'audit store offline'); end`.execute(db);
+    try {
+      const since = await t.admin.lastSeq();
+      await expect(startSession(operator, { roleId: roles.readOnly, kind: "credentials" }, meta)).rejects.toMatchObject({
+        code: "unavailable",
+        message: "The audit log could not be written, so no credentials were issued. Try again in a moment; if it persists, tell an administrator.",
+      });
+      // AWS was asked; the caller got nothing.
+      expect((await t.admin.calls({ since, action: "AssumeRole" })).map((c) => c.outcome)).toEqual(["Success"]);
+      await expect(startSession(operator, { roleId: roles.readOnly, kind: "console" }, meta)).rejects.toMatchObject({ code: "unavailable" });
+    } finally {
+      await sql`drop trigger audit_offline`.execute(db);
+    }
+  });
+});

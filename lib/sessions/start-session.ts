@@ -1,0 +1,158 @@
+import "server-only";
+import { z } from "zod";
+import { recordAudit, type AuditEvent } from "@/lib/audit/record";
+import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { profileNameFor } from "@/lib/aws/credential-formats";
+import { consoleSessionDuration } from "@/lib/aws/duration";
+import { getSigninToken, loginForm, loginUrl } from "@/lib/aws/federation";
+import { consoleDestination, federationEndpoint, isAllowedDestination, partitionOfRegion } from "@/lib/aws/partitions";
+import { recordUsage } from "@/lib/catalog/menu";
+import { findUsableRole } from "@/lib/catalog/role-queries";
+import { idField, regionField, sessionDurationField } from "@/lib/catalog/schemas";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { AppError, badRequest } from "@/lib/errors";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { assumeForActor, AssumeRoleFailed, type AssumedSession } from "./assume";
+import { explainAssumeFailure } from "./explain";
+
+export const startSessionInput = z
+  .object({
+    roleId: idField("roleId"),
+    kind: z.enum(["console", "credentials"], { error: 'kind must be "console" or "credentials"' }),
+    region: regionField.optional(),
+    durationSeconds: sessionDurationField.optional(),
+    /** A console service to land on (e.g. "ec2"); the URL itself is always built here. */
+    service: z.string().regex(/^[a-z0-9-]{2,40}$/, "service is a console service name like ec2 or s3").optional(),
+  })
+  .strict();
+export type StartSessionInput = z.infer<typeof startSessionInput>;
+
+type Common = { region: string; assumedRoleArn: string; roleArn: string; roleLabel: string; accountName: string; expiresAt: string };
+
+export type ConsoleSession = Common & {
+  kind: "console";
+  /** The federated sign-in URL: a secret for 15 minutes. */
+  consoleUrl: string;
+  /** The same, as a form to POST (keeps the sign-in token out of URLs and history). */
+  form: { action: string; fields: Record<string, string> };
+};
+
+export type CredentialsSession = Common & {
+  kind: "credentials";
+  credentials: AssumedSession["credentials"];
+  profileName: string;
+  sessionName: string;
+  externalId: string | null;
+  durationSeconds: number;
+};
+
+/** The outcome is recorded even when the switch fails; a failure to record a failure must not
+ * hide the failure itself. */
+async function recordQuietly(event: AuditEvent): Promise<void> {
+  try {
+    await recordAudit(event);
+  } catch (err) {
+    console.error(`[audit] could not record ${event.action} (${event.outcome}): ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** A switch: checks the grant (before any AWS call), assumes the role with the broker, and
+ * returns either a console sign-in (through the partition's federation endpoint) or temporary
+ * credentials. Credentials are returned only after the audit event is durably written (fail
+ * closed); nothing secret is stored or logged. */
+export async function startSession(actor: Actor, input: StartSessionInput, meta: RequestMeta): Promise<ConsoleSession | CredentialsSession> {
+  assertPermission(actor, "sessions.create");
+  const config = getConfig();
+  const db = await getDb();
+  const { role, externalId, provisioningRoleName } = await findUsableRole(db, actor, input.roleId);
+  const region = input.region ?? role.defaultRegion;
+  if (partitionOfRegion(region) !== role.partition) {
+    throw badRequest(`Region ${region} is not in the ${role.partition} partition of ${role.accountName}; pick one of its regions.`, { region: "Not in this account's partition" });
+  }
+  const action = input.kind === "console" ? "session.console" : "session.credentials";
+  const audit = (outcome: AuditEvent["outcome"], extra: Partial<AuditEvent>): AuditEvent => ({
+    action,
+    outcome,
+    actor,
+    target: { type: "role", id: role.id, label: role.roleArn },
+    awsAccountId: role.accountId,
+    request: meta,
+    ...extra,
+    details: { region, ...extra.details },
+  });
+
+  let assumed: AssumedSession;
+  try {
+    assumed = await assumeForActor(actor, role, externalId, input.durationSeconds);
+  } catch (err) {
+    if (!(err instanceof AssumeRoleFailed)) throw err;
+    const { error, explanation } = await explainAssumeFailure(err, role, provisioningRoleName);
+    await recordQuietly(audit(error.code === "aws_denied" ? "denied" : "failure", { reason: error.message, details: { why: explanation?.kind ?? error.code } }));
+    throw error;
+  }
+
+  let result: ConsoleSession | CredentialsSession;
+  const common: Common = {
+    region,
+    assumedRoleArn: assumed.assumedRoleArn,
+    roleArn: role.roleArn,
+    roleLabel: role.displayName,
+    accountName: role.accountName,
+    expiresAt: assumed.credentials.expiration,
+  };
+  if (input.kind === "console") {
+    const sandboxUrl = config.aws.sandboxUrl;
+    const endpoint = federationEndpoint(role.partition, region, sandboxUrl);
+    const destination = consoleDestination({ partition: role.partition, region, service: input.service, sandboxUrl });
+    if (!isAllowedDestination(destination, role.partition, sandboxUrl)) throw new Error(`refusing console destination ${destination}`);
+    const sessionDuration = consoleSessionDuration(assumed.durationSeconds, assumed.brokerKind);
+    let signinToken: string;
+    try {
+      signinToken = await getSigninToken({ endpoint, credentials: assumed.credentials, sessionDuration });
+    } catch (err) {
+      await recordQuietly(audit("failure", { reason: err instanceof Error ? err.message : "The AWS sign-in endpoint failed" }));
+      throw err;
+    }
+    // Issuer: AWS sends people here when the console session ends, so "sign in again" comes
+    // back to this console for a fresh session.
+    const issuer = `${config.baseUrl}/switch/${role.id}?${new URLSearchParams({ region })}`;
+    const expiresAt = sessionDuration ? new Date(Date.now() + sessionDuration * 1000).toISOString() : assumed.credentials.expiration;
+    result = {
+      ...common,
+      kind: "console",
+      expiresAt,
+      consoleUrl: loginUrl({ endpoint, issuer, destination, signinToken }),
+      form: loginForm({ endpoint, issuer, destination, signinToken }),
+    };
+  } else {
+    result = {
+      ...common,
+      kind: "credentials",
+      credentials: assumed.credentials,
+      profileName: profileNameFor(role.accountName, role.roleName),
+      sessionName: assumed.sessionName,
+      externalId,
+      durationSeconds: assumed.durationSeconds,
+    };
+  }
+
+  try {
+    await recordAudit(
+      audit("success", {
+        details: {
+          durationSeconds: assumed.durationSeconds,
+          sessionName: assumed.sessionName,
+          sourceIdentity: assumed.sourceIdentity !== null,
+          ...(assumed.cappedBy.length ? { cappedBy: assumed.cappedBy.join(",") } : {}),
+        },
+      }),
+    );
+  } catch (err) {
+    // Fail closed: no durable record, no credentials.
+    console.error(`[audit] could not record ${action} for ${role.roleArn}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new AppError("unavailable", "The audit log could not be written, so no credentials were issued. Try again in a moment; if it persists, tell an administrator.", { retryAfter: 10 });
+  }
+  await recordUsage(actor, role.id, region).catch((err: unknown) => console.error(`[menu] could not record usage: ${err instanceof Error ? err.message : String(err)}`));
+  return result;
+}
