@@ -1,10 +1,11 @@
 import type { ReactNode } from "react";
 import { AppHeader } from "@/components/shell/app-header";
 import type { NavItem } from "@/components/shell/nav-links";
-import { SwitchRoleSlot } from "@/components/shell/switch-role-slot";
+import { SwitchMenu } from "@/components/switch-menu/switch-menu";
 import { getActor, hasPermission } from "@/lib/auth/guard";
 import type { Permission } from "@/lib/auth/permissions";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { getLastRole } from "@/lib/catalog/menu";
 import { getConfig } from "@/lib/config";
 
 const NAV: Array<NavItem & { permission: Permission }> = [
@@ -19,13 +20,14 @@ const NAV: Array<NavItem & { permission: Permission }> = [
 // (layouts do not re-run on client navigation, so they cannot guard anything).
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const actor = await getActor();
+  const lastRole = actor && hasPermission(actor, "sessions.create") ? await getLastRole(actor) : null;
   return (
     <div className="min-h-screen">
       {actor ? (
         <AppHeader
           nav={NAV.filter((n) => hasPermission(actor, n.permission)).map(({ href, label }) => ({ href, label }))}
           user={{ name: actor.name, email: actor.email, roleLabel: ROLE_LABELS[actor.role] }}
-          switchRole={<SwitchRoleSlot canManage={hasPermission(actor, "roles.manage")} />}
+          switchRole={hasPermission(actor, "sessions.create") ? <SwitchMenu lastRole={lastRole} canManage={hasPermission(actor, "roles.manage")} /> : null}
           sandbox={Boolean(getConfig().aws.sandboxUrl)}
         />
       ) : null}

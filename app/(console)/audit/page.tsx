@@ -1,69 +1,96 @@
-import { ScrollText } from "lucide-react";
+import { Download, ScrollText } from "lucide-react";
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
+import { buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Alert } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
-import { listAuditEvents, auditFilter } from "@/lib/audit/list-events";
+import { auditFilter, listAuditEvents } from "@/lib/audit/list-events";
+import { AUDIT_ACTIONS } from "@/lib/audit/record";
 import { requirePage } from "@/lib/auth/guard";
 import { describeZodError } from "@/lib/http/validation";
+import { AuditTable } from "./audit-table";
+import { FilterBar } from "./filter-bar";
+import { filtersOnly, normalizeParams, toInputValue } from "./filters";
 
 export const metadata = { title: "Audit" };
 
-const OUTCOME_TONE = { success: "emerald", failure: "red", denied: "amber" } as const;
+/** What the export route takes at most (app/api/v1/audit-events/route.ts). */
+const EXPORT_LIMIT = 10_000;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePage("audit.read");
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== ""));
-  const parsed = auditFilter.safeParse(raw);
+  const params = normalizeParams(await searchParams);
+  const parsed = auditFilter.safeParse(params);
   const { events, nextBefore } = parsed.success ? await listAuditEvents(actor, parsed.data) : { events: [], nextBefore: null };
+  const filters = filtersOnly(params);
+  const filtered = Object.keys(filters).length > 0;
+  const exportHref = (format: "csv" | "json") => `/api/v1/audit-events?${new URLSearchParams({ ...filters, format })}`;
   return (
     <>
-      <PageHeader title="Audit log" description="Every sign-in, change and AWS session the console issues, newest first. Credentials and sign-in links are never recorded." />
-      {!parsed.success ? <Alert title="These filters are not valid">{describeZodError(parsed.error).message}</Alert> : null}
-      {events.length === 0 ? (
-        <EmptyState icon={<ScrollText className="h-5 w-5" aria-hidden />} title="No events match">
-          Events appear here as people sign in, change the registry and switch into roles.
-        </EmptyState>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-4 py-2">Time (UTC)</th>
-                <th className="px-4 py-2">Actor</th>
-                <th className="px-4 py-2">Action</th>
-                <th className="px-4 py-2">Outcome</th>
-                <th className="px-4 py-2">Target</th>
-                <th className="px-4 py-2">Reason</th>
-                <th className="px-4 py-2">IP</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100" data-testid="audit-rows">
-              {events.map((e) => (
-                <tr key={e.id} className="align-top">
-                  <td className="whitespace-nowrap px-4 py-2 font-mono text-xs text-slate-600">{e.at.replace("T", " ").replace(/\.\d+Z$/, "")}</td>
-                  <td className="px-4 py-2">{e.actorEmail ?? "—"}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
-                  <td className="px-4 py-2">
-                    <Badge tone={OUTCOME_TONE[e.outcome]}>{e.outcome}</Badge>
-                  </td>
-                  <td className="px-4 py-2">{e.target ?? "—"}</td>
-                  <td className="max-w-xs px-4 py-2 text-slate-600">{e.reason ?? ""}</td>
-                  <td className="whitespace-nowrap px-4 py-2 font-mono text-xs text-slate-500">{e.ip ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {nextBefore ? (
-        <div className="mt-4 text-right">
-          <Link className="text-sm font-medium text-indigo-600 hover:underline" href={`/audit?${new URLSearchParams({ ...raw, before: nextBefore })}`}>
-            Older events →
-          </Link>
-        </div>
-      ) : null}
+      <PageHeader
+        title="Audit log"
+        description="Every sign-in, change and AWS session the console issues, newest first. Credentials and sign-in links are never recorded."
+        actions={
+          parsed.success ? (
+            <>
+              <a href={exportHref("csv")} download className={buttonClass("secondary")} title={`Up to ${EXPORT_LIMIT.toLocaleString("en")} events${filtered ? " matching the filters" : ""}`}>
+                <Download className="h-4 w-4" aria-hidden />
+                Export CSV
+              </a>
+              <a href={exportHref("json")} download className={buttonClass("secondary")} title={`Up to ${EXPORT_LIMIT.toLocaleString("en")} events${filtered ? " matching the filters" : ""}`}>
+                <Download className="h-4 w-4" aria-hidden />
+                Export JSON
+              </a>
+            </>
+          ) : null
+        }
+      />
+      <div className="space-y-4">
+        <FilterBar
+          actions={AUDIT_ACTIONS}
+          values={{
+            actor: filters.actor ?? "",
+            action: filters.action ?? "",
+            outcome: filters.outcome ?? "",
+            account: filters.account ?? "",
+            from: toInputValue(filters.from),
+            to: toInputValue(filters.to),
+          }}
+        />
+        {!parsed.success ? <Alert title="These filters are not valid">{describeZodError(parsed.error).message}</Alert> : null}
+        {parsed.success && events.length === 0 ? (
+          <EmptyState
+            icon={<ScrollText className="h-5 w-5" aria-hidden />}
+            title={filtered ? "No events match these filters" : "No events yet"}
+            actions={
+              filtered ? (
+                <Link href="/audit" className={buttonClass("secondary")}>
+                  Clear the filters
+                </Link>
+              ) : null
+            }
+          >
+            {filtered ? "Widen the time range or clear a filter." : "Events appear here as people sign in, change the registry and switch into roles."}
+          </EmptyState>
+        ) : null}
+        {events.length ? <AuditTable events={events} /> : null}
+        {params.before || nextBefore ? (
+          <nav aria-label="Pages" className="flex items-center justify-between text-sm">
+            {params.before ? (
+              <Link className="font-medium text-indigo-600 hover:underline" href={filtered ? `/audit?${new URLSearchParams(filters)}` : "/audit"}>
+                ← Newest events
+              </Link>
+            ) : (
+              <span />
+            )}
+            {nextBefore ? (
+              <Link className="font-medium text-indigo-600 hover:underline" href={`/audit?${new URLSearchParams({ ...params, before: nextBefore })}`}>
+                Older events →
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
+      </div>
     </>
   );
 }

@@ -1,0 +1,75 @@
+"use server";
+
+import { z } from "zod";
+import { createGrant, deleteGrant } from "@/lib/catalog/grants";
+import { discoverRoles, registerDiscovered } from "@/lib/catalog/discover";
+import { deleteRole, registerRole, updateRole } from "@/lib/catalog/roles";
+import { accountRefField, createGrantInput, idField, registerRoleInput, roleArnField, updateRoleInput } from "@/lib/catalog/schemas";
+import { protectedAction } from "@/lib/http/action";
+import { testRole } from "@/lib/sessions/test-role";
+import type { DiscoveredView, TestOutcome } from "./types";
+
+const roleLabel = (r: { displayName: string; roleArn: string }) => ({ displayName: r.displayName, roleArn: r.roleArn });
+
+export const registerRoleAction = protectedAction({ permission: "roles.manage", input: registerRoleInput }, async ({ actor, input, meta }) =>
+  roleLabel(await registerRole(actor, input, meta)),
+);
+
+export const updateRoleAction = protectedAction(
+  { permission: "roles.manage", input: z.object({ id: idField("id"), patch: updateRoleInput }).strict() },
+  async ({ actor, input, meta }) => roleLabel(await updateRole(actor, input.id, input.patch, meta)),
+);
+
+export const deleteRoleAction = protectedAction({ permission: "roles.manage", input: z.object({ id: idField("id") }).strict() }, async ({ actor, input, meta }) => {
+  await deleteRole(actor, input.id, meta);
+  return { ok: true as const };
+});
+
+/** The fix a denial explanation suggests, as text the page can show in a <pre>. Read defensively:
+ * the explanation is structured help from lib/aws, and only these parts are shown. */
+function fixOf(explanation: unknown): { where: string; statement: string } | null {
+  const fix = (explanation as { fix?: { where?: unknown; statement?: unknown } } | undefined)?.fix;
+  if (!fix || typeof fix.where !== "string" || fix.statement === undefined) return null;
+  return { where: fix.where, statement: typeof fix.statement === "string" ? fix.statement : JSON.stringify(fix.statement, null, 2) };
+}
+
+export const testRoleAction = protectedAction({ permission: "roles.manage", input: z.object({ id: idField("id") }).strict() }, async ({ actor, input, meta }): Promise<TestOutcome> => {
+  const result = await testRole(actor, input.id, meta);
+  if (result.ok) return { ok: true, message: result.message, assumedRoleArn: result.assumedRoleArn };
+  const summary = (result.explanation as { summary?: unknown } | undefined)?.summary;
+  return { ok: false, message: result.message, code: result.code, summary: typeof summary === "string" ? summary : null, fix: fixOf(result.explanation) };
+});
+
+export const discoverRolesAction = protectedAction({ permission: "roles.manage", input: z.object({ accountRef: accountRefField }).strict() }, async ({ actor, input }) => {
+  const { roles } = await discoverRoles(actor, input.accountRef);
+  return roles.map(
+    (r): DiscoveredView => ({
+      roleName: r.roleName,
+      path: r.path,
+      roleArn: r.roleArn,
+      description: r.description,
+      trust: r.trust,
+      brokerAccess: r.brokerAccess,
+      serviceLinked: r.serviceLinked,
+      registered: r.registeredId !== null,
+    }),
+  );
+});
+
+export const registerDiscoveredAction = protectedAction(
+  { permission: "roles.manage", input: z.object({ accountRef: accountRefField, roleArns: z.array(roleArnField).min(1, "Choose at least one role").max(5000) }).strict() },
+  async ({ actor, input, meta }) => {
+    const { added, skipped } = await registerDiscovered(actor, input.accountRef, input.roleArns, meta);
+    return { added: added.map(roleLabel), skipped };
+  },
+);
+
+export const createGrantAction = protectedAction({ permission: "grants.manage", input: createGrantInput }, async ({ actor, input, meta }) => {
+  const grant = await createGrant(actor, input, meta);
+  return { subject: grant.user?.email ?? `group ${grant.group}`, roleLabel: grant.roleLabel };
+});
+
+export const deleteGrantAction = protectedAction({ permission: "grants.manage", input: z.object({ id: idField("id") }).strict() }, async ({ actor, input, meta }) => {
+  await deleteGrant(actor, input.id, meta);
+  return { ok: true as const };
+});

@@ -1,0 +1,325 @@
+"use client";
+
+import { Building2, KeyRound, Loader2, Plus, Radar, Search } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMemo, useState, useTransition } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button, buttonClass } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Alert, Input, Select } from "@/components/ui/field";
+import { CopyButton } from "@/components/registry/copy-button";
+import { ColorBar, EnvironmentBadge } from "@/components/registry/environment";
+import { formatDuration, plural } from "@/components/registry/format";
+import type { RoleDto } from "@/lib/catalog/role-dto";
+import { ENVIRONMENTS } from "@/lib/db/schema";
+import { testRoleAction } from "./actions";
+import { AddRoleDialog } from "./add-role-dialog";
+import { DiscoverDialog } from "./discover-dialog";
+import { EditRoleDialog } from "./edit-role-dialog";
+import { GrantsDialog } from "./grants-dialog";
+import { RemoveRoleDialog } from "./remove-role-dialog";
+import { TestResult } from "./test-result";
+import type { AccountOption, GrantView, TestOutcome, UserOption } from "./types";
+
+type Open =
+  | { kind: "add"; accountId?: string }
+  | { kind: "discover"; accountId?: string }
+  | { kind: "edit"; role: RoleDto }
+  | { kind: "grants"; roleId: string }
+  | { kind: "remove"; role: RoleDto }
+  | null;
+
+type Props = {
+  roles: RoleDto[];
+  accounts: AccountOption[];
+  grants: GrantView[];
+  users: UserOption[];
+  canManage: boolean;
+  canGrant: boolean;
+  initialAccount: string;
+};
+
+export function RolesClient({ roles, accounts, grants, users, canManage, canGrant, initialAccount }: Props) {
+  const router = useRouter();
+  const [open, setOpen] = useState<Open>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [query, setQuery] = useState("");
+  const [accountFilter, setAccountFilter] = useState(initialAccount);
+  const [tests, setTests] = useState<Record<string, TestOutcome | "pending" | { error: string }>>({});
+  const [, startTransition] = useTransition();
+
+  const done = (message: string) => {
+    setOpen(null);
+    setNotice(message);
+    router.refresh();
+  };
+
+  const grantsByRole = useMemo(() => {
+    const map = new Map<string, GrantView[]>();
+    for (const g of grants) map.set(g.roleId, [...(map.get(g.roleId) ?? []), g]);
+    return map;
+  }, [grants]);
+
+  const groups = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    const matches = (r: RoleDto) => !q || [r.displayName, r.roleName, r.roleArn, r.accountName].some((v) => v.toLowerCase().includes(q));
+    return [...accounts]
+      .sort((a, b) => ENVIRONMENTS.indexOf(a.environment) - ENVIRONMENTS.indexOf(b.environment) || a.name.localeCompare(b.name))
+      .filter((a) => !accountFilter || a.accountId === accountFilter)
+      .map((account) => ({ account, roles: roles.filter((r) => r.accountId === account.accountId && matches(r)) }));
+  }, [accounts, roles, query, accountFilter]);
+  const withRoles = groups.filter((g) => g.roles.length > 0);
+  // Admins also see the accounts that have no roles yet, as places to discover some.
+  const empty = canManage && !query ? groups.filter((g) => !roles.some((r) => r.accountId === g.account.accountId)) : [];
+
+  const test = (role: RoleDto) => {
+    setTests((t) => ({ ...t, [role.id]: "pending" }));
+    startTransition(async () => {
+      const result = await testRoleAction({ id: role.id });
+      setTests((t) => ({ ...t, [role.id]: result.ok ? result.data : { error: result.error.message } }));
+    });
+  };
+
+  const dialogs = (() => {
+    if (!open) return null;
+    const close = () => setOpen(null);
+    switch (open.kind) {
+      case "add":
+        return <AddRoleDialog accounts={accounts} initialAccountId={open.accountId} onClose={close} onAdded={done} />;
+      case "discover":
+        return <DiscoverDialog accounts={accounts} initialAccountId={open.accountId} onClose={close} onRegistered={done} />;
+      case "edit":
+        return <EditRoleDialog role={open.role} account={accounts.find((a) => a.accountId === open.role.accountId) ?? null} onClose={close} onSaved={done} />;
+      case "grants": {
+        const role = roles.find((r) => r.id === open.roleId);
+        return role ? <GrantsDialog role={role} grants={grantsByRole.get(role.id) ?? []} users={users} onClose={close} /> : null;
+      }
+      case "remove":
+        return <RemoveRoleDialog role={open.role} grantCount={grantsByRole.get(open.role.id)?.length ?? 0} onClose={close} onRemoved={done} />;
+    }
+  })();
+
+  if (accounts.length === 0) {
+    return (
+      <EmptyState
+        icon={<Building2 className="h-5 w-5" aria-hidden />}
+        title={canManage ? "Register an AWS account first" : "No roles to show yet"}
+        actions={
+          canManage ? (
+            <Link href="/accounts" className={buttonClass("primary")}>
+              Go to Accounts
+            </Link>
+          ) : null
+        }
+      >
+        {canManage
+          ? "Roles live in AWS accounts. Add your accounts (or import them from AWS Organizations) on the Accounts page; then come back to discover or add their roles."
+          : "Roles appear here once an administrator has registered them and granted them to you."}
+      </EmptyState>
+    );
+  }
+
+  const toolbarActions = canManage ? (
+    <div className="flex items-center gap-2">
+      <Button variant="secondary" onClick={() => setOpen({ kind: "discover", accountId: accountFilter || undefined })}>
+        <Radar className="h-4 w-4" aria-hidden />
+        Discover roles
+      </Button>
+      <Button onClick={() => setOpen({ kind: "add", accountId: accountFilter || undefined })}>
+        <Plus className="h-4 w-4" aria-hidden />
+        Add role
+      </Button>
+    </div>
+  ) : null;
+
+  if (roles.length === 0) {
+    return (
+      <div className="space-y-4">
+        {notice ? <Alert tone="success">{notice}</Alert> : null}
+        <EmptyState icon={<KeyRound className="h-5 w-5" aria-hidden />} title="No roles in the catalog yet" actions={toolbarActions}>
+          {canManage
+            ? "Discover the roles of a registered account — the console lists them with who each one trusts — or add one by its name or ARN. Then test it and grant it to people."
+            : "Roles appear here once an administrator has registered them and granted them to you."}
+        </EmptyState>
+        {dialogs}
+      </div>
+    );
+  }
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="flex flex-wrap items-center gap-2">
+          <div className="relative w-72">
+            <Search className="pointer-events-none absolute left-2.5 top-2.5 h-4 w-4 text-slate-400" aria-hidden />
+            <label htmlFor="role-filter" className="sr-only">
+              Filter roles
+            </label>
+            <Input id="role-filter" type="search" placeholder="Filter by name or ARN" value={query} onChange={(e) => setQuery(e.target.value)} className="pl-8" />
+          </div>
+          <label htmlFor="role-account-filter" className="sr-only">
+            Account
+          </label>
+          <Select id="role-account-filter" value={accountFilter} onChange={(e) => setAccountFilter(e.target.value)} className="w-64">
+            <option value="">All accounts</option>
+            {accounts.map((a) => (
+              <option key={a.accountId} value={a.accountId}>
+                {a.name} — {a.accountId}
+              </option>
+            ))}
+          </Select>
+        </div>
+        {toolbarActions}
+      </div>
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
+
+      {withRoles.map(({ account, roles: accountRoles }) => (
+        <section key={account.accountId} aria-labelledby={`account-${account.accountId}`} className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm" data-testid={`role-account-${account.accountId}`}>
+          <header className="flex items-center gap-3 border-b border-slate-200 bg-slate-50 px-4 py-2.5">
+            <ColorBar color={account.color} className="h-6" />
+            <h2 id={`account-${account.accountId}`} className="font-semibold text-slate-900">
+              {account.name}
+            </h2>
+            <span className="font-mono text-sm text-slate-500">{account.accountId}</span>
+            <EnvironmentBadge environment={account.environment} />
+            <span className="ml-auto text-xs text-slate-500">{plural(accountRoles.length, "role")}</span>
+          </header>
+          <ul className="divide-y divide-slate-100">
+            {accountRoles.map((role) => (
+              <RoleRow
+                key={role.id}
+                role={role}
+                grantCount={canGrant ? (grantsByRole.get(role.id)?.length ?? 0) : null}
+                test={tests[role.id]}
+                canManage={canManage}
+                onTest={() => test(role)}
+                onDismissTest={() =>
+                  setTests((t) => {
+                    const next = { ...t };
+                    delete next[role.id];
+                    return next;
+                  })
+                }
+                onGrants={() => setOpen({ kind: "grants", roleId: role.id })}
+                onEdit={() => setOpen({ kind: "edit", role })}
+                onRemove={() => setOpen({ kind: "remove", role })}
+              />
+            ))}
+          </ul>
+        </section>
+      ))}
+
+      {withRoles.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
+          {query ? `No role matches “${query}”.` : "No roles registered in this account yet."}
+        </p>
+      ) : null}
+
+      {empty.length ? (
+        <section aria-labelledby="accounts-without-roles" className="rounded-lg border border-dashed border-slate-300 bg-white">
+          <h2 id="accounts-without-roles" className="border-b border-slate-100 px-4 py-2.5 text-sm font-medium text-slate-700">
+            Accounts with no roles in the catalog yet
+          </h2>
+          <ul className="divide-y divide-slate-100">
+            {empty.map(({ account }) => (
+              <li key={account.accountId} className="flex items-center gap-3 px-4 py-2 text-sm">
+                <ColorBar color={account.color} className="h-5" />
+                <span className="font-medium text-slate-900">{account.name}</span>
+                <span className="font-mono text-slate-500">{account.accountId}</span>
+                <EnvironmentBadge environment={account.environment} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {dialogs}
+    </div>
+  );
+}
+
+function RoleRow({
+  role,
+  grantCount,
+  test,
+  canManage,
+  onTest,
+  onDismissTest,
+  onGrants,
+  onEdit,
+  onRemove,
+}: {
+  role: RoleDto;
+  grantCount: number | null;
+  test: TestOutcome | "pending" | { error: string } | undefined;
+  canManage: boolean;
+  onTest: () => void;
+  onDismissTest: () => void;
+  onGrants: () => void;
+  onEdit: () => void;
+  onRemove: () => void;
+}) {
+  const name = `${role.path}${role.roleName}`;
+  return (
+    <li data-testid={`role-row-${role.roleName}`} className="px-4 py-3">
+      <div className="flex flex-wrap items-start gap-x-4 gap-y-2">
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+            {role.ownColor ? <ColorBar color={role.ownColor} className="h-4" /> : null}
+            <span className="font-medium text-slate-900">{role.displayName}</span>
+            {role.displayName !== role.roleName || role.path !== "/" ? <span className="font-mono text-xs text-slate-500">{name}</span> : null}
+            {role.requiresExternalId ? (
+              <Badge tone="violet" title="Switches send the ExternalId the role's trust policy requires">
+                ExternalId
+              </Badge>
+            ) : null}
+            {role.sourceIdentity ? (
+              <Badge tone="sky" title="Switches set SourceIdentity to the person switching, so CloudTrail shows who it was">
+                SourceIdentity
+              </Badge>
+            ) : null}
+          </div>
+          <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
+            <span className="inline-flex min-w-0 items-center">
+              <span className="font-mono text-slate-600 [overflow-wrap:anywhere]">{role.roleArn}</span>
+              <CopyButton text={role.roleArn} label="Copy ARN" />
+            </span>
+            <span title="Default region">{role.defaultRegion}</span>
+            <span title="Session duration">{role.sessionDuration ? formatDuration(role.sessionDuration) : "1 h (default)"} sessions</span>
+            {grantCount !== null ? <span>{grantCount ? plural(grantCount, "grant") : "Not granted"}</span> : null}
+          </div>
+        </div>
+        {canManage ? (
+          <div className="flex shrink-0 items-center gap-1.5">
+            <Button size="sm" variant="secondary" onClick={onTest} disabled={test === "pending"}>
+              {test === "pending" ? <Loader2 className="h-3.5 w-3.5 animate-spin" aria-hidden /> : null}
+              {test === "pending" ? "Testing…" : "Test"}
+            </Button>
+            {grantCount !== null ? (
+              <Button size="sm" variant="secondary" onClick={onGrants}>
+                Grants{grantCount ? ` (${grantCount})` : ""}
+              </Button>
+            ) : null}
+            <Button size="sm" variant="secondary" onClick={onEdit}>
+              Edit
+            </Button>
+            <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={onRemove}>
+              Remove
+            </Button>
+          </div>
+        ) : null}
+      </div>
+      {test && test !== "pending" ? (
+        <div className="mt-2">
+          {"error" in test ? (
+            <div data-testid={`test-result-${role.roleName}`}>
+              <Alert title="The test could not run">{test.error}</Alert>
+            </div>
+          ) : (
+            <TestResult outcome={test} testId={`test-result-${role.roleName}`} onDismiss={onDismissTest} />
+          )}
+        </div>
+      ) : null}
+    </li>
+  );
+}

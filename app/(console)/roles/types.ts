@@ -1,0 +1,34 @@
+// What the Roles page hands to its client components: only what they draw. Pure types.
+import type { Environment, Partition } from "@/lib/db/schema";
+
+export type AccountOption = {
+  /** Registry id. */
+  id: string;
+  /** 12-digit AWS account id. */
+  accountId: string;
+  name: string;
+  environment: Environment;
+  color: string;
+  partition: Partition;
+  defaultRegion: string;
+};
+
+export type GrantView = { id: string; roleId: string; user: { email: string; name: string } | null; group: string | null };
+
+export type UserOption = { email: string; name: string };
+
+/** A role test, as the page shows it: works, or why not and what to add where. */
+export type TestOutcome =
+  | { ok: true; message: string; assumedRoleArn: string }
+  | { ok: false; message: string; code: string; summary: string | null; fix: { where: string; statement: string } | null };
+
+export type DiscoveredView = {
+  roleName: string;
+  path: string;
+  roleArn: string;
+  description: string;
+  trust: string;
+  brokerAccess: "allowed" | "needs-external-id" | "needs-mfa" | "not-trusted";
+  serviceLinked: boolean;
+  registered: boolean;
+};

@@ -1,0 +1,464 @@
+// Search for the Switch Role menu: plain TypeScript, no React, so that it can be tested with
+// tables of cases and measured on its own.
+//
+// Budget: 5,000 role entries in 1,000 accounts must filter within one animation frame per
+// keystroke. So everything that depends only on the data (lower-cased, accent-free, punctuation-
+// free keys and their word starts; the tie-break order) is computed once per data load in
+// `indexMenu`, and `searchMenu` only compares strings it already has: no regex, no split, no
+// per-role allocation in the hot loop. Account fields (name, id, alias) are scored once per
+// account, and role names and labels once per distinct text (catalogs repeat "AdminRole" and
+// "ReadOnly" in every account), so a role costs a few array reads per query word.
+import type { MenuData } from "@/lib/catalog/menu-types";
+
+/** How well one query word matches, best first; a role's score is the sum over the words. */
+export const Tier = {
+  EXACT: 6,
+  PREFIX: 5,
+  WORD_START: 4,
+  SUBSTRING: 3,
+  TYPO: 2,
+  SUBSEQUENCE: 1,
+  NONE: 0,
+} as const;
+
+/** A searchable text: lower-cased, accents and punctuation removed ("Read-Only Access" →
+ * "readonlyaccess"), with the offsets where its words start ([0, 4, 8]). Words start after
+ * punctuation, at a camelCase hump ("ReadOnly"), at an acronym's end ("IAMAdmin" → iam|admin)
+ * and where letters and digits meet ("prod2"). */
+export type SearchKey = { text: string; starts: number[]; mask: number };
+
+const EMPTY_KEY: SearchKey = { text: "", starts: [], mask: 0 };
+
+/** One bit per letter a–z, one for any digit, one for anything else: a word can only match a
+ * text whose mask covers its own (give or take one letter for a typo). */
+function charMask(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) mask |= 1 << (c - 97);
+    else if (c >= 48 && c <= 57) mask |= 1 << 26;
+    else mask |= 1 << 27;
+  }
+  return mask >>> 0;
+}
+
+/** Whether at most one bit of `a` is missing from `b`. */
+function missesAtMostOne(a: number, b: number): boolean {
+  const missing = a & ~b;
+  return (missing & (missing - 1)) === 0;
+}
+
+// Character classes for word starts.
+const SEP = 0;
+const LOWER = 1;
+const UPPER = 2;
+const DIGIT = 3;
+
+function charClass(ch: string): number {
+  const c = ch.charCodeAt(0);
+  if (c >= 48 && c <= 57) return DIGIT;
+  if (c >= 97 && c <= 122) return LOWER;
+  if (c >= 65 && c <= 90) return UPPER;
+  if (c < 128) return SEP;
+  // Outside ASCII (rare in account names): ask Unicode. Letters without case count as lower.
+  if (/\p{N}/u.test(ch)) return DIGIT;
+  if (!/\p{L}/u.test(ch)) return SEP;
+  return ch !== ch.toLowerCase() ? UPPER : LOWER;
+}
+
+function fold(text: string): string {
+  // "Produção" → "Producao": people type without accents. Pure ASCII skips the work.
+  return /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFD").replace(/\p{M}/gu, "");
+}
+
+export function searchKey(raw: string): SearchKey {
+  const s = fold(raw);
+  let text = "";
+  const starts: number[] = [];
+  let prev = SEP;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    const cls = charClass(ch);
+    if (cls === SEP) {
+      prev = SEP;
+      continue;
+    }
+    const next = i + 1 < s.length ? charClass(s[i + 1]!) : SEP;
+    const start =
+      prev === SEP ||
+      (cls === UPPER && prev === LOWER) ||
+      (cls === UPPER && prev === UPPER && next === LOWER) ||
+      (cls === DIGIT) !== (prev === DIGIT);
+    if (start) starts.push(text.length);
+    text += cls === UPPER || cls === LOWER ? ch.toLowerCase() : ch;
+    prev = cls;
+  }
+  return { text, starts, mask: charMask(text) };
+}
+
+/** The query as words: split on spaces (and / , : so "prod/admin" is two words), each folded
+ * like the keys. An IAM role ARN pasted into the box becomes its account id and role name. */
+export function tokenize(query: string): string[] {
+  const words: string[] = [];
+  const arn = (_m: string, id: string, role: string) => {
+    words.push(id, searchKey(role).text);
+    return " ";
+  };
+  const rest = query.replace(ROLE_ARN, arn).replace(ASSUMED_ROLE_ARN, arn);
+  for (const part of rest.split(/[\s/,:]+/)) {
+    const text = searchKey(part).text;
+    if (text) words.push(text);
+  }
+  return words;
+}
+
+// arn:aws:iam::111111111111:role/path/Name (the name is the last segment) and
+// arn:aws:sts::111111111111:assumed-role/Name/session (no path there).
+const ROLE_ARN = /arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)/g;
+const ASSUMED_ROLE_ARN = /arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[\w+=,.@-]+/g;
+
+// ---- Matching one word against one key --------------------------------------------------------
+
+/** Whether token[ti..] equals text[pi..pi + rest] (a prefix of what follows pi). */
+function restMatches(token: string, ti: number, text: string, pi: number): boolean {
+  const n = token.length - ti;
+  if (pi + n > text.length) return false;
+  for (let k = 0; k < n; k++) if (token.charCodeAt(ti + k) !== text.charCodeAt(pi + k)) return false;
+  return true;
+}
+
+function endsAtWord(key: SearchKey, end: number): boolean {
+  if (end === key.text.length) return true;
+  const starts = key.starts;
+  for (let k = 0; k < starts.length; k++) if (starts[k] === end) return true;
+  return false;
+}
+
+/** Whether a typo match may end at `end`: at the end of a word, or anywhere for a token of five
+ * letters or more when two of its letters after the edit confirm it. */
+function editEndOk(key: SearchKey, end: number, confirmed: number, partial: boolean): boolean {
+  return (partial && confirmed >= 2) || endsAtWord(key, end);
+}
+
+/** Whether the token matches the key from word start `s` with one edit — a substitution, an
+ * extra or missing letter, or two neighbours swapped. A 4-letter token must cover a whole word
+ * ("raed" finds "read" but "redo" does not find "readonly"); a longer one may stop inside a word
+ * ("prodcut" finds "production"), which is what people type while the word is unfinished, as
+ * long as two letters after the edit confirm it ("acmete" must not find "acme-dev"). */
+function oneEditAt(token: string, key: SearchKey, s: number): boolean {
+  const text = key.text;
+  // Whatever the edit, the first letters line up one of these ways; most word starts fail here.
+  const t0 = token.charCodeAt(0);
+  const t1 = token.charCodeAt(1);
+  const c0 = text.charCodeAt(s);
+  const c1 = text.charCodeAt(s + 1);
+  if (t0 !== c0 && t1 !== c1 && t1 !== c0 && t0 !== c1) return false;
+  const n = token.length;
+  const partial = n >= 5;
+  let i = 0;
+  while (i < n && s + i < text.length && token.charCodeAt(i) === text.charCodeAt(s + i)) i++;
+  if (i === n) return false; // no edit needed: an earlier tier has it
+  const p = s + i;
+  // A different letter.
+  if (p < text.length && restMatches(token, i + 1, text, p + 1) && editEndOk(key, p + n - i, n - i - 1, partial)) return true;
+  // A letter too many in the token.
+  if (restMatches(token, i + 1, text, p) && editEndOk(key, p + n - i - 1, n - i - 1, partial)) return true;
+  // A letter missing from the token.
+  if (p < text.length && restMatches(token, i, text, p + 1) && editEndOk(key, p + 1 + n - i, n - i, partial)) return true;
+  // Two neighbours swapped (the pair counts as confirmation).
+  return (
+    i + 1 < n &&
+    p + 1 < text.length &&
+    token.charCodeAt(i) === text.charCodeAt(p + 1) &&
+    token.charCodeAt(i + 1) === text.charCodeAt(p) &&
+    restMatches(token, i + 2, text, p + 2) &&
+    editEndOk(key, p + n - i, n - i, partial)
+  );
+}
+
+/** The exact tiers: exact, prefix, word start, substring. */
+function exactTier(token: string, key: SearchKey): number {
+  const text = key.text;
+  if (text.length < token.length) return Tier.NONE;
+  if (text.startsWith(token)) return text.length === token.length ? Tier.EXACT : Tier.PREFIX;
+  const starts = key.starts;
+  for (let k = 1; k < starts.length; k++) if (text.startsWith(token, starts[k])) return Tier.WORD_START;
+  return text.includes(token, 1) ? Tier.SUBSTRING : Tier.NONE;
+}
+
+function typoMatch(token: string, tokenMask: number, key: SearchKey): boolean {
+  // One edit leaves at most one letter of the token absent from the text.
+  if (!missesAtMostOne(tokenMask, key.mask)) return false;
+  const starts = key.starts;
+  for (let k = 0; k < starts.length; k++) if (oneEditAt(token, key, starts[k]!)) return true;
+  return false;
+}
+
+/** The letters of the token in order, the first one at a word start: "prdro" in
+ * "Production / ReadOnly". Greedy matching from the first word start with the right letter
+ * finds a match whenever any start would; this cheap test rejects most roles. */
+function subsequenceMatch(token: string, key: SearchKey): boolean {
+  const text = key.text;
+  const first = token.charCodeAt(0);
+  const starts = key.starts;
+  for (let k = 0; k < starts.length; k++) {
+    const s = starts[k]!;
+    if (text.charCodeAt(s) !== first) continue;
+    let ti = 1;
+    for (let p = s + 1; p < text.length && ti < token.length; p++) if (text.charCodeAt(p) === token.charCodeAt(ti)) ti++;
+    return ti === token.length;
+  }
+  return false;
+}
+
+// Reused between calls: the subsequence scorer allocates nothing per role.
+let rowA = new Int16Array(256);
+let rowB = new Int16Array(256);
+let wordStart = new Uint8Array(256);
+
+/** How many of the token's letters can land on word starts in a subsequence match (-1: no
+ * match), by dynamic programming over the alignments: "prdro" hits 3 starts in
+ * "Production ReadOnly" (p, r, o) but 2 in "Production AdminRole" (p, r), so the role the
+ * person meant ranks first. O(letters × text), only for roles that passed subsequenceMatch. */
+function subsequenceStarts(token: string, key: SearchKey): number {
+  const text = key.text;
+  const n = text.length;
+  if (rowA.length < n) {
+    rowA = new Int16Array(n * 2);
+    rowB = new Int16Array(n * 2);
+    wordStart = new Uint8Array(n * 2);
+  }
+  wordStart.fill(0, 0, n);
+  for (const s of key.starts) wordStart[s] = 1;
+  let prev = rowA;
+  let cur = rowB;
+  const first = token.charCodeAt(0);
+  for (let p = 0; p < n; p++) prev[p] = wordStart[p] && text.charCodeAt(p) === first ? 1 : -1;
+  for (let j = 1; j < token.length; j++) {
+    const c = token.charCodeAt(j);
+    let best = -1; // the best score of token[0..j-1] ending before p
+    let any = false;
+    for (let p = 0; p < n; p++) {
+      cur[p] = best >= 0 && text.charCodeAt(p) === c ? best + wordStart[p]! : -1;
+      if (cur[p]! >= 0) any = true;
+      if (prev[p]! > best) best = prev[p]!;
+    }
+    if (!any) return -1;
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  let result = -1;
+  for (let p = 0; p < n; p++) if (prev[p]! > result) result = prev[p]!;
+  return result;
+}
+
+/** Typos are tolerated in words of four letters or more (shorter ones would match nearly
+ * everything), never in numbers: a mistyped account id should find nothing. */
+const TYPO_MIN = 4;
+const SUBSEQUENCE_MIN = 3;
+
+function isDigits(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** One word against one key, every tier but subsequence (which spans fields). */
+export function matchTier(token: string, key: SearchKey, tokenMask = charMask(token)): number {
+  const tier = exactTier(token, key);
+  if (tier !== Tier.NONE) return tier;
+  if (token.length >= TYPO_MIN && !isDigits(token) && typoMatch(token, tokenMask, key)) return Tier.TYPO;
+  return Tier.NONE;
+}
+
+// ---- The index ---------------------------------------------------------------------------------
+
+export type MenuIndex = {
+  data: MenuData;
+  accountName: SearchKey[];
+  accountAlias: SearchKey[];
+  /** The distinct role labels and names, each folded once. */
+  roleKeys: SearchKey[];
+  /** Per role: its label's entry in roleKeys. */
+  roleLabel: Int32Array;
+  /** Per role: its IAM name's entry in roleKeys, or -1 when it folds to the label's text. */
+  roleName: Int32Array;
+  /** Per role: account name, label and role name in one key, for subsequences across them
+   * (not the alias: it usually repeats the name, and every repeat is one more loose match). */
+  roleAll: SearchKey[];
+  /** Accounts by name (then id): the order of the account groups when browsing. */
+  accountOrder: Int32Array;
+  /** Roles by account order, then label: the order inside a group when browsing. */
+  catalogOrder: Int32Array;
+  /** Role index → position in catalogOrder. */
+  catalogRank: Int32Array;
+};
+
+const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+
+function concatKeys(keys: SearchKey[]): SearchKey {
+  let text = "";
+  const starts: number[] = [];
+  let mask = 0;
+  for (const key of keys) {
+    for (const s of key.starts) starts.push(text.length + s);
+    text += key.text;
+    mask |= key.mask;
+  }
+  return { text, starts, mask: mask >>> 0 };
+}
+
+/** Everything that depends only on the data, computed once per load; pins and recents do not
+ * change it. */
+export function indexMenu(data: MenuData): MenuIndex {
+  const { accounts, roles } = data;
+  const accountName = accounts.map((a) => searchKey(a.name));
+  const accountAlias = accounts.map((a) => (a.alias ? searchKey(a.alias) : EMPTY_KEY));
+  const roleKeys: SearchKey[] = [];
+  const keyIds = new Map<string, number>();
+  const intern = (raw: string) => {
+    let id = keyIds.get(raw);
+    if (id === undefined) {
+      id = roleKeys.length;
+      roleKeys.push(searchKey(raw));
+      keyIds.set(raw, id);
+    }
+    return id;
+  };
+  const roleLabel = new Int32Array(roles.length);
+  const roleName = new Int32Array(roles.length);
+  const roleAll: SearchKey[] = new Array(roles.length);
+  for (let r = 0; r < roles.length; r++) {
+    const role = roles[r]!;
+    const label = intern(role.label);
+    const name = intern(role.name);
+    roleLabel[r] = label;
+    roleName[r] = roleKeys[name]!.text === roleKeys[label]!.text ? -1 : name;
+    roleAll[r] = concatKeys([accountName[role.a] ?? EMPTY_KEY, roleKeys[label]!, name === label || roleName[r] === -1 ? EMPTY_KEY : roleKeys[name]!]);
+  }
+
+  const accountOrder = Int32Array.from(accounts.keys()).sort((x, y) => collator.compare(accounts[x]!.name, accounts[y]!.name) || accounts[x]!.id.localeCompare(accounts[y]!.id));
+  const accountRank = new Int32Array(accounts.length);
+  accountOrder.forEach((a, rank) => (accountRank[a] = rank));
+  const catalogOrder = Int32Array.from(roles.keys()).sort(
+    (x, y) => accountRank[roles[x]!.a]! - accountRank[roles[y]!.a]! || collator.compare(roles[x]!.label, roles[y]!.label) || collator.compare(roles[x]!.name, roles[y]!.name),
+  );
+  const catalogRank = new Int32Array(roles.length);
+  catalogOrder.forEach((r, rank) => (catalogRank[r] = rank));
+
+  return { data, accountName, accountAlias, roleKeys, roleLabel, roleName, roleAll, accountOrder, catalogOrder, catalogRank };
+}
+
+/** A role's usage, which changes while the menu is open (pins) without re-indexing. */
+export type Usage = { pinned: boolean; lastUsedAt: string | null; uses: number };
+
+/** The tie-break order for equal scores: pinned first, then most recently used, then most
+ * used, then the catalog order (account, label). Returns role indexes. */
+export function usageOrder(index: MenuIndex, usage: readonly Usage[]): Int32Array {
+  const { catalogRank } = index;
+  return Int32Array.from(usage.keys()).sort((x, y) => {
+    const ux = usage[x]!;
+    const uy = usage[y]!;
+    if (ux.pinned !== uy.pinned) return ux.pinned ? -1 : 1;
+    const lx = ux.lastUsedAt ?? "";
+    const ly = uy.lastUsedAt ?? "";
+    if (lx !== ly) return lx > ly ? -1 : 1;
+    if (ux.uses !== uy.uses) return uy.uses - ux.uses;
+    return catalogRank[x]! - catalogRank[y]!;
+  });
+}
+
+export type SearchResult = {
+  /** Matching role indexes, best first. */
+  roles: Int32Array;
+  /** Score per role index (0: no match): per word, its tier × SCORE_SCALE plus, for
+   * subsequences, the word starts they hit. */
+  scores: Uint16Array;
+};
+
+/** Room inside a tier for the quality of a subsequence match. */
+export const SCORE_SCALE = 8;
+
+const MAX_TOKENS = 8;
+
+/** The roles matching every word of the query, best first: by summed tier, then in `order`
+ * (usageOrder: pinned, recent, catalog). Null for an empty query (the menu browses instead). */
+export function searchMenu(index: MenuIndex, query: string, order: Int32Array): SearchResult | null {
+  const tokens = tokenize(query).slice(0, MAX_TOKENS);
+  if (tokens.length === 0) return null;
+  const { data, accountName, accountAlias, roleKeys, roleLabel, roleName, roleAll } = index;
+  const { accounts, roles } = data;
+  const tokenMask = tokens.map(charMask);
+
+  // Account fields once per account, role labels and names once per distinct text.
+  const accountTier: Uint8Array[] = tokens.map((token, j) => {
+    const tiers = new Uint8Array(accounts.length);
+    const digits = isDigits(token);
+    for (let a = 0; a < accounts.length; a++) {
+      const id = accounts[a]!.id;
+      let tier: number = digits ? (id === token ? Tier.EXACT : id.startsWith(token) ? Tier.PREFIX : id.includes(token) ? Tier.SUBSTRING : Tier.NONE) : Tier.NONE;
+      if (tier < Tier.EXACT) tier = Math.max(tier, matchTier(token, accountName[a]!, tokenMask[j]), matchTier(token, accountAlias[a]!, tokenMask[j]));
+      tiers[a] = tier;
+    }
+    return tiers;
+  });
+  const keyTier: Uint8Array[] = tokens.map((token, j) => {
+    const tiers = new Uint8Array(roleKeys.length);
+    for (let k = 0; k < roleKeys.length; k++) tiers[k] = matchTier(token, roleKeys[k]!, tokenMask[j]);
+    return tiers;
+  });
+  const subsequenceAllowed = tokens.map((t) => t.length >= SUBSEQUENCE_MIN && !isDigits(t));
+
+  const scores = new Uint16Array(roles.length);
+  const maxScore = tokens.length * Tier.EXACT * SCORE_SCALE;
+  const perScore = new Int32Array(maxScore + 1);
+  let matched = 0;
+  for (let r = 0; r < roles.length; r++) {
+    const a = roles[r]!.a;
+    const label = roleLabel[r]!;
+    const name = roleName[r]!;
+    let total = 0;
+    for (let j = 0; j < tokens.length; j++) {
+      const keys = keyTier[j]!;
+      let best = accountTier[j]![a]!;
+      if (keys[label]! > best) best = keys[label]!;
+      if (name >= 0 && keys[name]! > best) best = keys[name]!;
+      let bonus = 0;
+      if (best === Tier.NONE && subsequenceAllowed[j]) {
+        const all = roleAll[r]!;
+        const token = tokens[j]!;
+        if ((tokenMask[j]! & ~all.mask) === 0 && subsequenceMatch(token, all)) {
+          best = Tier.SUBSEQUENCE;
+          bonus = Math.min(SCORE_SCALE - 1, subsequenceStarts(token, all));
+        }
+      }
+      if (best === Tier.NONE) {
+        total = 0;
+        break;
+      }
+      total += best * SCORE_SCALE + bonus;
+    }
+    scores[r] = total;
+    if (total > 0) {
+      perScore[total]!++;
+      matched++;
+    }
+  }
+
+  // A counting sort on the score, walking `order` so equal scores keep the usage order.
+  const next = new Int32Array(maxScore + 1);
+  for (let s = maxScore, at = 0; s > 0; s--) {
+    next[s] = at;
+    at += perScore[s]!;
+  }
+  const ranked = new Int32Array(matched);
+  for (let k = 0; k < order.length; k++) {
+    const r = order[k]!;
+    const s = scores[r]!;
+    if (s > 0) ranked[next[s]!++] = r;
+  }
+  return { roles: ranked, scores };
+}
