@@ -53,6 +53,8 @@ export const ENVIRONMENT_COLORS: Record<Environment, string> = {
 /** A first guess at an account's environment from its name (for imports); "other" when unsure. */
 export function guessEnvironment(name: string): Environment {
   const n = name.toLowerCase();
+  // Before production, which would match the "prod" in "pre-prod" and "preproduction".
+  if (/pre-?prod/.test(n)) return "staging";
   if (/\bprod|production|\bprd\b|\blive\b/.test(n)) return "production";
   if (/stag|\bstg\b|pre-?prod|\buat\b/.test(n)) return "staging";
   if (/\bdev|development/.test(n)) return "development";

@@ -9,7 +9,7 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { registerRole } from "./roles";
-import type { RoleDto } from "./role-dto";
+import { parseRoleArn, type RoleDto } from "./role-dto";
 import { summarizeTrust, type BrokerAccess } from "./trust-summary";
 
 export type DiscoveredRole = {
@@ -89,7 +89,7 @@ export async function registerDiscovered(actor: Actor, accountRef: string, roleA
   const added: RoleDto[] = [];
   const skipped: string[] = [];
   for (const roleArn of new Set(roleArns)) {
-    if (!roleArn.includes(`:iam::${account.accountId}:role/`)) throw new AppError("bad_request", `${roleArn} is not a role of ${account.name} (${account.accountId}).`);
+    if (parseRoleArn(roleArn)?.accountId !== account.accountId) throw new AppError("bad_request", `${roleArn} is not a role of ${account.name} (${account.accountId}).`);
     try {
       added.push(await registerRole(actor, { roleArn }, meta, "discovered"));
     } catch (err) {

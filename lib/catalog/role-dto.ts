@@ -36,6 +36,6 @@ export type RoleDto = {
 export const roleArnOf = (partition: Partition, accountId: string, path: string, name: string) => `arn:${partition}:iam::${accountId}:role${path}${name}`;
 
 export function parseRoleArn(arn: string): { partition: Partition; accountId: string; path: string; roleName: string } | undefined {
-  const m = /^arn:(aws|aws-us-gov|aws-cn|aws-eusc):iam::(\d{12}):role(\/|\/[\u0021-\u007E]*\/)([\w+=,.@-]{1,64})$/.exec(arn);
+  const m = /^arn:(aws|aws-us-gov|aws-cn|aws-eusc):iam::(\d{12}):role(\/|\/[\u0021-\u007E]{1,510}\/)([\w+=,.@-]{1,64})$/.exec(arn);
   return m ? { partition: m[1] as Partition, accountId: m[2]!, path: m[3]!, roleName: m[4]! } : undefined;
 }

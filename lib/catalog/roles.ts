@@ -36,6 +36,15 @@ export async function registerRole(actor: Actor, input: RegisterRoleInput, meta:
   if (arn && account.partition !== arn.partition) {
     throw badRequest(`The ARN is in the ${arn.partition} partition, but account ${accountId} is registered in ${account.partition}.`, { roleArn: "Wrong partition" });
   }
+  // IAM role names are unique per account case-insensitively: checked here for the message, and
+  // by the store (migration 0003) for two registrations racing each other.
+  const sameRole = await db
+    .selectFrom("roles")
+    .select("id")
+    .where("account_id", "=", account.id)
+    .where((eb) => eb(eb.fn("lower", ["role_name"]), "=", roleName.toLowerCase()))
+    .executeTakeFirst();
+  if (sameRole) throw conflict(`${roleName} in ${account.name} (${account.accountId}) is already in the catalog.`);
   const now = new Date().toISOString();
   const id = newId();
   try {

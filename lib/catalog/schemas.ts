@@ -55,7 +55,7 @@ export const roleArnField = z
   .string({ error: "Paste a role ARN" })
   .trim()
   .regex(
-    /^arn:(aws|aws-us-gov|aws-cn|aws-eusc):iam::\d{12}:role(\/|\/[\u0021-\u007E]*\/)[\w+=,.@-]{1,64}$/,
+    /^arn:(aws|aws-us-gov|aws-cn|aws-eusc):iam::\d{12}:role(\/|\/[\u0021-\u007E]{1,510}\/)[\w+=,.@-]{1,64}$/,
     "A role ARN looks like arn:aws:iam::123456789012:role/RoleName (or role/path/RoleName)",
   );
 

@@ -60,8 +60,10 @@ export function summarizeTrust(trustJson: string, broker: { arn: string; account
   });
   const policies = [{ name: "trust", policy: parsed.policy }];
   let brokerAccess: BrokerAccess = "not-trusted";
+  // A Deny naming the broker with no condition refuses it whatever it sends.
+  const outrightDenies = { Version: parsed.policy.Version, Statement: parsed.policy.Statement.filter((s) => s.Effect === "Deny" && !s.Condition) };
   if (evaluatePolicies(policies, request({}), "resource").decision === "Allow") brokerAccess = "allowed";
-  else {
+  else if (evaluatePolicies([{ name: "deny", policy: outrightDenies }], request({}), "resource").decision !== "ExplicitDeny") {
     // Would a statement naming the broker apply if it sent an ExternalId, or had MFA?
     const naming = allows.filter((s) => evaluatePolicies([{ name: "s", policy: { Version: parsed.policy.Version, Statement: [{ ...s, Condition: undefined }] } }], request({}), "resource").decision === "Allow");
     const notesFor = conditionNotes(naming);

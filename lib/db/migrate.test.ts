@@ -7,6 +7,7 @@ import { sql, type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
 import type { DatabaseConfig } from "@/lib/config";
 import { describeDatabase } from "./describe";
+import { isUniqueViolation } from "./errors";
 import { newId } from "./ids";
 import { MigrationError, migrateTo, migrateToLatest } from "./migrate";
 import { MIGRATION_NAMES } from "./migrations";
@@ -50,7 +51,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     const { db } = await store.create();
     expect(await tables(db)).toEqual([]);
 
-    expect(await migrateToLatest(db)).toEqual(["0001_users_and_audit", "0002_catalog"]);
+    expect(await migrateToLatest(db)).toEqual(["0001_users_and_audit", "0002_catalog", "0003_role_name_case"]);
     expect(await tables(db)).toEqual(ALL_TABLES);
     expect(await executedMigrations(db)).toEqual(MIGRATION_NAMES);
 
@@ -75,7 +76,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     const usersBefore = await db.selectFrom("users").selectAll().orderBy("id").execute();
     const eventsBefore = await db.selectFrom("audit_events").selectAll().execute();
 
-    expect(await migrateToLatest(db)).toEqual(["0002_catalog"]);
+    expect(await migrateToLatest(db)).toEqual(["0002_catalog", "0003_role_name_case"]);
 
     expect(await db.selectFrom("users").selectAll().orderBy("id").execute()).toEqual(usersBefore);
     expect(await db.selectFrom("audit_events").selectAll().execute()).toEqual(eventsBefore);
@@ -109,12 +110,26 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     await db.insertInto("users").values({ id: newId(), email: "ada@example.com", name: "Ada", role: "admin", password_hash: null, created_at: at, updated_at: at }).execute();
     await db.insertInto("accounts").values({ id: newId(), aws_account_id: "222222222222", name: "Development", color: "#16a34a", created_at: at, updated_at: at }).execute();
 
-    expect(await migrateTo(db, "0001_users_and_audit")).toEqual(["0002_catalog"]);
+    expect(await migrateTo(db, "0001_users_and_audit")).toEqual(["0003_role_name_case", "0002_catalog"]);
     expect(await tables(db)).toEqual(["audit_events", "users"]);
     expect(await db.selectFrom("users").select("email").execute()).toEqual([{ email: "ada@example.com" }]);
 
-    expect(await migrateToLatest(db)).toEqual(["0002_catalog"]);
+    expect(await migrateToLatest(db)).toEqual(["0002_catalog", "0003_role_name_case"]);
     expect(await db.selectFrom("accounts").selectAll().execute()).toEqual([]);
+  });
+
+  it.skipIf(store.skip)("refuse a role name that differs from one in the same account only in case (0003)", async () => {
+    const { db } = await store.create();
+    await migrateToLatest(db);
+    const at = nowIso();
+    const [production, development] = [newId(), newId()];
+    await db.insertInto("accounts").values({ id: production, aws_account_id: "111111111111", name: "Production", color: "#dc2626", created_at: at, updated_at: at }).execute();
+    await db.insertInto("accounts").values({ id: development, aws_account_id: "222222222222", name: "Development", color: "#16a34a", created_at: at, updated_at: at }).execute();
+    const role = (account: string, role_name: string, path = "/") => db.insertInto("roles").values({ id: newId(), account_id: account, role_name, path, display_name: role_name, created_at: at, updated_at: at }).execute();
+    await role(production, "ReadOnly");
+    await expect(role(production, "readonly", "/team/")).rejects.toSatisfy(isUniqueViolation);
+    await role(development, "readonly");
+    expect(await db.selectFrom("roles").select("role_name").orderBy("role_name").execute()).toEqual([{ role_name: "ReadOnly" }, { role_name: "readonly" }]);
   });
 
   it.skipIf(store.skip)("name the migration that failed, and leave the store as it was", async () => {
@@ -152,7 +167,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     expect(outputs).toEqual([
       `${where} is already up to date.`,
       `${where} is already up to date.`,
-      `Applied 2 migration(s) to ${where}: 0001_users_and_audit, 0002_catalog.`,
+      `Applied 3 migration(s) to ${where}: 0001_users_and_audit, 0002_catalog, 0003_role_name_case.`,
     ].sort());
     expect(await executedMigrations(db)).toEqual(MIGRATION_NAMES);
   });

@@ -2,12 +2,14 @@ import "server-only";
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001_users_and_audit";
 import * as m0002 from "./0002_catalog";
+import * as m0003 from "./0003_role_name_case";
 
 // Every migration, in order, as a static record: the Next.js server bundle has no migrations
 // folder to scan. Add new ones at the end; never rename or edit one that has shipped.
 export const MIGRATIONS = {
   "0001_users_and_audit": m0001,
   "0002_catalog": m0002,
+  "0003_role_name_case": m0003,
 } satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;

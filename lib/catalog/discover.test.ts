@@ -1,0 +1,223 @@
+// Discovering an account's IAM roles through its provisioning role, end to end below the UI:
+// the real store (SQLite), the real sandbox over HTTP (its seeded Production roles), the real SDK.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/guard";
+import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
+
+const dir = mkdtempSync(join(tmpdir(), "switchboard-discover-"));
+const savedEnv = { ...process.env };
+
+// Configuration is read from the environment on first use: point the console at the sandbox
+// with the broker's keys, exactly as `npm run demo` does.
+const t: TestSandbox = await startTestSandbox();
+Object.assign(process.env, {
+  DATABASE_URL: `file:${join(dir, "store.db")}`,
+  NEXTAUTH_URL: "https://switchboard.example.com",
+  SWITCHBOARD_SANDBOX_URL: t.url,
+  AWS_ENDPOINT_URL: t.url,
+  AWS_ACCESS_KEY_ID: t.broker.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: t.broker.secretAccessKey,
+  AWS_REGION: "us-east-1",
+  AWS_EC2_METADATA_DISABLED: "true",
+});
+
+const { getDb } = await import("@/lib/db/client");
+const { newId } = await import("@/lib/db/ids");
+const { createAccount } = await import("@/lib/accounts/accounts");
+const { registerRole, listRoles } = await import("./roles");
+const { discoverRoles, registerDiscovered } = await import("./discover");
+
+const meta = { requestId: "req-discover-test", ip: "192.0.2.55", userAgent: "vitest" };
+let admin: Actor;
+let operator: Actor;
+let auditor: Actor;
+let registeredReadOnly = "";
+
+async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
+  const db = await getDb();
+  const id = newId();
+  const now = new Date().toISOString();
+  await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, created_at: now, updated_at: now }).execute();
+  return { id, email, name: email.split("@")[0]!, role, authProvider: "local", groups: [] };
+}
+
+beforeAll(async () => {
+  admin = await addUser("ada@example.com", "admin");
+  operator = await addUser("otto@example.com", "operator");
+  auditor = await addUser("aude@example.com", "auditor");
+  await createAccount(admin, { accountId: "111111111111", name: "Production", environment: "production" }, meta);
+  await createAccount(admin, { accountId: "222222222222", name: "Development", environment: "development" }, meta);
+  await createAccount(admin, { accountId: "333333333333", name: "Operations", environment: "operations" }, meta);
+  // Test's provisioning role is misnamed: no such role exists there.
+  await createAccount(admin, { accountId: "444444444444", name: "Test", environment: "test", provisioningRoleName: "OrgAccessRole" }, meta);
+  registeredReadOnly = (await registerRole(admin, { accountId: "111111111111", roleName: "ReadOnly" }, meta)).id;
+});
+
+afterEach(async () => {
+  await t.admin.clearFaults();
+});
+
+afterAll(async () => {
+  await t.close();
+  // Later test files in this worker must not inherit this file's AWS settings.
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
+
+describe("discovering Production's roles", () => {
+  it("lists the seeded roles with a trust summary, whether the broker is trusted, and which are registered", async () => {
+    const { account, roles } = await discoverRoles(admin, "111111111111");
+    expect(account).toMatchObject({ accountId: "111111111111", name: "Production" });
+    const byName = Object.fromEntries(roles.map((r) => [r.roleName, r]));
+    expect(Object.keys(byName).sort()).toEqual(["BreakGlassAdmin", "CA_ServiceDeployer", "OrganizationAccountAccessRole", "ReadOnly", "ThirdPartyAuditor", "delegate_read_my_bucket"]);
+    const view = (name: string) => {
+      const r = byName[name]!;
+      return { trust: r.trust, brokerAccess: r.brokerAccess, registeredId: r.registeredId };
+    };
+    expect(view("ReadOnly")).toEqual({ trust: "Trusts account 333333333333 (Operations)", brokerAccess: "allowed", registeredId: registeredReadOnly });
+    expect(view("OrganizationAccountAccessRole")).toEqual({ trust: "Trusts account 333333333333 (Operations)", brokerAccess: "allowed", registeredId: null });
+    expect(view("delegate_read_my_bucket")).toEqual({ trust: "Trusts account 222222222222 (Development), this console", brokerAccess: "allowed", registeredId: null });
+    expect(view("ThirdPartyAuditor")).toEqual({
+      trust: "Trusts account 333333333333 (Operations) · requires an ExternalId",
+      brokerAccess: "needs-external-id",
+      registeredId: null,
+    });
+    expect(view("BreakGlassAdmin")).toEqual({ trust: "Trusts account 333333333333 (Operations) · requires MFA", brokerAccess: "needs-mfa", registeredId: null });
+    expect(view("CA_ServiceDeployer")).toEqual({ trust: "Trusts 333333333333:role/JenkinsRole", brokerAccess: "not-trusted", registeredId: null });
+  });
+
+  it("gives each role's ARN, path, description and maximum session", async () => {
+    const { roles } = await discoverRoles(admin, "111111111111");
+    expect(roles.find((r) => r.roleName === "ReadOnly")).toEqual({
+      roleName: "ReadOnly",
+      path: "/",
+      roleArn: "arn:aws:iam::111111111111:role/ReadOnly",
+      description: "Read-only access for operators, up to 12-hour sessions",
+      maxSessionDuration: 43200,
+      trust: "Trusts account 333333333333 (Operations)",
+      brokerAccess: "allowed",
+      serviceLinked: false,
+      registeredId: registeredReadOnly,
+    });
+  });
+
+  it("asks IAM through the account's provisioning role, never with the broker's own keys", async () => {
+    const since = await t.admin.lastSeq();
+    await discoverRoles(admin, "222222222222");
+    const calls = await t.admin.calls({ since, service: "iam", action: "ListRoles" });
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(call.accountId).toBe("222222222222");
+      expect(call.caller).toContain("assumed-role/OrganizationAccountAccessRole/switchboard-provisioning");
+    }
+  });
+
+  it("does not show the ExternalId or any credential in what it returns", async () => {
+    const result = JSON.stringify(await discoverRoles(admin, "111111111111"));
+    expect(result).not.toContain("switchboard-demo-7f3a9c2e");
+    expect(result).not.toContain(t.broker.secretAccessKey);
+    expect(result).not.toContain(t.broker.accessKeyId);
+  });
+
+  it.each([
+    ["an operator", () => operator],
+    ["an auditor", () => auditor],
+  ])("is refused to %s before any AWS call", async (_, who) => {
+    const actor = who();
+    const since = await t.admin.lastSeq();
+    const denial = { code: "forbidden", message: `Your console role (${actor.role}) does not allow this (roles.manage). Ask an administrator.` };
+    await expect(discoverRoles(actor, "111111111111")).rejects.toMatchObject(denial);
+    await expect(registerDiscovered(actor, "111111111111", ["arn:aws:iam::111111111111:role/BreakGlassAdmin"], meta)).rejects.toMatchObject(denial);
+    expect(await t.admin.calls({ since })).toEqual([]);
+  });
+
+  it("answers an account that is not registered with not found", async () => {
+    await expect(discoverRoles(admin, "999999999999")).rejects.toMatchObject({ code: "not_found", message: "No registered account 999999999999." });
+  });
+});
+
+describe("when the provisioning role does not work", () => {
+  it("explains a wrong provisioning role name with a clear error, not a crash", async () => {
+    const err = await discoverRoles(admin, "444444444444").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ name: "AppError", code: "bad_request" });
+    const message = (err as Error).message;
+    expect(message.startsWith("The console could not list the roles of Test: its provisioning role OrgAccessRole refused (")).toBe(true);
+    expect(message.endsWith(
+      "). Check that the role exists, trusts the console's AWS identity, and allows iam:ListRoles — or set another provisioning role on the account.",
+    )).toBe(true);
+    expect(message).toContain("arn:aws:iam::444444444444:role/OrgAccessRole");
+    expect(message).not.toContain(t.broker.secretAccessKey);
+  });
+
+  it("explains a provisioning role that does not trust the console the same way", async () => {
+    const db = await getDb();
+    await db.updateTable("accounts").set({ provisioning_role_name: "DevelopmentTesters" }).where("aws_account_id", "=", "444444444444").execute();
+    try {
+      await expect(discoverRoles(admin, "444444444444")).rejects.toMatchObject({
+        code: "bad_request",
+        message: expect.stringMatching(/^The console could not list the roles of Test: its provisioning role DevelopmentTesters refused \(/),
+      });
+    } finally {
+      await db.updateTable("accounts").set({ provisioning_role_name: "OrgAccessRole" }).where("aws_account_id", "=", "444444444444").execute();
+    }
+  });
+
+  it("reports IAM failing as an upstream error naming the account", async () => {
+    await t.admin.addFault({ service: "iam", action: "ListRoles", code: "ServiceFailure", status: 500, message: "IAM is unavailable." });
+    await expect(discoverRoles(admin, "111111111111")).rejects.toMatchObject({
+      code: "upstream_error",
+      // The SDK names IAM's ServiceFailure error ServiceFailureException.
+      message: "Could not list the roles of Production: ServiceFailureException: IAM is unavailable.",
+    });
+    await t.admin.clearFaults();
+    // It recovers on the next try.
+    expect((await discoverRoles(admin, "111111111111")).roles.length).toBe(6);
+  });
+});
+
+describe("registering discovered roles", () => {
+  it("adds the chosen roles as discovered entries and skips those already in the catalog", async () => {
+    const result = await registerDiscovered(
+      admin,
+      "111111111111",
+      ["arn:aws:iam::111111111111:role/ReadOnly", "arn:aws:iam::111111111111:role/ThirdPartyAuditor", "arn:aws:iam::111111111111:role/ThirdPartyAuditor"],
+      meta,
+    );
+    expect(result.skipped).toEqual(["arn:aws:iam::111111111111:role/ReadOnly"]);
+    expect(result.added.map((r) => ({ roleArn: r.roleArn, source: r.source }))).toEqual([{ roleArn: "arn:aws:iam::111111111111:role/ThirdPartyAuditor", source: "discovered" }]);
+    const { roles } = await discoverRoles(admin, "111111111111");
+    expect(roles.find((r) => r.roleName === "ThirdPartyAuditor")?.registeredId).toBe(result.added[0]!.id);
+  });
+
+  it("refuses a role of another account, however the ARN is written", async () => {
+    for (const arn of ["arn:aws:iam::222222222222:role/PowerUser", "arn:aws:iam::222222222222:role/x:iam::111111111111:role/PowerUser"]) {
+      await expect(registerDiscovered(admin, "111111111111", [arn], meta)).rejects.toMatchObject({
+        code: "bad_request",
+        message: `${arn} is not a role of Production (111111111111).`,
+      });
+    }
+    expect((await listRoles(admin)).map((r) => r.accountId)).not.toContain("222222222222");
+  });
+
+  it("refuses a malformed ARN rather than registering a role that cannot exist", async () => {
+    await expect(registerDiscovered(admin, "111111111111", ["arn:aws:iam::111111111111:role//ReadOnly2"], meta)).rejects.toMatchObject({
+      code: "bad_request",
+      message: "arn:aws:iam::111111111111:role//ReadOnly2 is not a role of Production (111111111111).",
+    });
+    expect((await listRoles(admin)).map((r) => r.roleName)).not.toContain("ReadOnly2");
+  });
+
+  it("audits each added role with its source", async () => {
+    const db = await getDb();
+    const events = await db.selectFrom("audit_events").selectAll().where("action", "=", "role.create").where("target_label", "=", "arn:aws:iam::111111111111:role/ThirdPartyAuditor").execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ outcome: "success", actor_email: admin.email, aws_account_id: "111111111111", target_type: "role" });
+    expect(JSON.parse(events[0]!.details)).toEqual({ source: "discovered" });
+  });
+});
