@@ -231,6 +231,15 @@ test("[API]: audit events — filters, CSV and JSON exports; 400, 401, 403", asy
   expect((await ctx.anonymous.get("/api/v1/audit-events")).status()).toBe(401);
 });
 
+test("[API]: refusals are in the audit log too: an ungranted switch, a missing permission", async () => {
+  const actor = encodeURIComponent(ctx.operatorEmail);
+  const switches = ((await (await ctx.auditor.get(`/api/v1/audit-events?actor=${actor}&action=session.credentials&outcome=denied`)).json()) as { events: Array<{ target: string; reason: string }> }).events;
+  expect(switches).toEqual([expect.objectContaining({ target: expect.stringMatching(/^arn:aws:iam::\d{12}:role\//), reason: "This role is not granted to you. Ask an administrator for a grant." })]);
+  const denied = ((await (await ctx.auditor.get(`/api/v1/audit-events?actor=${actor}&action=access.denied`)).json()) as { events: Array<{ outcome: string; reason: string; details: Record<string, unknown> }> }).events;
+  expect(denied.map((e) => e.details.operation)).toEqual(expect.arrayContaining(["POST /api/v1/accounts", `PATCH /api/v1/accounts/${ACCOUNT}`, "GET /api/v1/audit-events"]));
+  expect(denied.every((e) => e.outcome === "denied" && e.reason.startsWith("Your console role (operator) does not allow this"))).toBe(true);
+});
+
 test("[API]: deleting an account with role entries needs cascade; removing a role keeps the account", async () => {
   const refused = await ctx.admin.delete(`/api/v1/accounts/${ACCOUNT}`);
   expect(refused.status()).toBe(409);

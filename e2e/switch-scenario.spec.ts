@@ -200,8 +200,12 @@ test("[SWITCH]: the audit log lists all of it", async ({ page }) => {
   for (const action of ["account.import", "role.create", "role.test", "grant.create", "session.console", "session.credentials"]) {
     await expect(rows).toContainText(action);
   }
-  await page.goto(`/audit?actor=${encodeURIComponent(OPERATOR.email)}&action=session.console`);
+  await page.goto(`/audit?actor=${encodeURIComponent(OPERATOR.email)}&action=session.console&outcome=success`);
   await expect(page.getByTestId("audit-rows").locator("tr")).toHaveCount(3);
+  // The refused switches are there too, with the role they asked for.
+  await page.goto(`/audit?actor=${encodeURIComponent(OPERATOR.email)}&action=session.console&outcome=denied`);
+  await expect(page.getByTestId("audit-rows").locator("tr")).toHaveCount(2);
+  await expect(page.getByTestId("audit-rows")).toContainText("arn:aws:iam::444444444444:role/DevelopmentTesters");
   await page.goto("/audit?action=role.test&outcome=denied");
   await expect(page.getByTestId("audit-rows")).toContainText("arn:aws:iam::444444444444:role/DevelopmentTesters");
   await expect(page.getByTestId("audit-rows")).toContainText(/trust policy/i);

@@ -27,6 +27,8 @@ export class AppError extends Error {
   readonly retryAfter?: number;
   /** Structured help for the person (e.g. which half of a trust is missing); never a secret. */
   readonly details?: Record<string, unknown>;
+  /** Set once the refusal has been written to the audit log, so no one records it twice. */
+  audited = false;
 
   constructor(code: ErrorCode, message: string, opts: { fields?: Record<string, string>; retryAfter?: number; details?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, { cause: opts.cause });

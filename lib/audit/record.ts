@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   "session.credentials",
   "provisioning.apply",
   "provisioning.trust_update",
+  "access.denied",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -74,4 +75,14 @@ export async function recordAudit(event: AuditEvent, db?: Kysely<Database>): Pro
       details: JSON.stringify(event.details ?? {}),
     })
     .execute();
+}
+
+/** Records a refused request (ASVS 16.3.2: failed authorization decisions are logged). Never
+ * throws: the refusal stands whether or not it could be written. */
+export async function recordDenial(actor: { id: string; email: string }, what: { operation: string; reason: string; target?: AuditEvent["target"]; request?: RequestMeta }): Promise<void> {
+  try {
+    await recordAudit({ action: "access.denied", outcome: "denied", actor, target: what.target, reason: what.reason, request: what.request, details: { operation: what.operation } });
+  } catch (err) {
+    console.error(`[audit] could not record a denial of ${what.operation}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

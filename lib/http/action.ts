@@ -4,6 +4,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { getActor, type Actor } from "@/lib/auth/guard";
 import { can, type Permission } from "@/lib/auth/permissions";
+import { recordDenial } from "@/lib/audit/record";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
 import { describeZodError } from "./validation";
@@ -20,11 +21,14 @@ export function protectedAction<S extends z.ZodType, T>(
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   return async (raw: z.input<S>): Promise<ActionResult<T>> => {
     const meta = requestMetaFrom(await headers());
+    let actor: Actor | null = null;
     try {
-      const actor = await getActor();
+      actor = await getActor();
       if (!actor) return { ok: false, error: { code: "unauthorized", message: "Your session has ended. Sign in again." } };
       if (spec.permission && !can(actor.role, spec.permission)) {
-        return { ok: false, error: { code: "forbidden", message: `Your console role (${actor.role}) does not allow this.` } };
+        const message = `Your console role (${actor.role}) does not allow this.`;
+        await recordDenial(actor, { operation: `action ${spec.permission}`, reason: message, request: meta });
+        return { ok: false, error: { code: "forbidden", message } };
       }
       const parsed = spec.input.safeParse(raw);
       if (!parsed.success) {
@@ -35,6 +39,7 @@ export function protectedAction<S extends z.ZodType, T>(
     } catch (err) {
       unstable_rethrow(err);
       if (err instanceof AppError) {
+        if (err.code === "forbidden" && !err.audited && actor) await recordDenial(actor, { operation: `action ${spec.permission ?? "(signed in)"}`, reason: err.message, request: meta });
         return { ok: false, error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}), ...(err.details ? { details: err.details } : {}) } };
       }
       console.error(`[action] failed (request ${meta.requestId}): ${err instanceof Error ? err.message : String(err)}`);

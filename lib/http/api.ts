@@ -5,8 +5,10 @@ import { z } from "zod";
 import { getActor, type Actor } from "@/lib/auth/guard";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
+import { recordDenial } from "@/lib/audit/record";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
+import { collectServerTiming, timed } from "./server-timing";
 import { describeZodError } from "./validation";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -97,16 +99,18 @@ export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodTy
   spec: Spec<P, B, Q>,
   handler: (ctx: ApiContext<z.infer<P>, z.infer<B>, z.infer<Q>>) => Promise<unknown>,
 ) {
-  return async (request: NextRequest, context: RouteContext): Promise<Response> => {
-    const meta = requestMetaFrom(request.headers);
+  const handle = async (request: NextRequest, context: RouteContext, meta: RequestMeta): Promise<Response> => {
+    let actor: Actor | null = null;
     try {
       if (request.method !== "GET" && request.method !== "HEAD" && crossSite(request)) {
         return errorResponse("forbidden", "Cross-site requests are refused. Use the console itself, or call the API without browser cookies from another site.", 403, { requestId: meta.requestId });
       }
-      const actor = await getActor();
+      actor = await timed("auth", () => getActor());
       if (!actor) return errorResponse("unauthorized", "Sign in first: this API uses your console session.", 401, { requestId: meta.requestId });
       if (spec.permission && !can(actor.role, spec.permission)) {
-        return errorResponse("forbidden", `Your console role (${actor.role}) does not allow this (${spec.permission}).`, 403, { requestId: meta.requestId });
+        const message = `Your console role (${actor.role}) does not allow this (${spec.permission}).`;
+        await recordDenial(actor, { operation: `${request.method} ${request.nextUrl.pathname}`, reason: message, request: meta });
+        return errorResponse("forbidden", message, 403, { requestId: meta.requestId });
       }
       const params = parse(spec.params, await context.params, "path");
       const query = parse(spec.query, Object.fromEntries(request.nextUrl.searchParams), "query");
@@ -121,10 +125,17 @@ export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodTy
     } catch (err) {
       unstable_rethrow(err);
       if (err instanceof AppError) {
+        if (err.code === "forbidden" && !err.audited && actor) await recordDenial(actor, { operation: `${request.method} ${request.nextUrl.pathname}`, reason: err.message, request: meta });
         return errorResponse(err.code, err.message, err.status, { fields: err.fields, details: err.details, requestId: meta.requestId, retryAfter: err.retryAfter });
       }
       console.error(`[api] ${request.method} ${request.nextUrl.pathname} failed (request ${meta.requestId}): ${err instanceof Error ? err.message : String(err)}`);
       return errorResponse("internal", `Something went wrong on our side. Request id: ${meta.requestId}.`, 500, { requestId: meta.requestId });
     }
+  };
+  return async (request: NextRequest, context: RouteContext): Promise<Response> => {
+    const meta = requestMetaFrom(request.headers);
+    const { result: response, header } = await collectServerTiming(() => handle(request, context, meta));
+    response.headers.set("Server-Timing", header());
+    return response;
   };
 }

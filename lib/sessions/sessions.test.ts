@@ -106,8 +106,12 @@ describe("credentials", () => {
     await expect(startSession(operator, { roleId: roles.testers, kind: "credentials" }, meta)).rejects.toMatchObject({
       code: "forbidden",
       message: "This role is not granted to you. Ask an administrator for a grant.",
+      audited: true,
     });
     expect(await t.admin.calls({ since, action: "AssumeRole" })).toEqual([]);
+    const db = await getDb();
+    const event = await db.selectFrom("audit_events").selectAll().where("action", "=", "session.credentials").where("outcome", "=", "denied").where("actor_id", "=", operator.id).orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(event).toMatchObject({ target_id: roles.testers, target_label: "arn:aws:iam::444444444444:role/DevelopmentTesters", aws_account_id: "444444444444", reason: "This role is not granted to you. Ask an administrator for a grant." });
   });
 
   it("refuses a region of another partition", async () => {

@@ -7,12 +7,14 @@ import { consoleSessionDuration } from "@/lib/aws/duration";
 import { getSigninToken, loginForm, loginUrl } from "@/lib/aws/federation";
 import { consoleDestination, federationEndpoint, isAllowedDestination, partitionOfRegion } from "@/lib/aws/partitions";
 import { recordUsage } from "@/lib/catalog/menu";
+import { roleArnOf } from "@/lib/catalog/role-dto";
 import { findUsableRole } from "@/lib/catalog/role-queries";
 import { idField, regionField, sessionDurationField } from "@/lib/catalog/schemas";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { AppError, badRequest } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { timed } from "@/lib/http/server-timing";
 import { assumeForActor, AssumeRoleFailed, type AssumedSession } from "./assume";
 import { explainAssumeFailure } from "./explain";
 
@@ -57,6 +59,35 @@ async function recordQuietly(event: AuditEvent): Promise<void> {
   }
 }
 
+/** A role entry's ARN and account, whoever asks: only for naming a refused switch in the audit
+ * log, never returned to the caller. */
+async function unsafeRoleArnForAudit(roleId: string): Promise<{ roleArn: string; accountId: string } | undefined> {
+  const db = await getDb();
+  const row = await db
+    .selectFrom("roles")
+    .innerJoin("accounts", "accounts.id", "roles.account_id")
+    .select(["accounts.partition", "accounts.aws_account_id", "roles.path", "roles.role_name"])
+    .where("roles.id", "=", roleId)
+    .executeTakeFirst();
+  return row ? { roleArn: roleArnOf(row.partition, row.aws_account_id, row.path, row.role_name), accountId: row.aws_account_id } : undefined;
+}
+
+/** The role entry, if the caller may switch into it. A refusal (an entry not granted to them)
+ * is written to the audit log as a denied switch before it is thrown. */
+export async function findSwitchableRole(actor: Actor, roleId: string, kind: StartSessionInput["kind"], meta: RequestMeta) {
+  try {
+    return await findUsableRole(await getDb(), actor, roleId);
+  } catch (err) {
+    if (err instanceof AppError && err.code === "forbidden") {
+      // The log names the role by its ARN (for the audit log only: the caller is not told).
+      const entry = await unsafeRoleArnForAudit(roleId).catch(() => undefined);
+      await recordQuietly({ action: kind === "console" ? "session.console" : "session.credentials", outcome: "denied", actor, target: { type: "role", id: roleId, label: entry?.roleArn }, awsAccountId: entry?.accountId, reason: err.message, request: meta });
+      err.audited = true;
+    }
+    throw err;
+  }
+}
+
 /** A switch: checks the grant (before any AWS call), assumes the role with the broker, and
  * returns either a console sign-in (through the partition's federation endpoint) or temporary
  * credentials. Credentials are returned only after the audit event is durably written (fail
@@ -64,8 +95,7 @@ async function recordQuietly(event: AuditEvent): Promise<void> {
 export async function startSession(actor: Actor, input: StartSessionInput, meta: RequestMeta): Promise<ConsoleSession | CredentialsSession> {
   assertPermission(actor, "sessions.create");
   const config = getConfig();
-  const db = await getDb();
-  const { role, externalId, provisioningRoleName } = await findUsableRole(db, actor, input.roleId);
+  const { role, externalId, provisioningRoleName } = await timed("grant", () => findSwitchableRole(actor, input.roleId, input.kind, meta));
   const region = input.region ?? role.defaultRegion;
   if (partitionOfRegion(region) !== role.partition) {
     throw badRequest(`Region ${region} is not in the ${role.partition} partition of ${role.accountName}; pick one of its regions.`, { region: "Not in this account's partition" });
@@ -84,7 +114,7 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
 
   let assumed: AssumedSession;
   try {
-    assumed = await assumeForActor(actor, role, externalId, input.durationSeconds);
+    assumed = await timed("sts", () => assumeForActor(actor, role, externalId, input.durationSeconds));
   } catch (err) {
     if (!(err instanceof AssumeRoleFailed)) throw err;
     const { error, explanation } = await explainAssumeFailure(err, role, provisioningRoleName);
@@ -109,7 +139,7 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
     const sessionDuration = consoleSessionDuration(assumed.durationSeconds, assumed.brokerKind);
     let signinToken: string;
     try {
-      signinToken = await getSigninToken({ endpoint, credentials: assumed.credentials, sessionDuration });
+      signinToken = await timed("signin", () => getSigninToken({ endpoint, credentials: assumed.credentials, sessionDuration }));
     } catch (err) {
       await recordQuietly(audit("failure", { reason: err instanceof Error ? err.message : "The AWS sign-in endpoint failed" }));
       throw err;
@@ -137,22 +167,24 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
     };
   }
 
+  const event = audit("success", {
+    details: {
+      durationSeconds: assumed.durationSeconds,
+      sessionName: assumed.sessionName,
+      sourceIdentity: assumed.sourceIdentity !== null,
+      ...(assumed.cappedBy.length ? { cappedBy: assumed.cappedBy.join(",") } : {}),
+    },
+  });
+  // The menu's recents are written alongside the audit event; only the audit event is required.
+  const usage = timed("usage", () => recordUsage(actor, role.id, region)).catch((err: unknown) => console.error(`[menu] could not record usage: ${err instanceof Error ? err.message : String(err)}`));
   try {
-    await recordAudit(
-      audit("success", {
-        details: {
-          durationSeconds: assumed.durationSeconds,
-          sessionName: assumed.sessionName,
-          sourceIdentity: assumed.sourceIdentity !== null,
-          ...(assumed.cappedBy.length ? { cappedBy: assumed.cappedBy.join(",") } : {}),
-        },
-      }),
-    );
+    await timed("audit", () => recordAudit(event));
   } catch (err) {
     // Fail closed: no durable record, no credentials.
     console.error(`[audit] could not record ${action} for ${role.roleArn}: ${err instanceof Error ? err.message : String(err)}`);
     throw new AppError("unavailable", "The audit log could not be written, so no credentials were issued. Try again in a moment; if it persists, tell an administrator.", { retryAfter: 10 });
+  } finally {
+    await usage;
   }
-  await recordUsage(actor, role.id, region).catch((err: unknown) => console.error(`[menu] could not record usage: ${err instanceof Error ? err.message : String(err)}`));
   return result;
 }

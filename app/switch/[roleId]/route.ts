@@ -3,13 +3,11 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getActor } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
-import { findUsableRole } from "@/lib/catalog/role-queries";
 import { idField, regionField } from "@/lib/catalog/schemas";
 import { getConfig } from "@/lib/config";
-import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { requestMetaFrom } from "@/lib/http/request-meta";
-import { startSession } from "@/lib/sessions/start-session";
+import { findSwitchableRole, startSession } from "@/lib/sessions/start-session";
 import { confirmPage, errorPage, handoffPage, statementBlock, type SwitchTarget } from "./html";
 
 const params = z.object({ roleId: idField("role") });
@@ -41,6 +39,7 @@ function sameOriginPost(request: NextRequest): boolean {
 
 async function handle(request: NextRequest, context: { params: Promise<{ roleId: string }> }, method: "GET" | "POST"): Promise<Response> {
   const nonce = request.headers.get("x-nonce") ?? undefined;
+  const meta = requestMetaFrom(request.headers);
   const p = params.safeParse(await context.params);
   const q = query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
   if (!p.success || !q.success) return html(errorPage("This link is not valid", "The role or region in this link is malformed. Open the role from the Switch role menu instead.", "", nonce), 400);
@@ -53,7 +52,7 @@ async function handle(request: NextRequest, context: { params: Promise<{ roleId:
 
   let target: SwitchTarget;
   try {
-    const { role } = await findUsableRole(await getDb(), actor, p.data.roleId);
+    const { role } = await findSwitchableRole(actor, p.data.roleId, "console", meta);
     target = { roleLabel: role.displayName, roleArn: role.roleArn, accountName: role.accountName, accountId: role.accountId, environment: role.environment, color: role.color, region: q.data.region ?? role.defaultRegion };
   } catch (err) {
     unstable_rethrow(err);
@@ -65,7 +64,7 @@ async function handle(request: NextRequest, context: { params: Promise<{ roleId:
   if (!proceed) return html(confirmPage(target, `${request.nextUrl.pathname}${request.nextUrl.search}`, nonce));
 
   try {
-    const session = await startSession(actor, { roleId: p.data.roleId, kind: "console", region: target.region, service: q.data.service }, requestMetaFrom(request.headers));
+    const session = await startSession(actor, { roleId: p.data.roleId, kind: "console", region: target.region, service: q.data.service }, meta);
     if (session.kind !== "console") throw new Error("unexpected session kind");
     return html(handoffPage(session.form, target, nonce));
   } catch (err) {
