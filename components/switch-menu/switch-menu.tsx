@@ -28,7 +28,7 @@ export type SwitchMenuProps = {
 // Fixed heights: the virtual list positions rows from these without measuring the DOM.
 const HEADER_H = 32;
 const ROW_H = 44;
-const OVERSCAN = 8;
+const OVERSCAN = 3;
 
 /** The cursor in the list. It remembers the role (and its group) as well as the row, so that
  * when the rows are rebuilt for the same query (a pin toggled, a background refresh) it stays
@@ -193,7 +193,8 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
     // A group's first role is revealed together with its header; any other row leaves room for
     // the sticky header above it.
     const first = rows.headerRow[row] === row - 1 ? row - 1 : row;
-    const top = scrollToReveal(layout, first, row, el.scrollTop, listHeight, first === row ? HEADER_H : 0);
+    // The scroll position as last reported by onScroll: reading el.scrollTop would force a layout.
+    const top = scrollToReveal(layout, first, row, scrollTop, listHeight, first === row ? HEADER_H : 0);
     if (top !== null) {
       el.scrollTop = top;
       setScrollTop(top);
@@ -365,9 +366,12 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
                 value={query}
                 onChange={(e) => {
                   setQuery(e.target.value);
-                  // Every new query starts at the top with its best match.
-                  if (list.current) list.current.scrollTop = 0;
-                  setScrollTop(0);
+                  // Every new query starts at the top with its best match. (Only when scrolled:
+                  // setting scrollTop forces a layout in the middle of the keystroke.)
+                  if (scrollTop !== 0) {
+                    if (list.current) list.current.scrollTop = 0;
+                    setScrollTop(0);
+                  }
                 }}
                 onKeyDown={onInputKeyDown}
                 spellCheck={false}
@@ -588,13 +592,16 @@ function VirtualList({
         // Keep the focus in the search box: a click in the list must not blur it.
         onMouseDown={(e) => e.preventDefault()}
         className="overflow-y-auto overscroll-contain"
-        style={{ height: listHeight }}
+        // Its size never depends on its rows: a keystroke's layout and paint stay inside it.
+        style={{ height: listHeight, contain: "strict" }}
         data-testid="switch-menu-list"
       >
         <div style={{ height: totalHeight(layout), position: "relative" }}>
-          {runs.map((run) => (
+          {runs.map((run, n) => (
             <div
-              key={run.header}
+              // By position in the window, not by group: a new query regroups the rows, and
+              // keying by group would rebuild every row's DOM on each keystroke.
+              key={n}
               role="group"
               aria-label={groupName(rows.codes[run.header]!, data)}
               style={{ position: "absolute", top: layout.offsets[run.from], left: 0, right: 0 }}
@@ -714,7 +721,7 @@ function RoleRow({
       aria-label={label}
       onMouseMove={onHover}
       onClick={onConsole}
-      className={`group/row relative flex cursor-pointer items-center gap-3 pr-2 pl-3 ${active ? "bg-indigo-50" : "hover:bg-slate-50"}`}
+      className={`relative flex cursor-pointer items-center gap-3 pr-2 pl-3 ${active ? "bg-indigo-50" : "hover:bg-slate-50"}`}
       style={{ height: ROW_H }}
       data-testid="switch-menu-role"
       data-role-id={role.id}
@@ -741,43 +748,44 @@ function RoleRow({
           </div>
         ) : null}
       </div>
+      {/* The row's own buttons exist only on the active row (the mouse makes the row under it
+          active): every other row stays a few elements, which keeps each keystroke cheap. */}
       <div className="flex shrink-0 items-center gap-1">
-        <IconButton
-          label={usage.pinned ? `Unpin ${role.label}` : `Pin ${role.label}`}
-          pressed={usage.pinned}
-          onClick={onPin}
-          className={usage.pinned ? "text-indigo-600" : active ? "text-slate-400" : "text-slate-400 opacity-0 group-hover/row:opacity-100"}
-        >
-          <Pin className={`h-4 w-4 ${usage.pinned ? "fill-current" : ""}`} aria-hidden />
-        </IconButton>
-        <span className={`flex items-center gap-1 ${active ? "" : "opacity-0 group-hover/row:opacity-100"}`}>
-          <a
-            href={consoleHref}
-            target="_blank"
-            rel="noopener"
-            tabIndex={-1}
-            onClick={(e) => {
-              e.stopPropagation();
-              onConsoleLink();
-            }}
-            className="inline-flex h-7 items-center gap-1 rounded-md bg-indigo-600 px-2 text-xs font-medium text-white hover:bg-indigo-500"
-          >
-            <ExternalLink className="h-3.5 w-3.5" aria-hidden />
-            Console
-          </a>
-          <button
-            type="button"
-            tabIndex={-1}
-            onClick={(e) => {
-              e.stopPropagation();
-              onCredentials();
-            }}
-            className="inline-flex h-7 items-center gap-1 rounded-md border border-slate-300 bg-white px-2 text-xs font-medium text-slate-700 hover:bg-slate-50"
-          >
-            <KeyRound className="h-3.5 w-3.5" aria-hidden />
-            Credentials
-          </button>
-        </span>
+        {usage.pinned || active ? (
+          <IconButton label={usage.pinned ? `Unpin ${role.label}` : `Pin ${role.label}`} pressed={usage.pinned} onClick={onPin} className={usage.pinned ? "text-indigo-600" : "text-slate-400"}>
+            <Pin className={`h-4 w-4 ${usage.pinned ? "fill-current" : ""}`} aria-hidden />
+          </IconButton>
+        ) : null}
+        {active ? (
+          <span className="flex items-center gap-1">
+            <a
+              href={consoleHref}
+              target="_blank"
+              rel="noopener"
+              tabIndex={-1}
+              onClick={(e) => {
+                e.stopPropagation();
+                onConsoleLink();
+              }}
+              className="inline-flex h-7 items-center gap-1 rounded-md bg-indigo-600 px-2 text-xs font-medium text-white hover:bg-indigo-500"
+            >
+              <ExternalLink className="h-3.5 w-3.5" aria-hidden />
+              Console
+            </a>
+            <button
+              type="button"
+              tabIndex={-1}
+              onClick={(e) => {
+                e.stopPropagation();
+                onCredentials();
+              }}
+              className="inline-flex h-7 items-center gap-1 rounded-md border border-slate-300 bg-white px-2 text-xs font-medium text-slate-700 hover:bg-slate-50"
+            >
+              <KeyRound className="h-3.5 w-3.5" aria-hidden />
+              Credentials
+            </button>
+          </span>
+        ) : null}
       </div>
     </div>
   );
