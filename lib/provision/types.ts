@@ -1,0 +1,152 @@
+// The role wizard's vocabulary, shared by the plan builder, the lint rules, the exports, the
+// apply engine and the pages. Pure types: no I/O.
+//
+//   WizardDocument ──buildPlan──► Plan ──exports──► Terraform / CloudFormation / CLI / ~/.aws/config
+//                                   └──applyPlan──► IAM calls through the provisioning role, with rollback
+//
+// Reference: ../shared/reference/role-wizard-and-iam-limits.md (the AWS console's Create role
+// wizard, terraform-aws-modules/iam, the limits in §3 and the lint set in §4.5).
+
+/** AWS partitions the console knows (also lib/aws/partitions.ts). */
+export type ProvisionPartition = "aws" | "aws-us-gov" | "aws-cn" | "aws-eusc";
+
+/** Who may assume the role: one trusted entity of the wizard's "Who" step. */
+export type TrustedEntity =
+  /** This console's own AWS identity (the broker), so operators can switch into the role. The
+   * trust statement also allows sts:SetSourceIdentity (operators' identities reach CloudTrail). */
+  | { kind: "broker" }
+  /** A whole AWS account (`arn:<partition>:iam::<id>:root`): its admins decide who may call. */
+  | { kind: "account"; accountId: string }
+  /** Specific IAM role or user ARNs (any account). */
+  | { kind: "principal"; arn: string }
+  /** An AWS service, e.g. `ec2.amazonaws.com` (EC2 also gets an instance profile). */
+  | { kind: "service"; service: string }
+  /** GitHub Actions through the target account's token.actions.githubusercontent.com provider. */
+  | {
+      kind: "github";
+      owner: string;
+      repo: string;
+      /** Which workflow runs: a branch, a tag, a deployment environment, pull requests. */
+      ref: { type: "branch"; name: string } | { type: "tag"; name: string } | { type: "environment"; name: string } | { type: "pull_request" };
+    }
+  /** Another OIDC provider (already in the target account). */
+  | { kind: "oidc"; providerArn: string; audience: string; subject?: string }
+  /** A SAML provider (already in the target account). */
+  | { kind: "saml"; providerArn: string };
+
+/** Conditions applied to the AWS-principal statements (broker, accounts, principals). */
+export type TrustConditions = {
+  /** Require this ExternalId (2–1224 chars of [\w+=,.@:/-]). */
+  externalId?: string;
+  /** Require MFA (aws:MultiFactorAuthPresent). */
+  requireMfa?: boolean;
+  /** Only principals of this organization (aws:PrincipalOrgID, o-xxxxxxxxxx). */
+  organizationId?: string;
+};
+
+/** Parameterized inline-policy templates. */
+export type PolicyTemplate =
+  /** The tutorials' read_my_bucket: s3:ListBucket on the bucket, s3:GetObject on its objects. */
+  | { id: "read-s3-bucket"; bucket: string }
+  /** Deploy with CodeDeploy to one application. */
+  | { id: "codedeploy-deploy"; application: string }
+  /** Describe/List/Get across services (no data reads). */
+  | { id: "read-only" };
+
+export type InlinePolicySpec =
+  | { name: string; template: PolicyTemplate }
+  /** Raw JSON as the person wrote it. */
+  | { name: string; document: string };
+
+/** The wizard's whole input: what the pages submit and POST /api/v1/provisioning/plan takes. */
+export type WizardDocument = {
+  target: {
+    /** 12-digit id of a registered account. */
+    accountId: string;
+    roleName: string;
+    /** Starts and ends with "/", default "/". */
+    path: string;
+    description: string;
+    /** 3600–43200. */
+    maxSessionDuration: number;
+    tags: Array<{ key: string; value: string }>;
+    permissionsBoundaryArn?: string;
+  };
+  trust: { entities: TrustedEntity[]; conditions: TrustConditions };
+  permissions: { managedPolicyArns: string[]; inline: InlinePolicySpec[] };
+  /** Also attach the source-side sts:AssumeRole policy in trusted accounts whose provisioning
+   * role the console knows (12-digit account ids). */
+  applySourcePolicies: string[];
+};
+
+/** What the plan builder knows about the world besides the document. */
+export type PlanContext = {
+  partition: ProvisionPartition;
+  /** The broker's ARN (user, role, or assumed-role session) and whether it holds temporary credentials. */
+  broker: { arn: string; accountId: string; temporary: boolean };
+  /** Registered accounts (12-digit id → name, and whether the console can provision there). */
+  accounts: Array<{ accountId: string; name: string; canProvision: boolean }>;
+  /** From GetAccountSummary in the target account; defaults 2048 / 10240 / 10 when unknown. */
+  quotas: { trustPolicySize: number; inlinePoliciesSize: number; managedPoliciesPerRole: number };
+  /** Whether token.actions.githubusercontent.com already exists in the target account. */
+  githubProviderExists: boolean;
+};
+
+export type Severity = "error" | "warning" | "info";
+
+/** One lint finding. Errors block creation; warnings need an acknowledgement. */
+export type LintFinding = {
+  /** Stable rule id, e.g. "trust-size", "cross-account-no-condition". */
+  rule: string;
+  severity: Severity;
+  message: string;
+  /** What to do about it, in plain words. */
+  fix?: string;
+  /** Which policy: "trust", "inline:<name>", "managed:<arn>", "source:<accountId>", "role". */
+  where: string;
+};
+
+export type PolicyJson = { Version: "2012-10-17"; Statement: Array<Record<string, unknown>> };
+
+/** Everything that will be created, in the order it will be created. */
+export type Plan = {
+  accountId: string;
+  partition: ProvisionPartition;
+  roleName: string;
+  path: string;
+  roleArn: string;
+  description: string;
+  maxSessionDuration: number;
+  tags: Array<{ key: string; value: string }>;
+  permissionsBoundaryArn: string | null;
+  trustPolicy: PolicyJson;
+  inlinePolicies: Array<{ name: string; document: PolicyJson }>;
+  managedPolicyArns: string[];
+  /** EC2 roles: a same-name instance profile on the same path. */
+  instanceProfile: { name: string; path: string } | null;
+  /** GitHub Actions: the provider to create first when the account has none. */
+  oidcProvider: { url: string; clientIds: string[]; arn: string } | null;
+  /** For each trusted AWS principal's account: the identity policy its callers need. */
+  sourcePolicies: Array<{
+    accountId: string;
+    /** Who should get it: the principal ARN, or "any principal in <account>" for account trust. */
+    principal: string;
+    policyName: string;
+    document: PolicyJson;
+    /** Whether the console will attach it (its provisioning role is known and it was asked). */
+    apply: boolean;
+  }>;
+  /** The console session operators will actually get (role chaining caps it at 3600). */
+  effectiveSessionSeconds: number;
+  findings: LintFinding[];
+};
+
+/** One step of applying a plan, as shown live in the page. */
+export type ApplyStep = {
+  id: string;
+  /** e.g. "Create role delegate_read_my_bucket". */
+  label: string;
+  status: "pending" | "running" | "done" | "failed" | "rolled-back" | "skipped";
+  /** Plain-words reason when failed. */
+  error?: string;
+};
