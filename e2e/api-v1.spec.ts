@@ -1,5 +1,6 @@
 // Every /api/v1 route: a success, a validation error with a clear message (400), no session
 // (401) and a console role without the permission (403).
+import { readdirSync } from "node:fs";
 import type { APIRequestContext } from "@playwright/test";
 import { createUser, expect, signInAsAdmin, signInWithApi, test } from "./fixtures";
 import { uniqueEmail } from "./support/accounts";
@@ -231,6 +232,51 @@ test("[API]: audit events — filters, CSV and JSON exports; 400, 401, 403", asy
   expect((await ctx.anonymous.get("/api/v1/audit-events")).status()).toBe(401);
 });
 
+test("[API]: provisioning — plan, apply, managed policies; 400, 401, 403", async () => {
+  const doc = {
+    target: { accountId: ACCOUNT, roleName: `ApiPlanned${Date.now().toString(36)}`, path: "/", description: "From the API tests", maxSessionDuration: 3600, tags: [] },
+    trust: { entities: [{ kind: "broker" }], conditions: {} },
+    permissions: { managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], inline: [] },
+    applySourcePolicies: [],
+  };
+  const planned = await ctx.admin.post("/api/v1/provisioning/plan", { data: doc });
+  expect(planned.status()).toBe(200);
+  const { plan, exports } = (await planned.json()) as { plan: { roleArn: string; trustPolicy: { Statement: Array<{ Action: unknown }> }; findings: Array<{ severity: string }> }; exports: Record<string, string> };
+  expect(plan.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/${doc.target.roleName}`);
+  expect(JSON.stringify(plan.trustPolicy)).toContain("sts:SetSourceIdentity");
+  expect(plan.findings.filter((f) => f.severity === "error")).toEqual([]);
+  expect(Object.keys(exports).sort()).toEqual(["awsConfig", "cli", "cloudformation", "terraform"]);
+
+  const bad = await ctx.admin.post("/api/v1/provisioning/plan", { data: { ...doc, target: { ...doc.target, roleName: "has spaces" } } });
+  expect(bad.status()).toBe(400);
+  expect(Object.keys((await errorOf(bad)).fields ?? {})).toContain("target.roleName");
+  expect((await ctx.anonymous.post("/api/v1/provisioning/plan", { data: doc })).status()).toBe(401);
+  expect((await ctx.operator.post("/api/v1/provisioning/plan", { data: doc })).status()).toBe(403);
+
+  const applied = await ctx.admin.post("/api/v1/provisioning/apply", { data: { document: doc, acknowledgeWarnings: true } });
+  expect(applied.status()).toBe(200);
+  const result = (await applied.json()) as { ok: boolean; steps: Array<{ status: string }>; role: { id: string; roleArn: string } };
+  expect(result.ok).toBe(true);
+  expect(result.steps.every((st) => st.status === "done" || st.status === "skipped")).toBe(true);
+  expect(result.role.roleArn).toBe(plan.roleArn);
+  // Registered in the catalog, and the console can switch into it.
+  const tested = await ctx.admin.post(`/api/v1/roles/${result.role.id}/test`);
+  expect(((await tested.json()) as { result: { ok: boolean } }).result.ok).toBe(true);
+  const again = await ctx.admin.post("/api/v1/provisioning/apply", { data: { document: doc, acknowledgeWarnings: true } });
+  const clash = (await again.json()) as { ok: boolean; error: string };
+  expect(clash.ok).toBe(false);
+  expect(clash.error).toContain("already exists");
+  expect((await ctx.operator.post("/api/v1/provisioning/apply", { data: { document: doc } })).status()).toBe(403);
+  expect((await ctx.admin.post("/api/v1/provisioning/apply", { data: { document: { ...doc, trust: { entities: [], conditions: {} } } } })).status()).toBe(400);
+
+  const policies = await ctx.admin.get(`/api/v1/accounts/${ACCOUNT}/policies?q=readonly`);
+  expect(policies.status()).toBe(200);
+  expect(((await policies.json()) as { policies: Array<{ arn: string }> }).policies.map((p) => p.arn)).toContain("arn:aws:iam::aws:policy/ReadOnlyAccess");
+  expect((await ctx.operator.get(`/api/v1/accounts/${ACCOUNT}/policies`)).status()).toBe(403);
+  // Out of the catalog again (the IAM role stays), so the account's entries are as before.
+  expect((await ctx.admin.delete(`/api/v1/roles/${result.role.id}`)).status()).toBe(200);
+});
+
 test("[API]: refusals are in the audit log too: an ungranted switch, a missing permission", async () => {
   const actor = encodeURIComponent(ctx.operatorEmail);
   const switches = ((await (await ctx.auditor.get(`/api/v1/audit-events?actor=${actor}&action=session.credentials&outcome=denied`)).json()) as { events: Array<{ target: string; reason: string }> }).events;
@@ -260,9 +306,13 @@ test("[API]: the OpenAPI document describes every route", async ({ request }) =>
   expect(res.status()).toBe(200);
   const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };
   expect(doc.openapi).toBe("3.1.0");
-  expect(Object.keys(doc.paths).sort()).toEqual(
-    ["/accounts", "/accounts/import", "/accounts/{id}", "/accounts/{id}/discover", "/audit-events", "/grants", "/grants/{id}", "/me", "/me/menu", "/roles", "/roles/{id}", "/roles/{id}/test", "/sessions", "/users", "/users/{id}"].sort(),
-  );
+  // Every route handler under app/api/v1 (except the document itself) is described.
+  const routes = readdirSync("app/api/v1", { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith("route.ts") && !f.startsWith("openapi.json"))
+    .map((f) => `/${f.replace(/\/?route\.ts$/, "")}`.replace(/\[(\w+)\]/g, "{$1}"))
+    .sort();
+  expect(routes).toContain("/provisioning/apply");
+  expect(Object.keys(doc.paths).sort()).toEqual(routes);
   const createAccount = doc.paths["/accounts"]!.post!.requestBody!.content["application/json"]!.schema;
   expect(Object.keys(createAccount.properties ?? {})).toEqual(expect.arrayContaining(["accountId", "name", "environment", "partition", "defaultRegion", "provisioningRoleName"]));
 });

@@ -10,6 +10,8 @@ import {
   updateAccountInput,
   updateRoleInput,
 } from "@/lib/catalog/schemas";
+import { applyInput } from "@/lib/provision/api-schemas";
+import { wizardDocumentInput } from "@/lib/provision/schema";
 import { startSessionInput } from "@/lib/sessions/start-session";
 import { createUserInput, updateUserInput } from "@/lib/users/schemas";
 
@@ -77,6 +79,15 @@ export function openApiDocument(serverUrl: string): Json {
     },
     paths: {
       "/me": { get: { summary: "Who the session belongs to", tags: ["session"], responses: { 200: ok("The caller"), ...errors(401) } } },
+      "/me/pins/{roleId}": {
+        put: {
+          summary: "Pin a role to the top of the caller's menu, or unpin it",
+          tags: ["session"],
+          parameters: [pathParam("roleId", "The role entry's id")],
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["pinned"], properties: { pinned: { type: "boolean" } } } } } },
+          responses: { 200: ok("Pinned or unpinned"), ...errors(400, 401, 403, 404) },
+        },
+      },
       "/me/menu": { get: { summary: "The Switch Role menu's data", tags: ["session"], responses: { 200: ok("Accounts and the roles the caller may switch into"), ...errors(401, 403) } } },
       "/accounts": {
         get: { summary: "List registered accounts", tags: ["accounts"], responses: { 200: ok("Accounts"), ...errors(401, 403) } },
@@ -98,6 +109,30 @@ export function openApiDocument(serverUrl: string): Json {
       },
       "/accounts/{id}/discover": {
         get: { summary: "An account's IAM roles, through its provisioning role", tags: ["roles"], parameters: [accountId], responses: { 200: ok("Roles with trust summaries"), ...errors(400, 401, 403, 404, 502) } },
+      },
+      "/accounts/{id}/policies": {
+        get: {
+          summary: "Managed policies (AWS's and the account's own) that a new role can attach",
+          tags: ["provisioning"],
+          parameters: [accountId, { name: "q", in: "query", schema: { type: "string" } }],
+          responses: { 200: ok("Up to 50 matching policies"), ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/provisioning/plan": {
+        post: {
+          summary: "Plan a new role from a wizard document: trust, permission and source-side policies, lint findings, and Terraform/CloudFormation/CLI/~/.aws/config exports",
+          tags: ["provisioning"],
+          requestBody: body(wizardDocumentInput),
+          responses: { 200: ok("plan + exports"), ...errors(400, 401, 403) },
+        },
+      },
+      "/provisioning/apply": {
+        post: {
+          summary: "Create the planned role through the account's provisioning role, rolled back on failure, then register it; Accept: application/x-ndjson streams the steps",
+          tags: ["provisioning"],
+          requestBody: body(applyInput),
+          responses: { 200: ok("ok, steps, error?, role?"), ...errors(400, 401, 403) },
+        },
       },
       "/roles": {
         get: { summary: "List role entries", tags: ["roles"], parameters: [{ name: "accountId", in: "query", schema: { type: "string" } }], responses: { 200: ok("Role entries"), ...errors(400, 401, 403, 404) } },

@@ -1,3 +1,5 @@
+import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { listAccounts } from "@/lib/accounts/accounts";
 import { hasPermission, requirePage } from "@/lib/auth/guard";
@@ -39,6 +41,13 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
           canManage
             ? "The IAM roles people can switch into, by account, and who may use each one. Test a role to check that the console can assume it."
             : "The IAM roles you can switch into, by account. Use Switch role in the header to open one."
+        }
+        actions={
+          hasPermission(actor, "provisioning.manage") ? (
+            <Link href="/roles/new" className={buttonClass("primary")}>
+              Create role
+            </Link>
+          ) : null
         }
       />
       <RolesClient

@@ -1,0 +1,30 @@
+"use server";
+
+import { z } from "zod";
+import { awsAccountIdField } from "@/lib/catalog/schemas";
+import { protectedAction } from "@/lib/http/action";
+import { wizardDocumentInput } from "@/lib/provision/schema";
+import { listManagedPolicies, planRole, validatePolicyJson } from "@/lib/provision/service";
+
+// The role wizard's server actions: thin adapters over lib/provision/service, each one
+// re-authenticated and checked for "provisioning.manage" by protectedAction. Creating the role
+// is not here: it streams its progress, so it is the route POST /api/v1/provisioning/apply.
+
+/** Review: the plan (trust, permission and source-side policies, findings) and its exports. */
+export const planRoleAction = protectedAction({ permission: "provisioning.manage", input: wizardDocumentInput }, async ({ actor, input }) => planRole(actor, input));
+
+/** What: managed policies of the target account whose name or description contains the query. */
+export const listManagedPoliciesAction = protectedAction(
+  {
+    permission: "provisioning.manage",
+    input: z.object({ accountId: awsAccountIdField, query: z.string().max(128, "Search with at most 128 characters") }).strict(),
+  },
+  async ({ actor, input }) => listManagedPolicies(actor, input.accountId, input.query),
+);
+
+/** What: live validation of an inline policy's JSON while it is typed. */
+export const validatePolicyJsonAction = protectedAction(
+  // 131072: the largest policy document IAM's API accepts (PutRolePolicy).
+  { permission: "provisioning.manage", input: z.object({ text: z.string().max(131072, "A policy document has at most 131072 characters") }).strict() },
+  async ({ input }) => validatePolicyJson(input.text),
+);

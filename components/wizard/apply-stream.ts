@@ -1,0 +1,103 @@
+// Creating the role: POST /api/v1/provisioning/apply, reading its NDJSON progress as it arrives.
+// Browser-only. Never throws: every way it can end is an ApplyOutcome the page can show.
+import type { ApplyStep, LintFinding, WizardDocument } from "@/lib/provision/types";
+import { LineSplitter, parseApplyEvent, type CreatedRole } from "./ndjson";
+
+export type ApplyOutcome =
+  /** The server ran the apply and said how it ended. */
+  | { kind: "result"; ok: boolean; error?: string; role?: CreatedRole; steps: ApplyStep[] }
+  /** The server refused before creating anything (invalid document, unacknowledged warnings,
+   * no permission, signed out). */
+  | { kind: "refused"; status: number; code: string; message: string; fields?: Record<string, string>; findings?: LintFinding[] }
+  /** The answer stopped before its result line: what happened in AWS is not known. */
+  | { kind: "interrupted"; message: string; steps: ApplyStep[] };
+
+const APPLY_PATH = "/api/v1/provisioning/apply";
+
+type Rec = Record<string, unknown>;
+const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function fallbackMessage(status: number): string {
+  if (status === 401) return "Your console session has ended. Sign in again, then come back: your draft is kept.";
+  if (status === 403) return "Your console role does not allow creating roles.";
+  if (status === 429) return "Too many requests. Wait a moment and try again.";
+  if (status >= 500) return `The console could not answer (HTTP ${status}). Try again in a moment.`;
+  return `The request failed (HTTP ${status}).`;
+}
+
+async function refusal(res: Response): Promise<ApplyOutcome> {
+  let payload: unknown;
+  try {
+    payload = await res.json();
+  } catch {
+    payload = undefined;
+  }
+  const error = isRec(payload) && isRec(payload.error) ? payload.error : {};
+  const fields = isRec(error.fields) ? Object.fromEntries(Object.entries(error.fields).filter((e): e is [string, string] => typeof e[1] === "string")) : undefined;
+  const findings = Array.isArray(error.findings)
+    ? error.findings.filter((f): f is LintFinding => isRec(f) && typeof f.message === "string" && typeof f.severity === "string" && typeof f.rule === "string" && typeof f.where === "string")
+    : undefined;
+  return {
+    kind: "refused",
+    status: res.status,
+    code: typeof error.code === "string" ? error.code : "http_error",
+    message: typeof error.message === "string" && error.message ? error.message : fallbackMessage(res.status),
+    ...(fields && Object.keys(fields).length ? { fields } : {}),
+    ...(findings?.length ? { findings } : {}),
+  };
+}
+
+const INTERRUPTED =
+  "The connection to the console closed before it reported the result, so the page cannot tell whether the role was created. " +
+  "Look for it on the Roles page (or in the account) before you try again.";
+
+export async function streamApply(body: { document: WizardDocument; acknowledgeWarnings: boolean }, onSteps: (steps: ApplyStep[]) => void): Promise<ApplyOutcome> {
+  let res: Response;
+  try {
+    res = await fetch(APPLY_PATH, {
+      method: "POST",
+      headers: { Accept: "application/x-ndjson", "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch {
+    return { kind: "refused", status: 0, code: "network", message: "The console could not be reached, so nothing was created. Check your connection and try again." };
+  }
+  if (!res.ok) return refusal(res);
+  if (!res.body) return { kind: "interrupted", message: INTERRUPTED, steps: [] };
+
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  const lines = new LineSplitter();
+  let steps: ApplyStep[] = [];
+  const handle = (line: string): ApplyOutcome | null => {
+    const event = parseApplyEvent(line);
+    if (!event) return null;
+    if (event.type === "steps") {
+      steps = event.steps;
+      onSteps(steps);
+      return null;
+    }
+    if (event.steps) {
+      steps = event.steps;
+      onSteps(steps);
+    }
+    return { kind: "result", ok: event.ok, steps, ...(event.error ? { error: event.error } : {}), ...(event.role ? { role: event.role } : {}) };
+  };
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      for (const line of done ? lines.end() : lines.push(value)) {
+        const outcome = handle(line);
+        if (outcome) return outcome;
+      }
+      if (done) break;
+    }
+  } catch {
+    // the connection dropped mid-stream
+  } finally {
+    // Stops reading once the result is in (or the connection broke); the server is done by then.
+    reader.cancel().catch(() => undefined);
+  }
+  return { kind: "interrupted", message: INTERRUPTED, steps };
+}

@@ -1,0 +1,134 @@
+// The role wizard end to end in Chromium against the sandbox, the tutorials' scenario: an
+// administrator creates a read-my-bucket role in Production for Development's developer, with
+// the source-side policy attached in Development; the developer's own keys can assume it only
+// once that policy is there. Then a role for operators, trusted by the console, created and
+// switched into from the menu.
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { Page } from "@playwright/test";
+import { expect, signInWithForm, test } from "./fixtures";
+import { ADMIN } from "./support/accounts";
+import { sandboxUrl, sandboxUserKeys } from "./support/sandbox";
+
+test.describe.configure({ mode: "serial" });
+
+const suffix = Date.now().toString(36);
+const READ_ROLE = `read_my_bucket_${suffix}`;
+const OPS_ROLE = `OperatorsReadOnly_${suffix}`;
+const DEVELOPER = "arn:aws:iam::222222222222:user/developer";
+
+const sts = (keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => new STSClient({ endpoint: sandboxUrl(), region: "us-east-1", credentials: keys, maxAttempts: 1 });
+
+async function ensureAccounts(page: Page) {
+  // Production and Development registered (the switch scenario may have imported them already).
+  for (const [accountId, name] of [
+    ["111111111111", "Production"],
+    ["222222222222", "Development"],
+    ["333333333333", "Operations"],
+  ]) {
+    const res = await page.context().request.post("/api/v1/accounts", { data: { accountId, name } });
+    expect([201, 409]).toContain(res.status());
+  }
+}
+
+async function next(page: Page) {
+  await page.getByRole("button", { name: /^Next/ }).click();
+}
+
+/** On Review, once the plan is in: accept the warnings (errors would block Create) and create. */
+async function create(page: Page) {
+  await expect(page.getByTestId("wizard-trust-policy")).toBeVisible();
+  const ack = page.getByRole("checkbox", { name: /create the role anyway/ });
+  if (await ack.count()) await ack.check();
+  await page.getByTestId("wizard-create").click();
+  await expect(page.getByTestId("apply-steps")).toBeVisible();
+  await expect(page.getByRole("link", { name: /Open in the catalog/ })).toBeVisible({ timeout: 30_000 });
+}
+
+test("[WIZARD]: a cross-account read-my-bucket role, with the source-side policy in Development", async ({ page }) => {
+  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
+  await ensureAccounts(page);
+  await page.goto("/roles/new");
+
+  // 1 Where
+  await page.getByLabel("Target account").selectOption("111111111111");
+  await page.getByLabel("Role name").fill(READ_ROLE);
+  await page.getByLabel("Description (optional)").fill("Development's developer reads my bucket");
+  await next(page);
+
+  // 2 Who: not the console; Development's developer.
+  await expect(page.getByTestId("wizard-step-2")).toBeVisible();
+  const entities = page.locator('[data-testid^="trusted-entity-"]');
+  if ((await entities.count()) > 0) await page.getByRole("button", { name: "Remove trusted entity 1" }).click();
+  await page.getByRole("button", { name: "Role or user ARN" }).click();
+  await page.getByLabel("Role or user ARN").fill(DEVELOPER);
+  await next(page);
+
+  // 3 What: the tutorials' read_my_bucket.
+  await expect(page.getByTestId("wizard-step-3")).toBeVisible();
+  await page.getByRole("group", { name: "Add an inline policy" }).getByRole("button", { name: /bucket/i }).click();
+  await page.getByLabel("Bucket name").fill("my-bucket");
+  await next(page);
+
+  // 4 Review: policies, the source-side policy, exports.
+  await expect(page.getByTestId("wizard-step-4")).toBeVisible();
+  await expect(page.getByTestId("wizard-trust-policy")).toContainText(DEVELOPER);
+  await expect(page.getByTestId("wizard-role-arn")).toHaveText(`arn:aws:iam::111111111111:role/${READ_ROLE}`);
+  const source = page.getByTestId("source-policy-222222222222");
+  await expect(source).toContainText("sts:AssumeRole");
+  await page.getByTestId("export-tab-terraform").click();
+  await expect(page.getByTestId("export-terraform")).toContainText('resource "aws_iam_role"');
+  await page.getByTestId("export-tab-cloudformation").click();
+  await expect(page.getByTestId("export-cloudformation")).toContainText("AWS::IAM::Role");
+
+  // Created first without the source-side policy: the developer cannot assume it yet.
+  await create(page);
+
+  const developer = sts(sandboxUserKeys("developer"));
+  const denied = await developer.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::111111111111:role/${READ_ROLE}`, RoleSessionName: "dev" })).catch((e: Error) => e);
+  expect(String(denied)).toContain("is not authorized to perform: sts:AssumeRole");
+});
+
+test("[WIZARD]: with the source-side policy applied, Development's developer can assume the new role", async ({ page }) => {
+  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles/new");
+  const role = `${READ_ROLE}_2`;
+  await page.getByLabel("Target account").selectOption("111111111111");
+  await page.getByLabel("Role name").fill(role);
+  await next(page);
+  const entities = page.locator('[data-testid^="trusted-entity-"]');
+  if ((await entities.count()) > 0) await page.getByRole("button", { name: "Remove trusted entity 1" }).click();
+  await page.getByRole("button", { name: "Role or user ARN" }).click();
+  await page.getByLabel("Role or user ARN").fill(DEVELOPER);
+  await next(page);
+  await page.getByRole("group", { name: "Add an inline policy" }).getByRole("button", { name: /bucket/i }).click();
+  await page.getByLabel("Bucket name").fill("my-bucket");
+  await next(page);
+  await expect(page.getByTestId("wizard-trust-policy")).toBeVisible();
+  await page.getByRole("checkbox", { name: /Attach it in Development now/ }).check();
+  await create(page);
+
+  const developer = sts(sandboxUserKeys("developer"));
+  const out = await developer.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::111111111111:role/${role}`, RoleSessionName: "dev" }));
+  expect(out.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::111111111111:assumed-role/${role}/dev`);
+});
+
+test("[WIZARD]: a role for operators, trusted by the console, switched into from the menu", async ({ page, context }) => {
+  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles/new");
+  await page.getByLabel("Target account").selectOption("111111111111");
+  await page.getByLabel("Role name").fill(OPS_ROLE);
+  await next(page);
+  await expect(page.getByTestId("trusted-entity-0")).toHaveAttribute("data-kind", "broker");
+  await next(page);
+  await page.getByRole("group", { name: "Add an inline policy" }).getByRole("button", { name: /read-only/i }).click();
+  await next(page);
+  await expect(page.getByTestId("wizard-trust-policy")).toContainText("sts:SetSourceIdentity");
+  await create(page);
+
+  await page.goto("/");
+  await page.locator('[data-testid="switch-role-button"][data-live]').waitFor();
+  await page.keyboard.press("Control+k");
+  await page.getByRole("combobox", { name: "Search roles" }).fill(OPS_ROLE);
+  await expect(page.getByRole("option").first()).toContainText(OPS_ROLE);
+  const [consoleTab] = await Promise.all([context.waitForEvent("page"), page.keyboard.press("Enter")]);
+  await consoleTab.waitForURL(`${sandboxUrl()}/console/**`);
+  await expect(consoleTab.locator('[data-field="Signed in as"]')).toHaveText(`arn:aws:sts::111111111111:assumed-role/${OPS_ROLE}/${ADMIN.email}`);
+});

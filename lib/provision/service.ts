@@ -1,0 +1,233 @@
+import "server-only";
+import { GetAccountSummaryCommand, ListOpenIDConnectProvidersCommand, ListPoliciesCommand, type IAMClient } from "@aws-sdk/client-iam";
+import { recordAudit } from "@/lib/audit/record";
+import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { queryAccounts } from "@/lib/accounts/queries";
+import type { AccountDto } from "@/lib/accounts/dto";
+import { brokerProfile, provisioningIam } from "@/lib/aws/broker-clients";
+import { createGrant } from "@/lib/catalog/grants";
+import type { RoleDto } from "@/lib/catalog/role-dto";
+import { registerRole } from "@/lib/catalog/roles";
+import { getDb } from "@/lib/db/client";
+import { AppError, badRequest } from "@/lib/errors";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { checkActions, lintPolicyActions } from "@/lib/policy/actions";
+import { lintPlan, validatePolicyText } from "@/lib/policy/lint";
+import { applyPlan } from "./apply";
+import { exportAwsConfig, exportCli, exportCloudFormation, exportTerraform } from "./exports";
+import { buildPlan } from "./plan";
+import { SERVICE_PRINCIPALS } from "./schema";
+import type { ApplyStep, LintFinding, Plan, PlanContext, WizardDocument } from "./types";
+
+// The role wizard's server side: what the pages' actions and /api/v1/provisioning call. Every
+// function takes the caller and checks "provisioning.manage" itself.
+
+/** IAM's default quotas, used when GetAccountSummary cannot be read (reference §3). */
+const DEFAULT_QUOTAS = { trustPolicySize: 2048, inlinePoliciesSize: 10240, managedPoliciesPerRole: 10 };
+const GITHUB_PROVIDER = "token.actions.githubusercontent.com";
+
+export type WizardAccount = { accountId: string; name: string; environment: string; color: string; partition: string; canProvision: boolean };
+
+export type WizardContext = {
+  accounts: WizardAccount[];
+  broker: { arn: string; accountId: string; temporary: boolean };
+  services: Array<{ principal: string; label: string }>;
+};
+
+export type PlanResult = { plan: Plan; exports: { terraform: string; cloudformation: string; cli: string; awsConfig: string } };
+
+/** What the wizard's first steps need: where roles can be created, and who the broker is. */
+export async function getWizardContext(actor: Actor): Promise<WizardContext> {
+  assertPermission(actor, "provisioning.manage");
+  const [accounts, broker] = await Promise.all([queryAccounts(await getDb(), actor), brokerProfile()]);
+  return {
+    // Every registered account has a provisioning role name; whether the broker may assume it
+    // is found out (and explained) when the plan is made.
+    accounts: accounts.map((a) => ({ accountId: a.accountId, name: a.name, environment: a.environment, color: a.color, partition: a.partition, canProvision: true })),
+    broker: { arn: broker.arn, accountId: broker.accountId, temporary: broker.kind === "temporary" },
+    services: SERVICE_PRINCIPALS.map((s) => ({ principal: s.principal, label: s.label })),
+  };
+}
+
+/** A registered account by its 12-digit id (or the registry's id). */
+async function targetAccount(actor: Actor, accountId: string): Promise<AccountDto> {
+  const account = (await queryAccounts(await getDb(), actor)).find((a) => a.accountId === accountId || a.id === accountId);
+  if (!account) throw badRequest(`Account ${accountId} is not registered. Register it on the Accounts page first.`, { "target.accountId": "Not a registered account" });
+  return account;
+}
+
+/** IAM in an account through its provisioning role, with the failure said in plain words. */
+async function iamIn(account: AccountDto): Promise<IAMClient> {
+  try {
+    return await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName });
+  } catch (err) {
+    throw new AppError(
+      "bad_request",
+      `The console could not assume ${account.provisioningRoleName} in ${account.name} (${account.accountId}): ${err instanceof Error ? err.message : String(err)}. Check the account's provisioning role on the Accounts page.`,
+      { cause: err },
+    );
+  }
+}
+
+/** The live facts a plan depends on: the account's quotas and whether GitHub's provider exists. */
+async function planContext(actor: Actor, account: AccountDto): Promise<{ ctx: PlanContext; notes: LintFinding[] }> {
+  const [broker, accounts] = await Promise.all([brokerProfile(), queryAccounts(await getDb(), actor)]);
+  const iam = await iamIn(account);
+  const notes: LintFinding[] = [];
+  let quotas = DEFAULT_QUOTAS;
+  try {
+    const summary = (await iam.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {};
+    quotas = {
+      trustPolicySize: summary.AssumeRolePolicySizeQuota ?? DEFAULT_QUOTAS.trustPolicySize,
+      inlinePoliciesSize: summary.RolePolicySizeQuota ?? DEFAULT_QUOTAS.inlinePoliciesSize,
+      managedPoliciesPerRole: summary.AttachedPoliciesPerRoleQuota ?? DEFAULT_QUOTAS.managedPoliciesPerRole,
+    };
+  } catch {
+    notes.push({ rule: "quotas-unknown", severity: "info", where: "role", message: `The console could not read ${account.name}'s IAM quotas (GetAccountSummary); sizes are checked against AWS's defaults.` });
+  }
+  let githubProviderExists = false;
+  try {
+    const providers = (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? [];
+    githubProviderExists = providers.some((p) => p.Arn?.endsWith(`:oidc-provider/${GITHUB_PROVIDER}`));
+  } catch {
+    notes.push({ rule: "oidc-providers-unknown", severity: "info", where: "role", message: `The console could not list ${account.name}'s OIDC providers; it will create GitHub's if a GitHub trust is chosen.` });
+  }
+  return {
+    ctx: {
+      partition: account.partition,
+      broker: { arn: broker.arn, accountId: broker.accountId, temporary: broker.kind === "temporary" },
+      accounts: accounts.map((a) => ({ accountId: a.accountId, name: a.name, canProvision: true })),
+      quotas,
+      githubProviderExists,
+    },
+    notes,
+  };
+}
+
+function dedupe(findings: LintFinding[]): LintFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.rule}|${f.where}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function makePlan(actor: Actor, doc: WizardDocument): Promise<{ plan: Plan; account: AccountDto }> {
+  const account = await targetAccount(actor, doc.target.accountId);
+  const { ctx, notes } = await planContext(actor, account);
+  const plan = buildPlan(doc, ctx);
+  // The plan builder's own findings (a document that does not parse), the lint rules, action
+  // names checked against the IAM reference data, and what could not be read live.
+  const findings = dedupe([...plan.findings, ...lintPlan(plan, ctx), ...(await lintPolicyActions(plan)), ...notes]);
+  return { plan: { ...plan, findings }, account };
+}
+
+/** The review step: policies, lint findings and exports for a wizard document. */
+export async function planRole(actor: Actor, doc: WizardDocument): Promise<PlanResult> {
+  assertPermission(actor, "provisioning.manage");
+  const { plan } = await makePlan(actor, doc);
+  return {
+    plan,
+    exports: {
+      terraform: exportTerraform(plan),
+      cloudformation: exportCloudFormation(plan),
+      cli: exportCli(plan),
+      awsConfig: exportAwsConfig(plan, {}),
+    },
+  };
+}
+
+export type ApplyResult = { ok: boolean; steps: ApplyStep[]; error?: string; role?: Pick<RoleDto, "id" | "roleArn" | "displayName"> };
+
+/** A plan checked and ready to apply: no errors, warnings acknowledged. */
+export type PreparedApply = { doc: WizardDocument; plan: Plan; account: AccountDto };
+
+/** Plans the document and refuses (AppError 400, before any AWS change) when the plan has
+ * errors or unacknowledged warnings. */
+export async function prepareApply(actor: Actor, doc: WizardDocument, opts: { acknowledgeWarnings: boolean }): Promise<PreparedApply> {
+  assertPermission(actor, "provisioning.manage");
+  const { plan, account } = await makePlan(actor, doc);
+  const errors = plan.findings.filter((f) => f.severity === "error");
+  if (errors.length) throw new AppError("bad_request", `Fix ${errors.length === 1 ? "this problem" : `these ${errors.length} problems`} first: ${errors.map((e) => e.message).join(" ")}`, { details: { findings: errors } });
+  const warnings = plan.findings.filter((f) => f.severity === "warning");
+  if (warnings.length && !opts.acknowledgeWarnings) {
+    throw new AppError("bad_request", `Acknowledge the ${warnings.length === 1 ? "warning" : `${warnings.length} warnings`} before creating the role.`, { details: { findings: warnings } });
+  }
+  return { doc, plan, account };
+}
+
+/** Creates a prepared plan through the target account's provisioning role, step by step,
+ * rolled back on failure; on success registers the role in the catalog and grants it to its
+ * creator. Audited either way. */
+export async function executeApply(actor: Actor, prepared: PreparedApply, meta: RequestMeta, onProgress?: (steps: ApplyStep[]) => void): Promise<ApplyResult> {
+  assertPermission(actor, "provisioning.manage");
+  const { doc, plan, account } = prepared;
+  const accountsById = new Map((await queryAccounts(await getDb(), actor)).map((a) => [a.accountId, a]));
+  const result = await applyPlan(plan, {
+    iamFor: async (accountId) => {
+      const target = accountsById.get(accountId);
+      if (!target) throw new AppError("bad_request", `Account ${accountId} is not registered, so the console has no provisioning role there.`);
+      return iamIn(target);
+    },
+    accountName: (accountId) => accountsById.get(accountId)?.name,
+    onProgress,
+  });
+
+  const details = { roleName: plan.roleName, steps: result.steps.length, failedStep: result.steps.find((s) => s.status === "failed")?.label ?? null };
+  if (!result.ok) {
+    await recordAudit({ action: "provisioning.apply", outcome: "failure", actor, target: { type: "iam-role", label: plan.roleArn }, awsAccountId: account.accountId, reason: result.error, request: meta, details });
+    return { ok: false, steps: result.steps, error: result.error };
+  }
+  await recordAudit({ action: "provisioning.apply", outcome: "success", actor, target: { type: "iam-role", label: plan.roleArn }, awsAccountId: account.accountId, request: meta, details });
+  const externalId = doc.trust.conditions.externalId;
+  const role = await registerRole(
+    actor,
+    {
+      roleArn: plan.roleArn,
+      displayName: plan.roleName,
+      sessionDuration: plan.maxSessionDuration,
+      ...(externalId ? { externalId } : {}),
+      sourceIdentity: doc.trust.entities.some((e) => e.kind === "broker"),
+    },
+    meta,
+    "wizard",
+  );
+  await createGrant(actor, { roleId: role.id, userEmail: actor.email }, meta).catch((err: unknown) => console.error(`[provision] could not grant ${plan.roleName} to its creator: ${err instanceof Error ? err.message : String(err)}`));
+  return { ok: true, steps: result.steps, role: { id: role.id, roleArn: role.roleArn, displayName: role.displayName } };
+}
+
+/** prepareApply + executeApply, for callers that do not stream. */
+export async function applyRole(actor: Actor, doc: WizardDocument, meta: RequestMeta, opts: { acknowledgeWarnings: boolean; onProgress?: (steps: ApplyStep[]) => void }): Promise<ApplyResult> {
+  return executeApply(actor, await prepareApply(actor, doc, opts), meta, opts.onProgress);
+}
+
+/** The account's managed policies for the "What" step: AWS-managed and its own, filtered. */
+export async function listManagedPolicies(actor: Actor, accountId: string, query: string): Promise<Array<{ arn: string; name: string; description: string | null; awsManaged: boolean }>> {
+  assertPermission(actor, "provisioning.manage");
+  const iam = await iamIn(await targetAccount(actor, accountId));
+  const q = query.trim().toLowerCase();
+  const out: Array<{ arn: string; name: string; description: string | null; awsManaged: boolean }> = [];
+  let marker: string | undefined;
+  // ListPolicies pages through ~1,300 AWS-managed policies; a few pages at most.
+  for (let page = 0; page < 20; page++) {
+    const res = await iam.send(new ListPoliciesCommand({ Scope: "All", OnlyAttached: false, Marker: marker, MaxItems: 1000 }));
+    for (const p of res.Policies ?? []) {
+      if (!p.Arn || !p.PolicyName) continue;
+      if (q && !p.PolicyName.toLowerCase().includes(q) && !(p.Description ?? "").toLowerCase().includes(q)) continue;
+      out.push({ arn: p.Arn, name: p.PolicyName, description: p.Description ?? null, awsManaged: p.Arn.includes(":iam::aws:policy/") });
+    }
+    if (!res.IsTruncated || !res.Marker) break;
+    marker = res.Marker;
+  }
+  out.sort((a, b) => Number(b.awsManaged) - Number(a.awsManaged) || a.name.localeCompare(b.name));
+  return out.slice(0, 50);
+}
+
+/** Live validation of an inline policy as it is typed. */
+export async function validatePolicyJson(text: string): Promise<{ ok: boolean; findings: LintFinding[] }> {
+  const result = validatePolicyText(text, "identity");
+  const actions = result.policy ? await checkActions(result.policy, "inline") : [];
+  return { ok: result.ok, findings: [...result.findings, ...actions] };
+}
