@@ -303,6 +303,13 @@ function RoleRow({
             <Button size="sm" variant="secondary" onClick={onEdit}>
               Edit
             </Button>
+            {/* roles.manage and provisioning.manage are both administrators' (lib/auth/permissions). */}
+            <Link href={`/roles/${role.id}/trust`} className={buttonClass("secondary", "sm")} aria-label={`Edit trust of ${role.displayName}`}>
+              Edit trust
+            </Link>
+            <Link href={`/roles/new?clone=${encodeURIComponent(role.id)}`} className={buttonClass("secondary", "sm")} aria-label={`Clone ${role.displayName}`}>
+              Clone
+            </Link>
             <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={onRemove}>
               Remove
             </Button>

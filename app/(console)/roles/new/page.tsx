@@ -5,18 +5,36 @@ import { PageHeader } from "@/components/ui/page-header";
 import type { WizardContext } from "@/components/wizard/types";
 import { requirePage } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors";
+import { z } from "zod";
+import { cloneDocument } from "@/lib/provision/clone";
 import { getWizardContext } from "@/lib/provision/service";
+import type { InitialDocument } from "./role-wizard";
 import { WizardLoader } from "./wizard-loader";
 
 export const metadata = { title: "Create role" };
 
-// GET /roles/new — the role wizard (admins: provisioning.manage).
-export default async function NewRolePage() {
+const query = z.object({ clone: z.string().min(1).max(64).optional() });
+
+// GET /roles/new?clone=<roleId> — the role wizard (admins: provisioning.manage), optionally
+// starting from a copy of a catalog role read live from IAM.
+export default async function NewRolePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePage("provisioning.manage");
+  const parsed = query.safeParse(await searchParams);
   let context: WizardContext | null = null;
+  let initial: InitialDocument | undefined;
   let problem: string | null = null;
+  let cloneProblem: string | null = parsed.success ? null : "The role to clone is not a role id, so the wizard starts as usual.";
   try {
     context = await getWizardContext(actor);
+    if (parsed.success && parsed.data.clone) {
+      try {
+        const clone = await cloneDocument(actor, parsed.data.clone);
+        initial = { document: clone.document, notices: clone.notices, source: `${clone.source.displayName} (${clone.source.roleArn})` };
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        cloneProblem = `The role could not be cloned: ${err.message}`;
+      }
+    }
   } catch (err) {
     // A message meant for people (the broker's identity cannot be found, …); anything else is a
     // bug and goes to the error page with its request id.
@@ -34,8 +52,9 @@ export default async function NewRolePage() {
           </Link>
         }
       />
+      {cloneProblem ? <Alert tone="warning">{cloneProblem}</Alert> : null}
       {context ? (
-        <WizardLoader context={context} />
+        <WizardLoader context={context} initial={initial} />
       ) : (
         <Alert title="The wizard cannot start">{problem}</Alert>
       )}

@@ -20,7 +20,10 @@ import { WhatStep } from "./what-step";
 import { WhereStep } from "./where-step";
 import { WhoStep } from "./who-step";
 
-type Loaded = { draft: Draft; restored: boolean; unreadable: boolean; storable: boolean };
+type Loaded = { draft: Draft; restored: boolean; unreadable: boolean; storable: boolean; replaced: boolean };
+
+/** A document to start from instead of the stored draft (Clone on the Roles page). */
+export type InitialDocument = { document: WizardDocument; notices: string[]; source: string };
 
 /** Whether this browser lets the page keep a draft (storage can be disabled, or full). */
 function storageWorks(): boolean {
@@ -35,7 +38,7 @@ function storageWorks(): boolean {
 
 /** The saved draft, or a fresh one. Runs in the browser only (the loader renders this component
  * without SSR). A saved step past the first incomplete one is pulled back to it. */
-function loadDraft(context: WizardContext): Loaded {
+function loadDraft(context: WizardContext, initial: InitialDocument | undefined): Loaded {
   let raw: string | null = null;
   try {
     raw = window.localStorage.getItem(DRAFT_KEY);
@@ -43,19 +46,32 @@ function loadDraft(context: WizardContext): Loaded {
     // storage disabled: start fresh
   }
   const storable = storageWorks();
+  // Clone was chosen on purpose, so the clone wins over a stored draft (which it then replaces,
+  // as the notice says); the address loses ?clone so a reload keeps the edits instead of cloning
+  // again.
+  if (initial) {
+    window.history.replaceState(null, "", "/roles/new");
+    return { draft: { step: 1, document: initial.document }, restored: false, unreadable: false, storable, replaced: parseDraft(raw) !== null };
+  }
   const draft = parseDraft(raw);
-  if (!draft) return { draft: emptyDraft(), restored: false, unreadable: raw !== null, storable };
+  if (!draft) return { draft: emptyDraft(), restored: false, unreadable: raw !== null, storable, replaced: false };
   const step = Math.min(draft.step, firstInvalidStep(draft.document, context.accounts)) as StepNumber;
-  return { draft: { ...draft, step }, restored: true, unreadable: false, storable };
+  return { draft: { ...draft, step }, restored: true, unreadable: false, storable, replaced: false };
 }
 
 const focusSoon = (id: string) => requestAnimationFrame(() => document.getElementById(id)?.focus());
 
-export function RoleWizard({ context }: { context: WizardContext }) {
-  const [loaded] = useState(() => loadDraft(context));
+export function RoleWizard({ context, initial }: { context: WizardContext; initial?: InitialDocument }) {
+  const [loaded] = useState(() => loadDraft(context, initial));
   const [draft, setDraft] = useState<Draft>(loaded.draft);
   const [notice, setNotice] = useState<string | null>(
-    loaded.restored ? "Your draft from earlier is back. Start over to discard it." : loaded.unreadable ? "A saved draft could not be read, so the wizard starts fresh." : null,
+    initial
+      ? `Copied from ${initial.source}: choose the account to create it in, then check each step.${loaded.replaced ? " This replaced the draft you had in this browser." : ""}`
+      : loaded.restored
+        ? "Your draft from earlier is back. Start over to discard it."
+        : loaded.unreadable
+          ? "A saved draft could not be read, so the wizard starts fresh."
+          : null,
   );
   /** Steps whose messages are shown (the person tried to leave them). */
   const [shown, setShown] = useState<ReadonlySet<StepNumber>>(() => new Set());
@@ -191,6 +207,17 @@ export function RoleWizard({ context }: { context: WizardContext }) {
       <WizardProgress current={step} reachable={reachable} locked={running || succeeded} finished={succeeded} onGo={goTo} />
 
       {notice ? <Alert tone="info">{notice}</Alert> : null}
+      {initial?.notices.length && step === 1 ? (
+        <div data-testid="clone-notices">
+          <Alert tone="warning" title={initial.notices.length === 1 ? "One thing was not copied" : `${initial.notices.length} things were not copied`}>
+            <ul className="list-disc space-y-1 pl-5">
+              {initial.notices.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          </Alert>
+        </div>
+      ) : null}
       {!loaded.storable ? <Alert tone="warning">This browser does not let the page save your draft, so a reload will lose it.</Alert> : null}
 
       <section aria-labelledby="wizard-step-heading" data-testid={`wizard-step-${step}`} className="rounded-lg border border-slate-200 bg-white shadow-sm">

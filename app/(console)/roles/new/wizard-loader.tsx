@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import type { WizardContext } from "@/components/wizard/types";
+import type { InitialDocument } from "./role-wizard";
 
 // The wizard restores its draft from localStorage as it starts, which only the browser has:
 // rendering it on the server would show an empty step 1 and then jump to the saved step.
@@ -14,6 +15,6 @@ const RoleWizard = dynamic(() => import("./role-wizard").then((m) => m.RoleWizar
   ),
 });
 
-export function WizardLoader({ context }: { context: WizardContext }) {
-  return <RoleWizard context={context} />;
+export function WizardLoader({ context, initial }: { context: WizardContext; initial?: InitialDocument }) {
+  return <RoleWizard context={context} initial={initial} />;
 }

@@ -1,0 +1,95 @@
+// Editing a catalog role's trust policy and cloning a role through the wizard, in Chromium
+// against the sandbox. The role is created through POST /api/v1/provisioning/apply in
+// Production, trusting the console; an administrator adds Development's account to its trust,
+// sees the diff, saves (audited as provisioning.trust_update), then clones it.
+import type { Page } from "@playwright/test";
+import { expect, signInWithForm, test } from "./fixtures";
+import { ADMIN } from "./support/accounts";
+
+test.describe.configure({ mode: "serial" });
+
+const ROLE = `EditTrust_${Date.now().toString(36)}`;
+const DEV_ROOT = "arn:aws:iam::222222222222:root";
+
+async function ensureAccounts(page: Page) {
+  for (const [accountId, name] of [
+    ["111111111111", "Production"],
+    ["222222222222", "Development"],
+  ]) {
+    const res = await page.context().request.post("/api/v1/accounts", { data: { accountId, name } });
+    expect([201, 409]).toContain(res.status());
+  }
+}
+
+test("[WIZARD-EDIT]: an admin adds Development to a role's trust, sees the diff, saves; the audit log has it", async ({ page }) => {
+  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
+  await ensureAccounts(page);
+  const applied = await page.context().request.post("/api/v1/provisioning/apply", {
+    data: {
+      document: {
+        target: { accountId: "111111111111", roleName: ROLE, path: "/", description: "Edited by the e2e test", maxSessionDuration: 3600, tags: [{ key: "team", value: "platform" }] },
+        trust: { entities: [{ kind: "broker" }], conditions: {} },
+        permissions: { managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], inline: [{ name: "read-only", template: { id: "read-only" } }] },
+        applySourcePolicies: [],
+      },
+      acknowledgeWarnings: true,
+    },
+  });
+  expect(applied.status(), await applied.text()).toBe(200);
+  const { ok } = (await applied.json()) as { ok: boolean };
+  expect(ok).toBe(true);
+
+  await page.goto("/roles");
+  await page.getByRole("link", { name: `Edit trust of ${ROLE}` }).click();
+  await expect(page.getByRole("heading", { name: `Edit trust: ${ROLE}` })).toBeVisible();
+  const current = await page.getByTestId("trust-current").textContent();
+  expect(current).toContain("TrustSwitchboardBroker");
+  await expect(page.getByTestId("trust-diff-empty")).toBeVisible();
+
+  // Add Development's account root in a statement of its own.
+  const policy = JSON.parse(current ?? "{}") as { Statement: unknown[] };
+  policy.Statement.push({ Sid: "TrustDevelopment", Effect: "Allow", Principal: { AWS: DEV_ROOT }, Action: "sts:AssumeRole" });
+  await page.getByLabel("Proposed trust policy").fill(JSON.stringify(policy, null, 2));
+
+  const diff = page.getByTestId("trust-diff");
+  await expect(diff.locator('[data-kind="add"]', { hasText: DEV_ROOT })).toBeVisible();
+  await expect(diff.locator('[data-kind="remove"]')).toHaveCount(0);
+  await expect(page.getByTestId("trust-findings-error")).toHaveCount(0);
+  // A whole account trusted without a condition is worth a warning, which must be ticked.
+  const ack = page.getByRole("checkbox", { name: /save anyway/ });
+  if (await ack.count()) {
+    await expect(page.getByTestId("trust-save")).toBeDisabled();
+    await ack.check();
+  }
+  await page.getByTestId("trust-save").click();
+  await expect(page.getByTestId("trust-outcome")).toContainText("Saved");
+
+  // Read live again: IAM has the new policy.
+  await page.reload();
+  await expect(page.getByTestId("trust-current")).toContainText(DEV_ROOT);
+
+  const audit = await page.context().request.get("/api/v1/audit-events?action=provisioning.trust_update");
+  expect(audit.status()).toBe(200);
+  const { events } = (await audit.json()) as { events: Array<{ outcome: string }> };
+  expect(events.some((e) => e.outcome === "success" && JSON.stringify(e).includes(`role/${ROLE}`))).toBe(true);
+});
+
+test("[WIZARD-EDIT]: Clone prefills the wizard from the live role, without a target account", async ({ page }) => {
+  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
+  await page.getByRole("link", { name: `Clone ${ROLE}` }).click();
+  await expect(page.getByTestId("wizard-step-1")).toBeVisible();
+  await expect(page).toHaveURL(/\/roles\/new$/);
+  await expect(page.getByText(`Copied from ${ROLE}`)).toBeVisible();
+  await expect(page.getByLabel("Role name")).toHaveValue(ROLE);
+  await expect(page.getByLabel("Description (optional)")).toHaveValue("Edited by the e2e test");
+  await expect(page.getByLabel("Target account")).toHaveValue("");
+
+  await page.getByLabel("Target account").selectOption("222222222222");
+  await page.getByRole("button", { name: /^Next/ }).click();
+  await expect(page.getByTestId("wizard-step-2")).toBeVisible();
+  await expect(page.getByTestId("trusted-entity-0")).toHaveAttribute("data-kind", "broker");
+  await expect(page.getByTestId("trusted-entity-1")).toHaveAttribute("data-kind", "account");
+  await page.getByRole("button", { name: /^Next/ }).click();
+  await expect(page.getByTestId("wizard-step-3")).toBeVisible();
+  await expect(page.getByTestId("wizard-step-3")).toContainText("ReadOnlyAccess");
+});

@@ -1,0 +1,138 @@
+import "server-only";
+import { GetRoleCommand, UpdateAssumeRolePolicyCommand, type IAMClient } from "@aws-sdk/client-iam";
+import { findAccount, queryAccounts } from "@/lib/accounts/queries";
+import type { AccountDto } from "@/lib/accounts/dto";
+import { recordAudit } from "@/lib/audit/record";
+import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { brokerProfile, provisioningIam } from "@/lib/aws/broker-clients";
+import type { RoleDto } from "@/lib/catalog/role-dto";
+import { getRole } from "@/lib/catalog/roles";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { validatePolicyText, type TrustLintTarget } from "@/lib/policy/lint";
+import type { LintFinding } from "./types";
+
+// Editing the trust policy of a role already in the catalog: read it live (GetRole) through its
+// account's provisioning role, lint the proposed one with the wizard's trust rules, and write it
+// with UpdateAssumeRolePolicy. Each function checks "provisioning.manage" itself.
+
+export type TrustView = {
+  role: Pick<RoleDto, "id" | "roleArn" | "displayName" | "accountId" | "accountName">;
+  /** The live policy, formatted (2-space JSON). */
+  current: string;
+  /** What the lint rules need to know about the role, for the page's live lint. */
+  target: TrustLintTarget;
+};
+
+export type TrustUpdateResult = { ok: true; findings: LintFinding[] } | { ok: false; error: string };
+
+type Located = { role: RoleDto; account: AccountDto; iam: IAMClient; target: TrustLintTarget };
+
+async function locate(actor: Actor, roleId: string): Promise<Located> {
+  const role = await getRole(actor, roleId);
+  const db = await getDb();
+  const [account, accounts, broker] = await Promise.all([findAccount(db, actor, role.accountRef), queryAccounts(db, actor), brokerProfile()]);
+  let iam: IAMClient;
+  try {
+    iam = await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName });
+  } catch (err) {
+    throw new AppError(
+      "bad_request",
+      `The console could not assume ${account.provisioningRoleName} in ${account.name} (${account.accountId}): ${err instanceof Error ? err.message : String(err)}. Check the account's provisioning role on the Accounts page.`,
+      { cause: err },
+    );
+  }
+  const target: TrustLintTarget = {
+    accountId: account.accountId,
+    partition: account.partition,
+    roleArn: role.roleArn,
+    broker: { arn: broker.arn, accountId: broker.accountId, temporary: broker.kind === "temporary" },
+    accounts: accounts.map((a) => ({ accountId: a.accountId, name: a.name, canProvision: true })),
+  };
+  return { role, account, iam, target };
+}
+
+/** IAM returns policy documents URL-encoded (RFC 3986); the SDK does not decode them. */
+export function decodePolicyDocument(encoded: string): string {
+  let text = encoded;
+  try {
+    text = decodeURIComponent(encoded);
+  } catch {
+    // already plain JSON
+  }
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+const codeOf = (err: unknown) => ((err as { name?: string })?.name ?? "Error").replace(/(.)Exception$/, "$1");
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** An IAM failure said in plain words, for the page and the audit log. */
+export function describeTrustError(err: unknown, role: string, where: string, op: "read" | "change" = "change"): string {
+  const code = codeOf(err);
+  const message = messageOf(err);
+  switch (code) {
+    case "AccessDenied":
+    case "UnauthorizedOperation":
+      return `The provisioning role in ${where} is not allowed to ${op} ${role}'s trust policy (${op === "read" ? "iam:GetRole" : "iam:UpdateAssumeRolePolicy"}). Grant it that permission, then try again.`;
+    case "MalformedPolicyDocument":
+      return /invalid principal/i.test(message)
+        ? `IAM does not accept a principal the policy names (${message}). Check that every role, user and account in it exists.`
+        : `IAM refused the policy as malformed: ${message}`;
+    case "NoSuchEntity":
+      return `${role} no longer exists in ${where}. Remove it from the catalog, or create it again.`;
+    case "LimitExceeded":
+      return `The policy is larger than ${where} allows for a trust policy: ${message}`;
+    case "UnmodifiableEntity":
+      return `${role} is protected (a service-linked role), so its trust policy cannot be changed.`;
+    default:
+      return `IAM refused the change in ${where}: ${code}: ${message}`;
+  }
+}
+
+/** The role's live trust policy, and what the page's lint needs. */
+export async function getTrust(actor: Actor, roleId: string): Promise<TrustView> {
+  assertPermission(actor, "provisioning.manage");
+  const { role, account, iam, target } = await locate(actor, roleId);
+  let encoded: string | undefined;
+  try {
+    encoded = (await iam.send(new GetRoleCommand({ RoleName: role.roleName }))).Role?.AssumeRolePolicyDocument;
+  } catch (err) {
+    throw new AppError("bad_request", describeTrustError(err, role.roleName, `${account.name} (${account.accountId})`, "read"), { cause: err });
+  }
+  return {
+    role: { id: role.id, roleArn: role.roleArn, displayName: role.displayName, accountId: role.accountId, accountName: role.accountName },
+    current: encoded ? decodePolicyDocument(encoded) : "",
+    target,
+  };
+}
+
+/** Lints the proposed policy (errors refuse, warnings need acknowledging), then writes it with
+ * UpdateAssumeRolePolicy. Audited as provisioning.trust_update, success or failure. */
+export async function updateTrust(actor: Actor, roleId: string, policyText: string, opts: { acknowledgeWarnings: boolean }, meta: RequestMeta): Promise<TrustUpdateResult> {
+  assertPermission(actor, "provisioning.manage");
+  const { role, account, iam, target } = await locate(actor, roleId);
+  const lint = validatePolicyText(policyText, "trust", { target });
+  const errors = lint.findings.filter((f) => f.severity === "error");
+  if (!lint.ok || errors.length) {
+    throw new AppError("bad_request", `Fix ${errors.length === 1 ? "this problem" : `these ${errors.length} problems`} first: ${errors.map((e) => e.message).join(" ")}`, { details: { findings: errors } });
+  }
+  const warnings = lint.findings.filter((f) => f.severity === "warning");
+  if (warnings.length && !opts.acknowledgeWarnings) {
+    throw new AppError("bad_request", `Acknowledge the ${warnings.length === 1 ? "warning" : `${warnings.length} warnings`} before saving.`, { details: { findings: warnings } });
+  }
+  const audit = { actor, target: { type: "iam-role", id: role.id, label: role.roleArn }, awsAccountId: account.accountId, request: meta, details: { warnings: warnings.length } };
+  try {
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: role.roleName, PolicyDocument: policyText }));
+  } catch (err) {
+    const error = describeTrustError(err, role.roleName, `${account.name} (${account.accountId})`);
+    await recordAudit({ ...audit, action: "provisioning.trust_update", outcome: "failure", reason: error });
+    return { ok: false, error };
+  }
+  await recordAudit({ ...audit, action: "provisioning.trust_update", outcome: "success" });
+  return { ok: true, findings: lint.findings };
+}
