@@ -3,18 +3,21 @@
 import { useId, useRef, type KeyboardEvent, type ReactNode } from "react";
 
 /** A tab list with one panel (the active one). Arrow keys, Home and End move between tabs, as
- * the WAI-ARIA tabs pattern asks; only the active tab is in the tab order. */
+ * the WAI-ARIA tabs pattern asks; only the active tab is in the tab order. With `testIdPrefix`,
+ * each tab carries `data-testid="<testIdPrefix><value>"`. */
 export function Tabs<T extends string>({
   label,
   items,
   value,
   onChange,
+  testIdPrefix,
   children,
 }: {
   label: string;
   items: ReadonlyArray<{ value: T; label: string }>;
   value: T;
   onChange: (value: T) => void;
+  testIdPrefix?: string;
   children: ReactNode;
 }) {
   const id = useId();
@@ -29,7 +32,7 @@ export function Tabs<T extends string>({
   };
   return (
     <div>
-      <div role="tablist" aria-label={label} className="flex gap-1 border-b border-slate-200">
+      <div role="tablist" aria-label={label} className="flex gap-1 overflow-x-auto border-b border-slate-200">
         {items.map((item, index) => {
           const selected = item.value === value;
           return (
@@ -46,7 +49,8 @@ export function Tabs<T extends string>({
               tabIndex={selected ? 0 : -1}
               onClick={() => onChange(item.value)}
               onKeyDown={(e) => onKeyDown(e, index)}
-              className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${selected ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+              data-testid={testIdPrefix ? `${testIdPrefix}${item.value}` : undefined}
+              className={`-mb-px border-b-2 whitespace-nowrap px-3 py-2 text-sm font-medium ${selected ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
             >
               {item.label}
             </button>

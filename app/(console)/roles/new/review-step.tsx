@@ -6,10 +6,10 @@ import { CopyButton } from "@/components/credentials/copy-button";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/field";
+import { Tabs } from "@/components/ui/tabs";
 import { Checkbox } from "@/components/wizard/checkbox";
 import { CodeBlock } from "@/components/wizard/code-block";
 import { toSubmission } from "@/components/wizard/draft";
-import { TestableTabs } from "@/components/wizard/export-tabs";
 import { FindingsList } from "@/components/wizard/findings-list";
 import { accountLabel, EXPORT_TABS, exportFile, exportText, groupFindings, hoursLabel, policyFileName, policySize, stepOfWhere, type ExportKind } from "@/components/wizard/format";
 import { stepInfo, type PlanResult, type StepNumber, type WizardContext } from "@/components/wizard/types";
@@ -361,8 +361,8 @@ function Exports({ result }: { result: PlanResult }) {
   const text = exportText(tab, result.exports);
   const label = EXPORT_TABS.find((t) => t.value === tab)?.label ?? tab;
   return (
-    <TestableTabs label="Export format" items={EXPORT_TABS} value={tab} onChange={setTab} testIdPrefix="export-tab-">
+    <Tabs label="Export format" items={EXPORT_TABS} value={tab} onChange={setTab} testIdPrefix="export-tab-">
       <CodeBlock text={text} label={`${label} export`} file={exportFile(tab, result.plan.roleName, text)} testId={`export-${tab}`} maxHeight="max-h-[28rem]" />
-    </TestableTabs>
+    </Tabs>
   );
 }
