@@ -241,8 +241,15 @@ test("[API]: provisioning — plan, apply, managed policies; 400, 401, 403", asy
   };
   const planned = await ctx.admin.post("/api/v1/provisioning/plan", { data: doc });
   expect(planned.status()).toBe(200);
-  const { plan, exports } = (await planned.json()) as { plan: { roleArn: string; trustPolicy: { Statement: Array<{ Action: unknown }> }; findings: Array<{ severity: string }> }; exports: Record<string, string> };
+  const { plan, usage, exports } = (await planned.json()) as {
+    plan: { roleArn: string; trustPolicy: { Statement: Array<{ Action: unknown }> }; findings: Array<{ severity: string }> };
+    usage: Record<string, { used: number; quota: number; level: string }>;
+    exports: Record<string, string>;
+  };
   expect(plan.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/${doc.target.roleName}`);
+  // Sizes against the account's quotas, as the sandbox's GetAccountSummary reports them.
+  expect(usage.trustPolicy).toEqual({ used: JSON.stringify(plan.trustPolicy).replace(/[ \t\n\r]/g, "").length, quota: 2048, level: "ok" });
+  expect(usage.managedPolicies?.quota).toBe(10);
   expect(JSON.stringify(plan.trustPolicy)).toContain("sts:SetSourceIdentity");
   expect(plan.findings.filter((f) => f.severity === "error")).toEqual([]);
   expect(Object.keys(exports).sort()).toEqual(["awsConfig", "cli", "cloudformation", "terraform"]);

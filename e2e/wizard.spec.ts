@@ -30,6 +30,9 @@ async function ensureAccounts(page: Page) {
   }
 }
 
+/** Each step at laptop size, for people to look at (test-results/screens). */
+const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screens/wizard-${name}.png`, fullPage: true });
+
 async function next(page: Page) {
   await page.getByRole("button", { name: /^Next/ }).click();
 }
@@ -53,6 +56,7 @@ test("[WIZARD]: a cross-account read-my-bucket role, with the source-side policy
   await page.getByLabel("Target account").selectOption("111111111111");
   await page.getByLabel("Role name").fill(READ_ROLE);
   await page.getByLabel("Description (optional)").fill("Development's developer reads my bucket");
+  await shot(page, "1-where");
   await next(page);
 
   // 2 Who: not the console; Development's developer.
@@ -61,27 +65,34 @@ test("[WIZARD]: a cross-account read-my-bucket role, with the source-side policy
   if ((await entities.count()) > 0) await page.getByRole("button", { name: "Remove trusted entity 1" }).click();
   await page.getByRole("button", { name: "Role or user ARN" }).click();
   await page.getByLabel("Role or user ARN").fill(DEVELOPER);
+  await shot(page, "2-who");
   await next(page);
 
   // 3 What: the tutorials' read_my_bucket.
   await expect(page.getByTestId("wizard-step-3")).toBeVisible();
   await page.getByRole("group", { name: "Add an inline policy" }).getByRole("button", { name: /bucket/i }).click();
   await page.getByLabel("Bucket name").fill("my-bucket");
+  await shot(page, "3-what");
   await next(page);
 
   // 4 Review: policies, the source-side policy, exports.
   await expect(page.getByTestId("wizard-step-4")).toBeVisible();
   await expect(page.getByTestId("wizard-trust-policy")).toContainText(DEVELOPER);
   await expect(page.getByTestId("wizard-role-arn")).toHaveText(`arn:aws:iam::111111111111:role/${READ_ROLE}`);
+  await expect(page.getByTestId("quota-trustPolicy")).toContainText("of 2,048 characters");
+  await expect(page.getByTestId("quota-inlinePolicies")).toContainText("of 10,240 characters");
+  await expect(page.getByRole("meter", { name: "Managed policies size" })).toHaveAttribute("aria-valuetext", "0 of 10 policies");
   const source = page.getByTestId("source-policy-222222222222");
   await expect(source).toContainText("sts:AssumeRole");
   await page.getByTestId("export-tab-terraform").click();
   await expect(page.getByTestId("export-terraform")).toContainText('resource "aws_iam_role"');
   await page.getByTestId("export-tab-cloudformation").click();
   await expect(page.getByTestId("export-cloudformation")).toContainText("AWS::IAM::Role");
+  await shot(page, "4-review");
 
   // Created first without the source-side policy: the developer cannot assume it yet.
   await create(page);
+  await shot(page, "5-created");
 
   const developer = sts(sandboxUserKeys("developer"));
   const denied = await developer.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::111111111111:role/${READ_ROLE}`, RoleSessionName: "dev" })).catch((e: Error) => e);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LintFinding } from "@/lib/provision/types";
-import { exportFile, groupFindings, hoursLabel, policyFileName, policySize, stepOfWhere, whereLabel } from "./format";
+import { exportFile, groupFindings, hoursLabel, policyFileName, stepOfWhere, whereLabel } from "./format";
 
 const accounts = [{ accountId: "222222222222", name: "Development", environment: "development", color: "#000000", partition: "aws", canProvision: true }];
 
@@ -35,10 +35,6 @@ describe("formats", () => {
     [5400, "1.5 hours"],
   ])("hoursLabel(%i) → %s", (s, text) => {
     expect(hoursLabel(s)).toBe(text);
-  });
-
-  it("counts policy size without whitespace, as IAM does", () => {
-    expect(policySize('{\n  "Version": "2012-10-17"\n}')).toBe(24);
   });
 
   it.each([

@@ -46,11 +46,6 @@ export function hoursLabel(seconds: number): string {
   return `${h} ${h === 1 ? "hour" : "hours"}`;
 }
 
-/** IAM counts a policy's size without whitespace. */
-export function policySize(text: string): number {
-  return text.replace(/\s+/g, "").length;
-}
-
 export type ExportKind = "terraform" | "cloudformation" | "cli" | "config";
 
 export const EXPORT_TABS: ReadonlyArray<{ value: ExportKind; label: string }> = [

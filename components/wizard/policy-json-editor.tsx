@@ -4,8 +4,8 @@ import { CircleCheck, LoaderCircle, WandSparkles } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
+import { countPolicyCharacters } from "@/lib/policy/format";
 import { FindingsList } from "./findings-list";
-import { policySize } from "./format";
 import type { ActionAnswer, PolicyCheck } from "./types";
 
 const DEBOUNCE_MS = 400;
@@ -79,7 +79,7 @@ export function PolicyJsonEditor({
           {label}
         </label>
         <div className="flex items-center gap-3 text-xs text-slate-500">
-          <span>{policySize(value).toLocaleString()} characters without whitespace</span>
+          <span>{countPolicyCharacters(value).toLocaleString()} characters without whitespace</span>
           <Button size="sm" variant="ghost" onClick={format} title="Indent the JSON">
             <WandSparkles className="h-4 w-4" aria-hidden />
             Format

@@ -1,19 +1,8 @@
 // What the role wizard's pages hand to its components: the server's DTOs, as the browser sees
-// them. Pure types, mirroring lib/provision/service.ts (which is server-only).
-import type { LintFinding, Plan } from "@/lib/provision/types";
+// them. Pure types; the shared ones live in lib/provision/types.ts (no runtime code).
+import type { LintFinding } from "@/lib/provision/types";
 
-export type WizardAccount = { accountId: string; name: string; environment: string; color: string; partition: string; canProvision: boolean };
-
-export type WizardContext = {
-  accounts: WizardAccount[];
-  /** The console's own AWS identity; `temporary` when it runs on role credentials (chaining). */
-  broker: { arn: string; accountId: string; temporary: boolean };
-  services: Array<{ principal: string; label: string }>;
-};
-
-export type WizardExports = { terraform: string; cloudformation: string; cli: string; awsConfig: string };
-
-export type PlanResult = { plan: Plan; exports: WizardExports };
+export type { PlanResult, QuotaMeter, QuotaUsage, WizardAccount, WizardContext, WizardExports } from "@/lib/provision/types";
 
 export type ManagedPolicyOption = { arn: string; name: string; description: string | null; awsManaged: boolean };
 

@@ -129,8 +129,8 @@ export type ValidateTextOptions = {
 
 const DEFAULT_TRUST_SIZE = 2048;
 const DEFAULT_INLINE_SIZE = 10240;
-/** Warn when a document uses this share of its quota. */
-const NEAR_QUOTA = 0.8;
+/** Warn when a document uses this share of its quota (the wizard's size meters turn amber there too). */
+export const NEAR_QUOTA = 0.8;
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 

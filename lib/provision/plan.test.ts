@@ -2,7 +2,7 @@
 // a raw JSON policy can produce instead of an exception.
 import { describe, expect, it } from "vitest";
 import { parsePolicy } from "@/lib/policy";
-import { buildPlan, roleArn } from "./plan";
+import { buildPlan, quotaUsage, roleArn } from "./plan";
 import { wizardDocumentInput, type WizardDocumentRaw } from "./schema";
 import type { PlanContext, ProvisionPartition, TrustedEntity, WizardDocument } from "./types";
 
@@ -342,5 +342,46 @@ describe("documents that skipped the schema", () => {
         where: "inline:read",
       },
     ]);
+  });
+});
+
+describe("quotaUsage (the review step's size meters)", () => {
+  const doc = wizard({
+    entities: [{ kind: "account", accountId: OTHER }],
+    permissions: { managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], inline: [{ name: "read_my_bucket", template: { id: "read-s3-bucket", bucket: "productionapp" } }] },
+  });
+  const plan = buildPlan(doc, context());
+
+  it("counts the trust policy and the inline policies the way IAM does, and managed policies by number", () => {
+    const compact = (v: unknown) => JSON.stringify(v).replace(/[ \t\n\r]/g, "").length;
+    expect(quotaUsage(plan, context().quotas)).toEqual({
+      trustPolicy: { used: compact(plan.trustPolicy), quota: 2048, level: "ok" },
+      inlinePolicies: { used: compact(plan.inlinePolicies[0]?.document), quota: 10240, level: "ok" },
+      managedPolicies: { used: 1, quota: 10, level: "ok" },
+    });
+  });
+
+  it("adds every inline policy together: RolePolicySizeQuota is for all of them", () => {
+    const two = { ...plan, inlinePolicies: [...plan.inlinePolicies, { name: "again", document: plan.inlinePolicies[0]!.document }] };
+    expect(quotaUsage(two, context().quotas).inlinePolicies.used).toBe(2 * quotaUsage(plan, context().quotas).inlinePolicies.used);
+  });
+
+  it.each([
+    [159, "ok"],
+    [160, "near"],
+    [200, "near"],
+    [201, "over"],
+  ] as const)("a %i-character trust policy against a 200-character quota is %s", (size, level) => {
+    // A trust policy of exactly `size` characters: a Sid padded to length.
+    const bare = { Version: "2012-10-17", Statement: [{ Sid: "", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER}:root` }, Action: "sts:AssumeRole" }] };
+    const pad = size - JSON.stringify(bare).length;
+    const trustPolicy = { ...bare, Statement: [{ ...bare.Statement[0]!, Sid: "S".repeat(pad) }] } as typeof plan.trustPolicy;
+    const meter = quotaUsage({ ...plan, trustPolicy }, { ...context().quotas, trustPolicySize: 200 }).trustPolicy;
+    expect(meter).toEqual({ used: size, quota: 200, level });
+  });
+
+  it("is over with more managed policies than the account allows", () => {
+    const arns = Array.from({ length: 11 }, (_, i) => `arn:aws:iam::${TARGET}:policy/p${i}`);
+    expect(quotaUsage({ ...plan, managedPolicyArns: arns }, context().quotas).managedPolicies).toEqual({ used: 11, quota: 10, level: "over" });
   });
 });

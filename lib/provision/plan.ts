@@ -5,11 +5,12 @@
 // a valid policy, template parameters out of bounds); the lint rules (lib/policy/lint.ts) add
 // theirs when the two are combined. Building never throws on a document that parsed with
 // `wizardDocumentInput`, and does not throw on a bad inline policy either.
-import { formatPolicy, parsePolicy } from "@/lib/policy";
+import { countPolicyCharacters, formatPolicy, parsePolicy } from "@/lib/policy";
+import { NEAR_QUOTA } from "@/lib/policy/lint";
 import { buildSourcePolicies } from "./source-policy";
 import { renderTemplate, templateProblem } from "./templates";
 import { buildTrustPolicy, GITHUB_OIDC_URL, githubAudience, githubProviderArn } from "./trust";
-import type { InlinePolicySpec, LintFinding, Plan, PlanContext, PolicyJson, ProvisionPartition, WizardDocument } from "./types";
+import type { InlinePolicySpec, LintFinding, Plan, PlanContext, PolicyJson, ProvisionPartition, QuotaMeter, QuotaUsage, WizardDocument } from "./types";
 
 /** Role chaining (a role session assuming another role) caps sessions at one hour, whatever the
  * role's MaxSessionDuration. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining */
@@ -119,4 +120,25 @@ export function buildPlan(doc: WizardDocument, ctx: PlanContext): Plan {
     effectiveSessionSeconds: ctx.broker.temporary ? Math.min(ROLE_CHAINING_MAX_SECONDS, maxSessionDuration) : maxSessionDuration,
     findings,
   };
+}
+
+/**
+ * How much of the target account's quotas the role takes, counted the way IAM counts: the trust
+ * policy and the inline policies together in characters without whitespace, managed policies by
+ * number. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+export function quotaUsage(plan: Pick<Plan, "trustPolicy" | "inlinePolicies" | "managedPolicyArns">, quotas: PlanContext["quotas"]): QuotaUsage {
+  return {
+    trustPolicy: meter(countPolicyCharacters(JSON.stringify(plan.trustPolicy)), quotas.trustPolicySize),
+    inlinePolicies: meter(
+      plan.inlinePolicies.reduce((n, p) => n + countPolicyCharacters(JSON.stringify(p.document)), 0),
+      quotas.inlinePoliciesSize,
+    ),
+    managedPolicies: meter(plan.managedPolicyArns.length, quotas.managedPoliciesPerRole),
+  };
+}
+
+/** Over the quota IAM answers LimitExceeded; near it (where the lint rules warn) leaves no room. */
+function meter(used: number, quota: number): QuotaMeter {
+  return { used, quota, level: used > quota ? "over" : used >= quota * NEAR_QUOTA ? "near" : "ok" };
 }

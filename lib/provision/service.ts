@@ -15,9 +15,9 @@ import { checkActions, lintPolicyActions } from "@/lib/policy/actions";
 import { lintPlan, validatePolicyText } from "@/lib/policy/lint";
 import { applyPlan } from "./apply";
 import { exportAwsConfig, exportCli, exportCloudFormation, exportTerraform } from "./exports";
-import { buildPlan } from "./plan";
+import { buildPlan, quotaUsage } from "./plan";
 import { SERVICE_PRINCIPALS } from "./schema";
-import type { ApplyStep, LintFinding, Plan, PlanContext, WizardDocument } from "./types";
+import type { ApplyStep, LintFinding, Plan, PlanContext, PlanResult, WizardContext, WizardDocument } from "./types";
 
 // The role wizard's server side: what the pages' actions and /api/v1/provisioning call. Every
 // function takes the caller and checks "provisioning.manage" itself.
@@ -26,15 +26,7 @@ import type { ApplyStep, LintFinding, Plan, PlanContext, WizardDocument } from "
 const DEFAULT_QUOTAS = { trustPolicySize: 2048, inlinePoliciesSize: 10240, managedPoliciesPerRole: 10 };
 const GITHUB_PROVIDER = "token.actions.githubusercontent.com";
 
-export type WizardAccount = { accountId: string; name: string; environment: string; color: string; partition: string; canProvision: boolean };
-
-export type WizardContext = {
-  accounts: WizardAccount[];
-  broker: { arn: string; accountId: string; temporary: boolean };
-  services: Array<{ principal: string; label: string }>;
-};
-
-export type PlanResult = { plan: Plan; exports: { terraform: string; cloudformation: string; cli: string; awsConfig: string } };
+export type { PlanResult, WizardAccount, WizardContext } from "./types";
 
 /** What the wizard's first steps need: where roles can be created, and who the broker is. */
 export async function getWizardContext(actor: Actor): Promise<WizardContext> {
@@ -114,22 +106,23 @@ function dedupe(findings: LintFinding[]): LintFinding[] {
   });
 }
 
-async function makePlan(actor: Actor, doc: WizardDocument): Promise<{ plan: Plan; account: AccountDto }> {
+async function makePlan(actor: Actor, doc: WizardDocument): Promise<{ plan: Plan; account: AccountDto; ctx: PlanContext }> {
   const account = await targetAccount(actor, doc.target.accountId);
   const { ctx, notes } = await planContext(actor, account);
   const plan = buildPlan(doc, ctx);
   // The plan builder's own findings (a document that does not parse), the lint rules, action
   // names checked against the IAM reference data, and what could not be read live.
   const findings = dedupe([...plan.findings, ...lintPlan(plan, ctx), ...(await lintPolicyActions(plan)), ...notes]);
-  return { plan: { ...plan, findings }, account };
+  return { plan: { ...plan, findings }, account, ctx };
 }
 
 /** The review step: policies, lint findings and exports for a wizard document. */
 export async function planRole(actor: Actor, doc: WizardDocument): Promise<PlanResult> {
   assertPermission(actor, "provisioning.manage");
-  const { plan } = await makePlan(actor, doc);
+  const { plan, ctx } = await makePlan(actor, doc);
   return {
     plan,
+    usage: quotaUsage(plan, ctx.quotas),
     exports: {
       terraform: exportTerraform(plan),
       cloudformation: exportCloudFormation(plan),

@@ -94,6 +94,13 @@ export type PlanContext = {
 
 export type Severity = "error" | "warning" | "info";
 
+/** How much of one IAM quota the role takes: characters without whitespace, or policies; "near"
+ * from 80 % (where the lint rules warn), "over" past the quota (IAM would refuse it). */
+export type QuotaMeter = { used: number; quota: number; level: "ok" | "near" | "over" };
+
+/** The review step's size meters, against the target account's quotas (GetAccountSummary). */
+export type QuotaUsage = { trustPolicy: QuotaMeter; inlinePolicies: QuotaMeter; managedPolicies: QuotaMeter };
+
 /** One lint finding. Errors block creation; warnings need an acknowledgement. */
 export type LintFinding = {
   /** Stable rule id, e.g. "trust-size", "cross-account-no-condition". */
@@ -150,3 +157,19 @@ export type ApplyStep = {
   /** Plain-words reason when failed. */
   error?: string;
 };
+
+/** A registered account as the wizard shows it. */
+export type WizardAccount = { accountId: string; name: string; environment: string; color: string; partition: string; canProvision: boolean };
+
+/** What the wizard's first steps need: where roles can be created, and who the broker is. */
+export type WizardContext = {
+  accounts: WizardAccount[];
+  /** The console's own AWS identity; `temporary` when it runs on role credentials (chaining). */
+  broker: { arn: string; accountId: string; temporary: boolean };
+  services: Array<{ principal: string; label: string }>;
+};
+
+export type WizardExports = { terraform: string; cloudformation: string; cli: string; awsConfig: string };
+
+/** The review step's answer: the plan, how much of the account's quotas it takes, and exports. */
+export type PlanResult = { plan: Plan; usage: QuotaUsage; exports: WizardExports };

@@ -11,7 +11,8 @@ import { Checkbox } from "@/components/wizard/checkbox";
 import { CodeBlock } from "@/components/wizard/code-block";
 import { toSubmission } from "@/components/wizard/draft";
 import { FindingsList } from "@/components/wizard/findings-list";
-import { accountLabel, EXPORT_TABS, exportFile, exportText, groupFindings, hoursLabel, policyFileName, policySize, stepOfWhere, type ExportKind } from "@/components/wizard/format";
+import { QuotaMeters } from "@/components/wizard/quota-meters";
+import { accountLabel, EXPORT_TABS, exportFile, exportText, groupFindings, hoursLabel, policyFileName, stepOfWhere, type ExportKind } from "@/components/wizard/format";
 import { stepInfo, type PlanResult, type StepNumber, type WizardContext } from "@/components/wizard/types";
 import { normalizeFieldKeys, stepOfField } from "@/components/wizard/validate";
 import type { Plan, WizardDocument } from "@/lib/provision/types";
@@ -128,13 +129,12 @@ export function ReviewStep({
               </div>
             </section>
 
+            <QuotaMeters usage={result.usage} accountName={context.accounts.find((a) => a.accountId === result.plan.accountId)?.name ?? result.plan.accountId} />
+
             <section aria-labelledby="wz-trust-title" className="space-y-2">
-              <div className="flex items-baseline justify-between gap-3">
-                <h3 id="wz-trust-title" className="text-sm font-semibold text-slate-900">
-                  Trust policy <span className="font-normal text-slate-500">— who may assume the role</span>
-                </h3>
-                <span className="text-xs text-slate-500">{policySize(json(result.plan.trustPolicy)).toLocaleString()} characters without whitespace</span>
-              </div>
+              <h3 id="wz-trust-title" className="text-sm font-semibold text-slate-900">
+                Trust policy <span className="font-normal text-slate-500">— who may assume the role</span>
+              </h3>
               <CodeBlock text={json(result.plan.trustPolicy)} label="trust policy" file={{ name: `${result.plan.roleName}-trust-policy.json`, type: "application/json" }} testId="wizard-trust-policy" />
             </section>
 
