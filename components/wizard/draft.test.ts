@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { WizardDocument } from "@/lib/provision/types";
-import { DRAFT_KEY, emptyDocument, emptyDraft, parseDraft, readDocument, serializeDraft, toSubmission, trustedAccountIds } from "./draft";
+import { DRAFT_KEY, draftKey, emptyDocument, emptyDraft, parseDraft, readDocument, serializeDraft, toSubmission, trustedAccountIds } from "./draft";
 
 const full: WizardDocument = {
   target: {
@@ -55,8 +55,9 @@ describe("draft round trip", () => {
     expect(parseDraft(serializeDraft({ step: 5, document: full }))?.step).toBe(4);
   });
 
-  it("uses one storage key", () => {
-    expect(DRAFT_KEY).toBe("switchboard.role-wizard.draft");
+  it("keeps each user's draft under its own storage key", () => {
+    expect(draftKey("01HUSERA")).toBe(`${DRAFT_KEY}.01HUSERA`);
+    expect(draftKey("01HUSERA")).not.toBe(draftKey("01HUSERB"));
   });
 });
 

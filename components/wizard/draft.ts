@@ -9,6 +9,12 @@ import type { InlinePolicySpec, PolicyTemplate, TrustConditions, TrustedEntity, 
 import type { StepNumber } from "./types";
 
 export const DRAFT_KEY = "switchboard.role-wizard.draft";
+
+/** Each console user's draft under its own key, so that on a shared browser one admin's
+ * unfinished role never opens in another's wizard. */
+export function draftKey(userId: string): string {
+  return `${DRAFT_KEY}.${userId}`;
+}
 const DRAFT_VERSION = 1;
 /** Far above anything the form can produce (a few inline policies of ≤ 128 KiB each). */
 const MAX_DRAFT_CHARS = 1_000_000;

@@ -54,7 +54,7 @@ export default async function NewRolePage({ searchParams }: { searchParams: Prom
       />
       {cloneProblem ? <Alert tone="warning">{cloneProblem}</Alert> : null}
       {context ? (
-        <WizardLoader context={context} initial={initial} />
+        <WizardLoader userId={actor.id} context={context} initial={initial} />
       ) : (
         <Alert title="The wizard cannot start">{problem}</Alert>
       )}

@@ -8,7 +8,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Alert } from "@/components/ui/field";
 import { streamApply, type ApplyOutcome } from "@/components/wizard/apply-stream";
-import { DRAFT_KEY, emptyDraft, parseDraft, serializeDraft, toSubmission, type Draft } from "@/components/wizard/draft";
+import { DRAFT_KEY, draftKey, emptyDraft, parseDraft, serializeDraft, toSubmission, type Draft } from "@/components/wizard/draft";
 import { WizardProgress } from "@/components/wizard/progress";
 import { stepInfo, type StepNumber, type WizardContext } from "@/components/wizard/types";
 import { fieldId, firstInvalidStep, normalizeFieldKeys, pruneErrors, stepOfField, validateStep, type FieldErrors } from "@/components/wizard/validate";
@@ -38,10 +38,10 @@ function storageWorks(): boolean {
 
 /** The saved draft, or a fresh one. Runs in the browser only (the loader renders this component
  * without SSR). A saved step past the first incomplete one is pulled back to it. */
-function loadDraft(context: WizardContext, initial: InitialDocument | undefined): Loaded {
+function loadDraft(key: string, context: WizardContext, initial: InitialDocument | undefined): Loaded {
   let raw: string | null = null;
   try {
-    raw = window.localStorage.getItem(DRAFT_KEY);
+    raw = window.localStorage.getItem(key);
   } catch {
     // storage disabled: start fresh
   }
@@ -61,8 +61,9 @@ function loadDraft(context: WizardContext, initial: InitialDocument | undefined)
 
 const focusSoon = (id: string) => requestAnimationFrame(() => document.getElementById(id)?.focus());
 
-export function RoleWizard({ context, initial }: { context: WizardContext; initial?: InitialDocument }) {
-  const [loaded] = useState(() => loadDraft(context, initial));
+export function RoleWizard({ userId, context, initial }: { userId: string; context: WizardContext; initial?: InitialDocument }) {
+  const key = draftKey(userId);
+  const [loaded] = useState(() => loadDraft(key, context, initial));
   const [draft, setDraft] = useState<Draft>(loaded.draft);
   const [notice, setNotice] = useState<string | null>(
     initial
@@ -90,11 +91,11 @@ export function RoleWizard({ context, initial }: { context: WizardContext; initi
   useEffect(() => {
     if (!persist) return;
     try {
-      window.localStorage.setItem(DRAFT_KEY, serializeDraft(draft));
+      window.localStorage.setItem(key, serializeDraft(draft));
     } catch {
       // Full or disabled: the page said so when it started (loaded.storable).
     }
-  }, [draft, persist]);
+  }, [draft, persist, key]);
 
   // Leaving while the role is being created would not stop it, but the page could no longer say
   // how it ended.
@@ -154,7 +155,7 @@ export function RoleWizard({ context, initial }: { context: WizardContext; initi
         // The role exists now: the draft has done its job.
         setPersist(false);
         try {
-          window.localStorage.removeItem(DRAFT_KEY);
+          window.localStorage.removeItem(key);
         } catch {
           // nothing saved to remove
         }
@@ -164,7 +165,7 @@ export function RoleWizard({ context, initial }: { context: WizardContext; initi
 
   const startOver = () => {
     try {
-      window.localStorage.removeItem(DRAFT_KEY);
+      window.localStorage.removeItem(key);
     } catch {
       // nothing saved to remove
     }

@@ -15,6 +15,6 @@ const RoleWizard = dynamic(() => import("./role-wizard").then((m) => m.RoleWizar
   ),
 });
 
-export function WizardLoader({ context, initial }: { context: WizardContext; initial?: InitialDocument }) {
-  return <RoleWizard context={context} initial={initial} />;
+export function WizardLoader({ userId, context, initial }: { userId: string; context: WizardContext; initial?: InitialDocument }) {
+  return <RoleWizard userId={userId} context={context} initial={initial} />;
 }
