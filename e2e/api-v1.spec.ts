@@ -284,6 +284,41 @@ test("[API]: provisioning — plan, apply, managed policies; 400, 401, 403", asy
   expect((await ctx.admin.delete(`/api/v1/roles/${result.role.id}`)).status()).toBe(200);
 });
 
+test("[API]: provisioning apply with an Idempotency-Key — a retry gets the first answer, not a second attempt", async () => {
+  const doc = {
+    target: { accountId: ACCOUNT, roleName: `ApiIdempotent${Date.now().toString(36)}`, path: "/", description: "", maxSessionDuration: 3600, tags: [] },
+    trust: { entities: [{ kind: "broker" }], conditions: {} },
+    permissions: { managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], inline: [] },
+    applySourcePolicies: [],
+  };
+  const key = `e2e-${Date.now().toString(36)}`;
+  const headers = { "Idempotency-Key": key };
+  const first = await ctx.admin.post("/api/v1/provisioning/apply", { data: { document: doc, acknowledgeWarnings: true }, headers });
+  expect(first.status()).toBe(200);
+  const answer = (await first.json()) as { ok: boolean; role: { id: string; roleArn: string } };
+  expect(answer.ok).toBe(true);
+
+  // The client lost the answer and asks again: same answer, nothing applied twice.
+  const sandboxSince = await sandbox.lastSeq();
+  const again = await ctx.admin.post("/api/v1/provisioning/apply", { data: { document: doc, acknowledgeWarnings: true }, headers });
+  expect(again.status()).toBe(200);
+  expect(again.headers()["idempotent-replayed"]).toBe("true");
+  expect(await again.json()).toEqual(answer);
+  expect((await sandbox.calls({ since: sandboxSince, service: "iam" })).filter((c) => c.action === "CreateRole")).toEqual([]);
+
+  // The same key for another role is a mistake, said as such; a malformed key is a 400.
+  const other = await ctx.admin.post("/api/v1/provisioning/apply", { data: { document: { ...doc, target: { ...doc.target, roleName: `${doc.target.roleName}X` } }, acknowledgeWarnings: true }, headers });
+  expect(other.status()).toBe(409);
+  expect((await errorOf(other)).message).toBe(`This Idempotency-Key was already used to create ${answer.role.roleArn}. Use a new key for another role.`);
+  const bad = await ctx.admin.post("/api/v1/provisioning/apply", { data: { document: doc, acknowledgeWarnings: true }, headers: { "Idempotency-Key": "has spaces" } });
+  expect(bad.status()).toBe(400);
+  expect((await errorOf(bad)).message).toBe("Idempotency-Key must be printable ASCII without spaces");
+  // Keys are per person: the operator cannot read the admin's answer with it (and may not apply at all).
+  expect((await ctx.operator.post("/api/v1/provisioning/apply", { data: { document: doc }, headers })).status()).toBe(403);
+
+  expect((await ctx.admin.delete(`/api/v1/roles/${answer.role.id}`)).status()).toBe(200);
+});
+
 test("[API]: refusals are in the audit log too: an ungranted switch, a missing permission", async () => {
   const actor = encodeURIComponent(ctx.operatorEmail);
   const switches = ((await (await ctx.auditor.get(`/api/v1/audit-events?actor=${actor}&action=session.credentials&outcome=denied`)).json()) as { events: Array<{ target: string; reason: string }> }).events;

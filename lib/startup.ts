@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { ConfigError } from "@/lib/config/schema";
 import { getDb } from "@/lib/db/client";
+import { LEASE_MS } from "@/lib/provision/runs";
 import { ensureInitialAdmin } from "@/lib/users/bootstrap";
 
 /** Start-up checks. A bad configuration stops the server with a message naming each variable. */
@@ -26,4 +27,13 @@ export async function startup(): Promise<void> {
   const admin = await ensureInitialAdmin();
   if (admin === "created") console.log(`Created the first administrator, ${config.initialAdmin?.email}.`);
   if (!config.authSecret) console.warn("NEXTAUTH_SECRET is not set: using a random secret, so sessions end when the server restarts.");
+  // A role-wizard run that a previous process left halfway is rolled back (security reference
+  // R12). In the background: AWS may be slow or unreachable, and start-up must not wait for it.
+  // A run only counts as abandoned once its lease has run out, so look again after one lease.
+  const reconcile = () =>
+    import("@/lib/provision/service")
+      .then(({ reconcileInterruptedRuns }) => reconcileInterruptedRuns())
+      .catch((err: unknown) => console.error(`[provision] reconciling interrupted runs failed: ${err instanceof Error ? err.message : String(err)}`));
+  void reconcile();
+  setTimeout(() => void reconcile(), LEASE_MS + 5_000).unref();
 }

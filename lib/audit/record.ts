@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   "session.credentials",
   "provisioning.apply",
   "provisioning.trust_update",
+  "provisioning.reconcile",
   "access.denied",
 ] as const;
 

@@ -133,6 +133,29 @@ export type AuditEventsTable = {
   details: Generated<string>;
 };
 
+export const PROVISION_RUN_STATES = ["running", "succeeded", "failed", "rolled_back", "rollback_incomplete"] as const;
+export type ProvisionRunState = (typeof PROVISION_RUN_STATES)[number];
+
+/** The role wizard's write-ahead log: one row per apply (migration 0004). */
+export type ProvisionRunsTable = {
+  id: string;
+  actor_id: string;
+  actor_email: string;
+  aws_account_id: string;
+  role_arn: string;
+  idempotency_key: string | null;
+  state: ProvisionRunState;
+  /** Plan JSON. */
+  plan: string;
+  /** JournalEntry[] JSON. */
+  journal: Generated<string>;
+  /** ApplyResult JSON once finished. */
+  result: string | null;
+  started_at: string;
+  lease_until: string;
+  updated_at: string;
+};
+
 export type Database = {
   users: UsersTable;
   accounts: AccountsTable;
@@ -140,6 +163,7 @@ export type Database = {
   grants: GrantsTable;
   role_usage: RoleUsageTable;
   audit_events: AuditEventsTable;
+  provision_runs: ProvisionRunsTable;
 };
 
 export type UserRow = Selectable<UsersTable>;

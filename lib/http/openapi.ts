@@ -130,8 +130,17 @@ export function openApiDocument(serverUrl: string): Json {
         post: {
           summary: "Create the planned role through the account's provisioning role, rolled back on failure, then register it; Accept: application/x-ndjson streams the steps",
           tags: ["provisioning"],
+          parameters: [
+            {
+              name: "Idempotency-Key",
+              in: "header",
+              required: false,
+              description: "Makes a retry safe: the same key (per user) returns the first answer with Idempotent-Replayed: true instead of applying again; 409 while that one is still running or when the key was used for another role",
+              schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7e]+$" },
+            },
+          ],
           requestBody: body(applyInput),
-          responses: { 200: ok("ok, steps, error?, role?"), ...errors(400, 401, 403) },
+          responses: { 200: ok("ok, steps, error?, role?"), ...errors(400, 401, 403, 409) },
         },
       },
       "/roles": {

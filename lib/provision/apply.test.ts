@@ -21,7 +21,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DEV, OPS, PROD, TEST, awsPolicy, decoded, failure, roleArn, session, sessionArn, userArn } from "@/sandbox/iam-test-support";
 import { startTestSandbox, type Creds, type TestSandbox } from "@/sandbox/testing";
-import { applyPlan, applySteps, sourceTargetOf, type ApplyDeps } from "./apply";
+import { applyPlan, applySteps, rollbackJournal, sourceTargetOf, type ApplyDeps, type JournalEntry } from "./apply";
 import type { ApplyStep, Plan, PolicyJson } from "./types";
 
 const t: TestSandbox = await startTestSandbox();
@@ -606,6 +606,103 @@ describe("IAM eventual consistency and throttling", () => {
       "DeleteRole Success",
     ]);
     expect(calls.filter((c) => c.action === "GetRole")[0]!.outcome).toBe("NoSuchEntity");
+    expect(await inventory(PROD)).toEqual(before);
+  });
+});
+
+describe("the journal: what a restarted console needs to roll back (security reference R12)", () => {
+  /** Role, inline and managed policies, an instance profile, and the developer's source-side
+   * policy, replacing one of the same name that was there before. */
+  const full = async (roleName: string) => {
+    const plan = makePlan({
+      roleName,
+      trustPolicy: policy(trustAws(DEVELOPER), { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }),
+      inlinePolicies: [{ name: "read_my_bucket", document: READ_MY_BUCKET }],
+      managedPolicyArns: [awsPolicy("ReadOnlyAccess")],
+      instanceProfile: { name: roleName, path: "/" },
+      sourcePolicies: [sourceFor({ roleName }, DEVELOPER, DEV)],
+    });
+    const earlier = assumePolicy(roleArn(PROD, "an-older-role"));
+    await (await provisioningIam(DEV)).send(new PutUserPolicyCommand({ UserName: "developer", PolicyName: `assume-${roleName}`, PolicyDocument: JSON.stringify(earlier) }));
+    return { plan, earlier };
+  };
+  const sourceId = (roleName: string) => `source:${DEV}:assume-${roleName}:${DEVELOPER}`;
+
+  it("records each step as running before its first IAM call and done after, with the earlier source-side policy before it is replaced", async () => {
+    const { plan, earlier } = await full("journaled");
+    const since = await t.admin.lastSeq();
+    const writes: JournalEntry[][] = [];
+    const seqAtWrite: number[] = [];
+    const result = await applyPlan(plan, deps({ journal: async (entries) => {
+      writes.push(entries);
+      seqAtWrite.push(await t.admin.lastSeq());
+    } }));
+    expect(result.ok).toBe(true);
+    const ids = ["role", "inline:read_my_bucket", `managed:${awsPolicy("ReadOnlyAccess")}`, "instance-profile", "instance-profile-role", sourceId("journaled")];
+    // running, (data), done — per step, in order.
+    expect(writes.map((w) => w.map((e) => `${e.id}:${e.status}`).at(-1))).toEqual(
+      ids.flatMap((id) => (id.startsWith("source:") ? [`${id}:running`, `${id}:running`, `${id}:done`] : [`${id}:running`, `${id}:done`])),
+    );
+    expect(writes.at(-1)).toEqual(ids.map((id) => ({ id, status: "done", undo: true, ...(id.startsWith("source:") ? { data: { previous: JSON.stringify(earlier) } } : {}) })));
+    // The source step remembered the earlier policy before its PutUserPolicy.
+    const remembered = writes.findIndex((w) => w.at(-1)?.data !== undefined);
+    const putAt = (await t.admin.calls({ since, service: "iam" })).find((c) => c.action === "PutUserPolicy")!.seq;
+    expect(seqAtWrite[remembered]).toBeLessThan(putAt);
+  });
+
+  it("rolls back a finished run from its journal alone, and puts back the policy it replaced", async () => {
+    const { plan, earlier } = await full("crashed-after-all");
+    const before = { prod: await inventory(PROD) };
+    let last: JournalEntry[] = [];
+    const startedAt = Date.now();
+    expect((await applyPlan(plan, deps({ journal: async (e) => void (last = e) }), startedAt)).ok).toBe(true);
+
+    // Another process, knowing only the plan, its start time and the journal.
+    const rolled = await rollbackJournal(plan, startedAt, last, deps());
+    expect(rolled).toEqual({ ok: true, problems: [], entries: last.map((e) => ({ ...e, status: "undone" })) });
+    const prod = await provisioningIam(PROD);
+    expect((await failure(prod.send(new GetRoleCommand({ RoleName: plan.roleName })))).name).toBe("NoSuchEntityException");
+    expect((await failure(prod.send(new GetInstanceProfileCommand({ InstanceProfileName: plan.roleName })))).name).toBe("NoSuchEntityException");
+    const restored = await (await provisioningIam(DEV)).send(new GetUserPolicyCommand({ UserName: "developer", PolicyName: "assume-crashed-after-all" }));
+    expect(JSON.parse(decoded(restored.PolicyDocument))).toEqual(earlier);
+    expect({ prod: await inventory(PROD) }).toEqual(before);
+    // Again: nothing left to do, nothing fails.
+    expect((await rollbackJournal(plan, startedAt, rolled.entries, deps())).ok).toBe(true);
+  });
+
+  it("removes a step whose outcome was never known (running) only when it is this run's", async () => {
+    const plan = makePlan({ roleName: "crashed-in-create" });
+    const startedAt = Date.now();
+    const prod = await provisioningIam(PROD);
+    // The CreateRole went through, but the process died before writing "done".
+    expect((await applyPlan(plan, deps(), startedAt)).ok).toBe(true);
+    const rolled = await rollbackJournal(plan, startedAt, [{ id: "role", status: "running", undo: false }], deps());
+    expect(rolled.ok).toBe(true);
+    expect((await failure(prod.send(new GetRoleCommand({ RoleName: plan.roleName })))).name).toBe("NoSuchEntityException");
+
+    // A role of that name that is older than the run (someone else's) is left alone.
+    expect((await applyPlan(plan, deps())).ok).toBe(true);
+    const later = Date.now() + 60 * 60_000;
+    expect((await rollbackJournal(plan, later, [{ id: "role", status: "running", undo: false }], deps())).ok).toBe(true);
+    expect((await prod.send(new GetRoleCommand({ RoleName: plan.roleName }))).Role?.RoleName).toBe("crashed-in-create");
+    await prod.send(new DeleteRoleCommand({ RoleName: plan.roleName }));
+  });
+
+  it("stops before a step it cannot record, and rolls back what it had created", async () => {
+    const plan = makePlan({ roleName: "unrecorded", inlinePolicies: [{ name: "read_my_bucket", document: READ_MY_BUCKET }] });
+    const before = await inventory(PROD);
+    let writes = 0;
+    const since = await t.admin.lastSeq();
+    const result = await applyPlan(plan, deps({ journal: async (entries) => {
+      // The store goes away when the inline policy step is about to start.
+      if (entries.some((e) => e.id.startsWith("inline:"))) throw new Error("SQLITE_READONLY");
+      writes++;
+    } }));
+    expect(writes).toBe(2);
+    expect(result.ok).toBe(false);
+    expect(result.error).toBe("The console could not record the next step in its store, so it stopped before making it. Everything created before it was removed again.");
+    expect(statuses(result.steps)).toEqual({ role: "rolled-back", "inline:read_my_bucket": "failed" });
+    expect((await t.admin.calls({ since, service: "iam" })).map((c) => c.action)).toEqual(["CreateRole", "DeleteRole"]);
     expect(await inventory(PROD)).toEqual(before);
   });
 });

@@ -40,9 +40,21 @@ import type { ApplyStep, Plan } from "./types";
 // Those cases, and throttling, are retried a bounded number of times with exponential backoff;
 // nothing else is.
 
+/** What a step must remember for another process to undo it: the source-side step's earlier
+ * policy of the same name (null: there was none). */
+export type StepData = { previous: string | null };
+
+/** The write-ahead record of one step (security reference R12): "running" is written before the
+ * step's first IAM call, "done" after it, "undone" once rollback removed it again. After a crash,
+ * `rollbackJournal` undoes what the entries say may exist. */
+export type JournalEntry = { id: string; status: "running" | "done" | "undone"; undo: boolean; data?: StepData };
+
 export type ApplyDeps = {
   /** IAM in an account, through its provisioning role. */
   iamFor: (accountId: string) => Promise<IAMClient>;
+  /** Durably records the journal; awaited before each step's IAM calls, so nothing is created
+   * that a restarted console could not find again. A write that fails stops the apply. */
+  journal?: (entries: JournalEntry[]) => Promise<void>;
   /** Called with a fresh copy of every step whenever one changes state. */
   onProgress?: (steps: ApplyStep[]) => void;
   /** Attempts per IAM call (first try included) and the first backoff; default 5 and 200 ms. */
@@ -51,7 +63,7 @@ export type ApplyDeps = {
   accountName?: (accountId: string) => string | undefined;
 };
 
-export type ApplyResult = { ok: boolean; steps: ApplyStep[]; error?: string };
+export type ApplyResult = { ok: boolean; steps: ApplyStep[]; error?: string; /** Rollback failed: something is still there. */ rollbackIncomplete?: boolean };
 
 const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200 };
 const MAX_ATTEMPTS = 10;
@@ -177,6 +189,11 @@ type Work = {
   run: (iam: IAMClient, call: Call, work: Work) => Promise<Outcome>;
   /** After a failure whose outcome is unknown: remove what the step may have created anyway. */
   cleanup?: Undo;
+  /** The undo of the step once done, rebuilt from the plan (and `data`) by another process. */
+  revert?: Undo;
+  /** What the step remembered; `remember` records it in the journal before going on. */
+  data?: StepData;
+  remember: (data: StepData) => Promise<void>;
 };
 
 /** The steps a plan turns into, all pending: what the page shows before and while applying. */
@@ -188,8 +205,11 @@ function buildWork(plan: Plan, startedAt: number, account: (id: string) => strin
   const work: Work[] = [];
   const target = plan.accountId;
   const role = plan.roleName;
-  const add = (step: Omit<ApplyStep, "status">, accountId: string, run: Work["run"], cleanup?: Undo) =>
-    work.push({ step: { ...step, status: "pending" }, accountId, unknown: false, run, cleanup });
+  const add = (step: Omit<ApplyStep, "status">, accountId: string, run: Work["run"], cleanup?: Undo, revert?: Undo): Work => {
+    const w: Work = { step: { ...step, status: "pending" }, accountId, unknown: false, run, cleanup, revert, remember: async (data) => void (w.data = data) };
+    work.push(w);
+    return w;
+  };
   const recent = (date: Date | undefined) => date !== undefined && date.getTime() >= startedAt - CLOCK_SKEW_MS;
 
   if (plan.oidcProvider) {
@@ -245,7 +265,7 @@ function buildWork(plan: Plan, startedAt: number, account: (id: string) => strin
         const found = await existing(iam, call, true);
         if (found && recent(found.CreateDate)) await del(provider.arn).run(iam, call);
       },
-    });
+    }, del(provider.arn));
   }
 
   // ---- The role ----
@@ -306,6 +326,7 @@ function buildWork(plan: Plan, startedAt: number, account: (id: string) => strin
         if (await roleIsOurs(iam, call, true)) await deleteRole.run(iam, call);
       },
     },
+    deleteRole,
   );
 
   // ---- Inline policies ----
@@ -329,6 +350,7 @@ function buildWork(plan: Plan, startedAt: number, account: (id: string) => strin
         );
         return { status: "done", undo };
       },
+      undo,
       undo,
     );
   }
@@ -355,6 +377,7 @@ function buildWork(plan: Plan, startedAt: number, account: (id: string) => strin
         );
         return { status: "done", undo };
       },
+      undo,
       undo,
     );
   }
@@ -412,6 +435,7 @@ function buildWork(plan: Plan, startedAt: number, account: (id: string) => strin
           if (await profileIsOurs(iam, call, true)) await deleteProfile.run(iam, call);
         },
       },
+      deleteProfile,
     );
 
     const removeRole: Undo = {
@@ -440,6 +464,7 @@ function buildWork(plan: Plan, startedAt: number, account: (id: string) => strin
         }
         return { status: "done", undo: removeRole };
       },
+      removeRole,
       removeRole,
     );
   }
@@ -486,10 +511,10 @@ function buildWork(plan: Plan, startedAt: number, account: (id: string) => strin
       accountId: where,
     };
     /** Puts back what was there before: the earlier policy of the same name, or nothing. */
-    const restore = (previous: string | undefined): Undo => ({
+    const restore = (previous: string | null): Undo => ({
       op: restoreOp,
       run: async (iam, call) => {
-        if (previous !== undefined) {
+        if (previous !== null) {
           await put(iam, call, previous, { ...restoreOp, doing: `restoring the earlier policy ${source.policyName} of ${kind} ${name}`, permission: op.permission });
           return;
         }
@@ -500,11 +525,18 @@ function buildWork(plan: Plan, startedAt: number, account: (id: string) => strin
         ).catch(ignoreNoSuchEntity);
       },
     });
-    let previous: string | undefined;
-    add(
+    // The earlier policy, once read, is in the journal before the put: a crash in between still
+    // leaves what is needed to put it back.
+    const restoreRemembered: Undo = {
+      op: restoreOp,
+      run: async (iam, call) => {
+        if (w.data) await restore(w.data.previous).run(iam, call);
+      },
+    };
+    const w = add(
       { id, label },
       where,
-      async (iam, call) => {
+      async (iam, call, self) => {
         // Read first: a policy of the same name is replaced, and on rollback it comes back.
         const readOp: Op = { ...op, doing: `reading policy ${source.policyName} of ${kind} ${name}`, permission: kind === "role" ? "iam:GetRolePolicy" : "iam:GetUserPolicy" };
         const before = await call(readOp, async (): Promise<{ PolicyDocument?: string }> =>
@@ -520,11 +552,13 @@ function buildWork(plan: Plan, startedAt: number, account: (id: string) => strin
           return { status: "done" };
         }
         // Kept as IAM returned it (decoded), so a rollback puts back exactly what was there.
-        previous = before?.PolicyDocument === undefined ? undefined : safeDecode(before.PolicyDocument);
+        const previous = before?.PolicyDocument === undefined ? null : safeDecode(before.PolicyDocument);
+        await self.remember({ previous });
         await put(iam, call, JSON.stringify(source.document), op);
         return { status: "done", undo: restore(previous) };
       },
-      { op: restoreOp, run: (iam, call) => restore(previous).run(iam, call) },
+      restoreRemembered,
+      restoreRemembered,
     );
   }
   return work;
@@ -623,42 +657,15 @@ class ProvisioningUnreachable extends Error {
 
 // ---- Applying --------------------------------------------------------------------------------
 
-/** Creates everything the plan lists, in order; on the first failure, undoes what this run
- * created (newest first) and says what failed and why. Plans with blocking lint findings are
- * refused before any AWS call. */
-export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
+/** What applying and rolling back share: IAM clients per account (made once), calls with bounded
+ * retries, and messages that name accounts. */
+function runtime(deps: Pick<ApplyDeps, "iamFor" | "retry" | "accountName">) {
   const attempts = Math.min(MAX_ATTEMPTS, Math.max(1, Math.floor(deps.retry?.attempts ?? DEFAULT_RETRY.attempts)));
   const baseDelayMs = Math.min(MAX_DELAY_MS, Math.max(0, deps.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs));
   const account = (id: string) => {
     const name = deps.accountName?.(id);
     return name ? `${name} (${id})` : `account ${id}`;
   };
-
-  const work = buildWork(plan, Date.now(), account);
-  const steps = work.map((w) => w.step);
-  const emit = () => {
-    try {
-      deps.onProgress?.(steps.map((s) => ({ ...s })));
-    } catch {
-      // A listener that throws (a closed stream) must not stop the apply halfway, or its rollback.
-    }
-  };
-  const set = (step: ApplyStep, status: ApplyStep["status"], error?: string) => {
-    step.status = status;
-    if (error === undefined) delete step.error;
-    else step.error = error;
-    emit();
-  };
-
-  const blocking = plan.findings.filter((f) => f.severity === "error");
-  if (blocking.length) {
-    for (const step of steps) step.status = "skipped";
-    return {
-      ok: false,
-      steps: steps.map((s) => ({ ...s })),
-      error: `Nothing was created: the plan has ${blocking.length === 1 ? "a blocking finding" : `${blocking.length} blocking findings`}: ${blocking.map((f) => f.message).join(" ")}`,
-    };
-  }
 
   const clients = new Map<string, Promise<IAMClient>>();
   const iamIn = (accountId: string) => {
@@ -691,40 +698,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     }
   };
 
-  const done: Array<{ step: ApplyStep; accountId: string; undo: Undo }> = [];
-  let failure: { message: string; work: Work; unknown: boolean } | undefined;
-
-  for (const w of work) {
-    set(w.step, "running");
-    const tally = { attempts: 1 };
-    let op: Op = { doing: w.step.label.charAt(0).toLowerCase() + w.step.label.slice(1), permission: "iam:*", accountId: w.accountId };
-    const call: Call = (o, fn, retryAlso) => {
-      op = o;
-      return callFor(w, tally)(o, fn, retryAlso);
-    };
-    try {
-      const iam = await iamIn(w.accountId);
-      const outcome = await w.run(iam, call, w);
-      if (outcome.undo) done.push({ step: w.step, accountId: w.accountId, undo: outcome.undo });
-      set(w.step, outcome.status, outcome.note);
-    } catch (err) {
-      const message = explain(err, op, account, tally.attempts);
-      // Any attempt without a clear answer (not only the last) may have created something.
-      failure = { message, work: w, unknown: w.unknown };
-      set(w.step, "failed", message);
-      break;
-    }
-  }
-
-  if (!failure) return { ok: true, steps: steps.map((s) => ({ ...s })) };
-
-  for (const step of steps) {
-    if (step.status === "pending") set(step, "skipped", "Not attempted: an earlier step failed.");
-  }
-
-  // Roll back, newest first. The failed step comes first when an attempt of it went unanswered:
-  // it may have created something even though no answer came back.
-  const problems: string[] = [];
+  /** Runs one undo; the problem in plain words when it fails. */
   const undoOne = async (accountId: string, undo: Undo): Promise<string | undefined> => {
     const tally = { attempts: 1 };
     let op = undo.op;
@@ -740,25 +714,162 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
       return explain(err, op, account, tally.attempts);
     }
   };
+
+  return { account, iamIn, callFor, undoOne };
+}
+
+/** Creates everything the plan lists, in order; on the first failure, undoes what this run
+ * created (newest first) and says what failed and why. Plans with blocking lint findings are
+ * refused before any AWS call. With `deps.journal`, each step is recorded before and after its
+ * IAM calls, so that a console that dies halfway can be rolled back by `rollbackJournal`. */
+export async function applyPlan(plan: Plan, deps: ApplyDeps, startedAt = Date.now()): Promise<ApplyResult> {
+  const { account, iamIn, callFor, undoOne } = runtime(deps);
+  const work = buildWork(plan, startedAt, account);
+  const steps = work.map((w) => w.step);
+  const emit = () => {
+    try {
+      deps.onProgress?.(steps.map((s) => ({ ...s })));
+    } catch {
+      // A listener that throws (a closed stream) must not stop the apply halfway, or its rollback.
+    }
+  };
+  const set = (step: ApplyStep, status: ApplyStep["status"], error?: string) => {
+    step.status = status;
+    if (error === undefined) delete step.error;
+    else step.error = error;
+    emit();
+  };
+
+  const blocking = plan.findings.filter((f) => f.severity === "error");
+  if (blocking.length) {
+    for (const step of steps) step.status = "skipped";
+    return {
+      ok: false,
+      steps: steps.map((s) => ({ ...s })),
+      error: `Nothing was created: the plan has ${blocking.length === 1 ? "a blocking finding" : `${blocking.length} blocking findings`}: ${blocking.map((f) => f.message).join(" ")}`,
+    };
+  }
+
+  const journal: JournalEntry[] = [];
+  const writeJournal = async () => {
+    if (!deps.journal) return;
+    try {
+      await deps.journal(journal.map((e) => ({ ...e })));
+    } catch (err) {
+      throw new JournalUnwritable(err);
+    }
+  };
+
+  const done: Array<{ step: ApplyStep; accountId: string; undo: Undo; entry: JournalEntry }> = [];
+  let failure: { message: string; work: Work; unknown: boolean } | undefined;
+
+  for (const w of work) {
+    set(w.step, "running");
+    const tally = { attempts: 1 };
+    let op: Op = { doing: w.step.label.charAt(0).toLowerCase() + w.step.label.slice(1), permission: "iam:*", accountId: w.accountId };
+    const call: Call = (o, fn, retryAlso) => {
+      op = o;
+      return callFor(w, tally)(o, fn, retryAlso);
+    };
+    const entry: JournalEntry = { id: w.step.id, status: "running", undo: false };
+    w.remember = async (data) => {
+      w.data = data;
+      entry.data = data;
+      await writeJournal();
+    };
+    try {
+      journal.push(entry);
+      await writeJournal();
+      const iam = await iamIn(w.accountId);
+      const outcome = await w.run(iam, call, w);
+      if (outcome.undo) done.push({ step: w.step, accountId: w.accountId, undo: outcome.undo, entry });
+      entry.status = "done";
+      entry.undo = Boolean(outcome.undo);
+      set(w.step, outcome.status, outcome.note);
+      await writeJournal();
+    } catch (err) {
+      const message = err instanceof JournalUnwritable ? err.message : explain(err, op, account, tally.attempts);
+      // Any attempt without a clear answer (not only the last) may have created something.
+      failure = { message, work: w, unknown: w.unknown };
+      if (w.step.status === "running") set(w.step, "failed", message);
+      break;
+    }
+  }
+
+  if (!failure) return { ok: true, steps: steps.map((s) => ({ ...s })) };
+
+  for (const step of steps) {
+    if (step.status === "pending") set(step, "skipped", "Not attempted: an earlier step failed.");
+  }
+
+  // Roll back, newest first. The failed step comes first when an attempt of it went unanswered:
+  // it may have created something even though no answer came back.
+  const problems: string[] = [];
+  const failedEntry = journal.find((e) => e.id === failure.work.step.id && e.status === "running");
   if (failure.unknown && failure.work.cleanup) {
     const problem = await undoOne(failure.work.accountId, failure.work.cleanup);
     if (problem) {
       problems.push(problem);
       set(failure.work.step, "failed", `${failure.message} It may have been created anyway, and removing it failed: ${problem}`);
+    } else if (failedEntry) {
+      failedEntry.status = "undone";
     }
+  } else if (failedEntry && !failure.unknown) {
+    // A clear refusal created nothing.
+    failedEntry.status = "undone";
   }
-  for (const { step, accountId, undo } of done.reverse()) {
+  for (const { step, accountId, undo, entry } of done.reverse()) {
     const problem = await undoOne(accountId, undo);
     if (problem) {
       problems.push(problem);
       set(step, "done", `Could not undo this, so it is still in ${account(accountId)}: ${problem} Remove it by hand.`);
     } else {
+      entry.status = "undone";
       set(step, "rolled-back");
     }
   }
+  // Best effort: what is still "running" or "done" here is what a restart would try again.
+  await writeJournal().catch(() => undefined);
 
   const error = problems.length
     ? `${failure.message} Rolling back was incomplete, so some of it is still there: ${problems.join(" ")}`
     : `${failure.message} ${done.length ? "Everything created before it was removed again." : "Nothing was left behind."}`;
-  return { ok: false, steps: steps.map((s) => ({ ...s })), error };
+  return { ok: false, steps: steps.map((s) => ({ ...s })), error, ...(problems.length ? { rollbackIncomplete: true } : {}) };
+}
+
+/** The journal could not be written: the step is not attempted (nothing unrecorded is created). */
+class JournalUnwritable extends Error {
+  constructor(cause: unknown) {
+    super("The console could not record the next step in its store, so it stopped before making it.", { cause });
+    this.name = "JournalUnwritable";
+  }
+}
+
+export type RollbackResult = { ok: boolean; entries: JournalEntry[]; problems: string[] };
+
+/**
+ * Undoes, newest first, what a journal says an interrupted apply may have left: a "done" step
+ * through its undo, a "running" one (its outcome never known) through its cleanup, which only
+ * removes what this run created (CreateDate not before `startedAt`, the planned trust policy).
+ * Safe to run again: each undo treats "already gone" as done. Returns the journal as it now stands.
+ */
+export async function rollbackJournal(plan: Plan, startedAt: number, entries: JournalEntry[], deps: Pick<ApplyDeps, "iamFor" | "retry" | "accountName">): Promise<RollbackResult> {
+  const { account, undoOne } = runtime(deps);
+  const byId = new Map(buildWork(plan, startedAt, account).map((w) => [w.step.id, w]));
+  const out = entries.map((e) => ({ ...e }));
+  const problems: string[] = [];
+  for (const entry of [...out].reverse()) {
+    const w = byId.get(entry.id);
+    if (!w || entry.status === "undone") continue;
+    w.data = entry.data;
+    const undo = entry.status === "running" ? w.cleanup : entry.undo ? w.revert : undefined;
+    if (!undo) {
+      entry.status = "undone";
+      continue;
+    }
+    const problem = await undoOne(w.accountId, undo);
+    if (problem) problems.push(`${w.step.label}: ${problem}`);
+    else entry.status = "undone";
+  }
+  return { ok: problems.length === 0, entries: out, problems };
 }

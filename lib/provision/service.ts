@@ -9,13 +9,14 @@ import { createGrant } from "@/lib/catalog/grants";
 import type { RoleDto } from "@/lib/catalog/role-dto";
 import { registerRole } from "@/lib/catalog/roles";
 import { getDb } from "@/lib/db/client";
-import { AppError, badRequest } from "@/lib/errors";
+import { AppError, badRequest, conflict } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { checkActions, lintPolicyActions } from "@/lib/policy/actions";
 import { lintPlan, validatePolicyText } from "@/lib/policy/lint";
-import { applyPlan } from "./apply";
+import { applyPlan, rollbackJournal, type JournalEntry } from "./apply";
 import { exportAwsConfig, exportCli, exportCloudFormation, exportTerraform } from "./exports";
 import { buildPlan, quotaUsage } from "./plan";
+import { findRunByKey, reconcileRuns, startRun, type ReconciledRun } from "./runs";
 import { SERVICE_PRINCIPALS } from "./schema";
 import type { ApplyStep, LintFinding, Plan, PlanContext, PlanResult, WizardContext, WizardDocument } from "./types";
 
@@ -153,42 +154,122 @@ export async function prepareApply(actor: Actor, doc: WizardDocument, opts: { ac
 
 /** Creates a prepared plan through the target account's provisioning role, step by step,
  * rolled back on failure; on success registers the role in the catalog and grants it to its
- * creator. Audited either way. */
-export async function executeApply(actor: Actor, prepared: PreparedApply, meta: RequestMeta, onProgress?: (steps: ApplyStep[]) => void): Promise<ApplyResult> {
+ * creator. Audited either way. Every step is journaled first (./runs), so a console that dies
+ * halfway is rolled back when it, or another instance, next runs `reconcileInterruptedRuns`. */
+export async function executeApply(
+  actor: Actor,
+  prepared: PreparedApply,
+  meta: RequestMeta,
+  onProgress?: (steps: ApplyStep[]) => void,
+  opts: { idempotencyKey?: string } = {},
+): Promise<ApplyResult> {
   assertPermission(actor, "provisioning.manage");
   const { doc, plan, account } = prepared;
+  // Runs that an earlier process left halfway are cleaned up first, in the background.
+  void reconcileInterruptedRuns().catch((err: unknown) => console.error(`[provision] reconciling interrupted runs failed: ${err instanceof Error ? err.message : String(err)}`));
   const accountsById = new Map((await queryAccounts(await getDb(), actor)).map((a) => [a.accountId, a]));
-  const result = await applyPlan(plan, {
-    iamFor: async (accountId) => {
+  const deps = {
+    iamFor: async (accountId: string) => {
       const target = accountsById.get(accountId);
       if (!target) throw new AppError("bad_request", `Account ${accountId} is not registered, so the console has no provisioning role there.`);
       return iamIn(target);
     },
-    accountName: (accountId) => accountsById.get(accountId)?.name,
-    onProgress,
-  });
+    accountName: (accountId: string) => accountsById.get(accountId)?.name,
+  };
+  const run = await startRun({ actor, plan, idempotencyKey: opts.idempotencyKey });
+  let journal: JournalEntry[] = [];
+  const result = await applyPlan(
+    plan,
+    {
+      ...deps,
+      onProgress,
+      journal: async (entries) => {
+        await run.journal(entries);
+        journal = entries;
+      },
+    },
+    run.startedAt,
+  );
 
-  const details = { roleName: plan.roleName, steps: result.steps.length, failedStep: result.steps.find((s) => s.status === "failed")?.label ?? null };
+  const details = { roleName: plan.roleName, steps: result.steps.length, failedStep: result.steps.find((s) => s.status === "failed")?.label ?? null, runId: run.id };
   if (!result.ok) {
     await recordAudit({ action: "provisioning.apply", outcome: "failure", actor, target: { type: "iam-role", label: plan.roleArn }, awsAccountId: account.accountId, reason: result.error, request: meta, details });
-    return { ok: false, steps: result.steps, error: result.error };
+    const answer = { ok: false, steps: result.steps, error: result.error };
+    await run.finish(result.rollbackIncomplete ? "rollback_incomplete" : "rolled_back", answer);
+    return answer;
+  }
+  const externalId = doc.trust.conditions.externalId;
+  let role: RoleDto;
+  try {
+    role = await registerRole(
+      actor,
+      {
+        roleArn: plan.roleArn,
+        displayName: plan.roleName,
+        sessionDuration: plan.maxSessionDuration,
+        ...(externalId ? { externalId } : {}),
+        sourceIdentity: doc.trust.entities.some((e) => e.kind === "broker"),
+      },
+      meta,
+      "wizard",
+    );
+  } catch (err) {
+    // Created in IAM but not in the catalog: take it out of IAM again rather than leave a role
+    // nobody registered (the journal says what this run created).
+    const why = err instanceof AppError ? err.message : "the store refused it";
+    if (!(err instanceof AppError)) console.error(`[provision] registering ${plan.roleArn} failed: ${err instanceof Error ? err.message : String(err)}`);
+    const rolled = await rollbackJournal(plan, run.startedAt, journal, deps);
+    const error = rolled.ok
+      ? `The role was created but could not be added to the catalog (${why}), so it was removed again.`
+      : `The role was created but could not be added to the catalog (${why}), and removing it failed, so it is still there: ${rolled.problems.join(" ")}`;
+    const steps = result.steps.map((s) => ({ ...s, status: rolled.ok ? ("rolled-back" as const) : s.status }));
+    await recordAudit({ action: "provisioning.apply", outcome: "failure", actor, target: { type: "iam-role", label: plan.roleArn }, awsAccountId: account.accountId, reason: error, request: meta, details });
+    await run.finish(rolled.ok ? "rolled_back" : "rollback_incomplete", { ok: false, steps, error });
+    return { ok: false, steps, error };
   }
   await recordAudit({ action: "provisioning.apply", outcome: "success", actor, target: { type: "iam-role", label: plan.roleArn }, awsAccountId: account.accountId, request: meta, details });
-  const externalId = doc.trust.conditions.externalId;
-  const role = await registerRole(
-    actor,
-    {
-      roleArn: plan.roleArn,
-      displayName: plan.roleName,
-      sessionDuration: plan.maxSessionDuration,
-      ...(externalId ? { externalId } : {}),
-      sourceIdentity: doc.trust.entities.some((e) => e.kind === "broker"),
-    },
-    meta,
-    "wizard",
-  );
   await createGrant(actor, { roleId: role.id, userEmail: actor.email }, meta).catch((err: unknown) => console.error(`[provision] could not grant ${plan.roleName} to its creator: ${err instanceof Error ? err.message : String(err)}`));
-  return { ok: true, steps: result.steps, role: { id: role.id, roleArn: role.roleArn, displayName: role.displayName } };
+  const answer = { ok: true, steps: result.steps, role: { id: role.id, roleArn: role.roleArn, displayName: role.displayName } };
+  await run.finish("succeeded", answer);
+  return answer;
+}
+
+/** A person's earlier apply with the same Idempotency-Key: its answer once it has finished (a
+ * 409 while it is still running, or when the key was used for another role). */
+export async function earlierApply(actor: Actor, idempotencyKey: string, doc: WizardDocument): Promise<ApplyResult | undefined> {
+  assertPermission(actor, "provisioning.manage");
+  const earlier = await findRunByKey(actor.id, idempotencyKey);
+  if (!earlier) return undefined;
+  const [, accountId, rest] = /^arn:[\w-]+:iam::(\d{12}):role(\/.*)$/.exec(earlier.roleArn) ?? [];
+  const sameRole = accountId === doc.target.accountId && rest?.toLowerCase() === `${doc.target.path}${doc.target.roleName}`.toLowerCase();
+  if (!sameRole) throw conflict(`This Idempotency-Key was already used to create ${earlier.roleArn}. Use a new key for another role.`);
+  if (earlier.state === "running" || !earlier.result) throw conflict("A request with this Idempotency-Key is still being applied. Ask again in a moment for its result.");
+  return earlier.result;
+}
+
+/**
+ * Rolls back role-wizard runs whose console process died halfway (./runs): at start-up and
+ * before each apply. It runs for nobody in particular, so it reads the accounts table directly
+ * (unsafe: no caller to check); it only ever undoes what a run's own journal recorded, through
+ * the provisioning role of the account the run used.
+ */
+export async function reconcileInterruptedRuns(): Promise<ReconciledRun[]> {
+  const db = await getDb();
+  const accounts = await db.selectFrom("accounts").select(["aws_account_id", "name", "partition", "provisioning_role_name"]).execute();
+  const byId = new Map(accounts.map((a) => [a.aws_account_id, a]));
+  const reconciled = await reconcileRuns({
+    db,
+    iamFor: async (accountId) => {
+      const a = byId.get(accountId);
+      if (!a) throw new Error(`account ${accountId} is no longer registered, so its provisioning role is unknown`);
+      return provisioningIam({ awsAccountId: a.aws_account_id, partition: a.partition, provisioningRoleName: a.provisioning_role_name });
+    },
+    accountName: (accountId) => byId.get(accountId)?.name,
+  });
+  for (const r of reconciled) {
+    console.warn(`[provision] run ${r.id} for ${r.roleArn} was interrupted: ${r.state === "rolled_back" ? "rolled back" : r.state === "retry_later" ? "rolling back failed; will try again" : "rolling back failed; left for an administrator"}${r.problems.length ? ` (${r.problems.join(" ")})` : ""}`);
+  }
+  return reconciled;
 }
 
 /** prepareApply + executeApply, for callers that do not stream. */

@@ -3,6 +3,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001_users_and_audit";
 import * as m0002 from "./0002_catalog";
 import * as m0003 from "./0003_role_name_case";
+import * as m0004 from "./0004_provision_runs";
 
 // Every migration, in order, as a static record: the Next.js server bundle has no migrations
 // folder to scan. Add new ones at the end; never rename or edit one that has shipped.
@@ -10,6 +11,7 @@ export const MIGRATIONS = {
   "0001_users_and_audit": m0001,
   "0002_catalog": m0002,
   "0003_role_name_case": m0003,
+  "0004_provision_runs": m0004,
 } satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;
