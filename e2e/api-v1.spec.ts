@@ -319,6 +319,26 @@ test("[API]: provisioning apply with an Idempotency-Key — a retry gets the fir
   expect((await ctx.admin.delete(`/api/v1/roles/${answer.role.id}`)).status()).toBe(200);
 });
 
+test("[API]: provisioning a role that is already in the catalog by name keeps the new role and uses that entry", async () => {
+  const roleName = `ApiPreRegistered${Date.now().toString(36)}`;
+  const entry = await ctx.admin.post("/api/v1/roles", { data: { accountId: ACCOUNT, roleName, displayName: "Registered before it existed" } });
+  expect(entry.status()).toBe(201);
+  const entryId = ((await entry.json()) as { role: { id: string } }).role.id;
+  const doc = {
+    target: { accountId: ACCOUNT, roleName, path: "/", description: "", maxSessionDuration: 3600, tags: [] },
+    trust: { entities: [{ kind: "broker" }], conditions: {} },
+    permissions: { managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], inline: [] },
+    applySourcePolicies: [],
+  };
+  const applied = await ctx.admin.post("/api/v1/provisioning/apply", { data: { document: doc, acknowledgeWarnings: true } });
+  const result = (await applied.json()) as { ok: boolean; role: { id: string; displayName: string } };
+  expect(result).toMatchObject({ ok: true, role: { id: entryId, displayName: "Registered before it existed" } });
+  // The role exists in IAM and the console can switch into it through that entry.
+  const tested = await ctx.admin.post(`/api/v1/roles/${entryId}/test`);
+  expect(((await tested.json()) as { result: { ok: boolean } }).result.ok).toBe(true);
+  expect((await ctx.admin.delete(`/api/v1/roles/${entryId}`)).status()).toBe(200);
+});
+
 test("[API]: refusals are in the audit log too: an ungranted switch, a missing permission", async () => {
   const actor = encodeURIComponent(ctx.operatorEmail);
   const switches = ((await (await ctx.auditor.get(`/api/v1/audit-events?actor=${actor}&action=session.credentials&outcome=denied`)).json()) as { events: Array<{ target: string; reason: string }> }).events;

@@ -130,6 +130,12 @@ test("[SWITCH]: the operator switches from the keyboard into the AWS console, as
 
 test("[SWITCH]: the operator copies bash credentials, and they work with the AWS SDK", async ({ page, context, baseURL }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
+  // A slow network: the menu's list arrives 1.5 s late, and the operator types ahead —
+  // Ctrl+K, "readonly", Shift+Enter — before it is there. The keystrokes must not be lost.
+  await page.route("**/api/v1/me/menu", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
   await signInWithForm(page, OPERATOR.email, OPERATOR.password);
   await openMenuWithKeyboard(page);
   await page.getByRole("combobox").fill("readonly");

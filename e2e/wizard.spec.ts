@@ -37,12 +37,18 @@ async function next(page: Page) {
   await page.getByRole("button", { name: /^Next/ }).click();
 }
 
-/** On Review, once the plan is in: accept the warnings (errors would block Create) and create. */
+/** On Review, once the plan is in: accept the warnings (errors would block Create) and create.
+ * A change on Review (attaching a source-side policy) plans again and asks for the
+ * acknowledgement again, so this waits until Create is enabled rather than looking once. */
 async function create(page: Page) {
   await expect(page.getByTestId("wizard-trust-policy")).toBeVisible();
   const ack = page.getByRole("checkbox", { name: /create the role anyway/ });
-  if (await ack.count()) await ack.check();
-  await page.getByTestId("wizard-create").click();
+  const createButton = page.getByTestId("wizard-create");
+  await expect(async () => {
+    if ((await ack.isVisible()) && !(await ack.isChecked())) await ack.check();
+    await expect(createButton).toBeEnabled({ timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+  await createButton.click();
   await expect(page.getByTestId("apply-steps")).toBeVisible();
   await expect(page.getByRole("link", { name: /Open in the catalog/ })).toBeVisible({ timeout: 30_000 });
 }

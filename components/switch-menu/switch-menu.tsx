@@ -72,6 +72,9 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
   const [openedAt, setOpenedAt] = useState(0);
   const [switched, setSwitched] = useState<LastRole | null>(null);
   const [credentials, setCredentials] = useState<{ role: number; roleId: string; region: string; hint: { roleLabel: string; accountName: string } } | null>(null);
+  /** Enter (or Shift+Enter) pressed while the list was still loading: done once it is there,
+   * so typing ahead "prod⏎" right after Ctrl+K works as it reads. */
+  const pendingEnter = useRef<"console" | "credentials" | null>(null);
   const isMac = useSyncExternalStore(noSubscribe, isApplePlatform, () => false);
   // False in the server's HTML, true once this component is live and Ctrl/Cmd+K is listened for
   // (tests wait for it rather than for a fixed time).
@@ -131,11 +134,13 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
     setScrollTop(0);
     setViewport(listViewport());
     setOpenedAt(Date.now());
+    pendingEnter.current = null;
     void load("open");
   };
 
   const closeMenu = (returnFocus: boolean) => {
     setOpen(false);
+    pendingEnter.current = null;
     if (returnFocus) button.current?.focus();
   };
 
@@ -245,7 +250,14 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
   // ---- Keyboard -------------------------------------------------------------------------------
 
   const onInputKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.nativeEvent.isComposing || !rows) return;
+    if (e.nativeEvent.isComposing) return;
+    if (!rows) {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        pendingEnter.current = e.shiftKey ? "credentials" : "console";
+      }
+      return;
+    }
     let handled = true;
     switch (e.key) {
       case "ArrowDown":
@@ -277,6 +289,17 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
     }
     if (handled) e.preventDefault();
   };
+
+  const runPendingEnter = useEffectEvent(() => {
+    const action = pendingEnter.current;
+    pendingEnter.current = null;
+    if (!action || activeRole < 0) return;
+    if (action === "credentials") getCredentials(activeRole);
+    else openConsole(activeRole);
+  });
+  useEffect(() => {
+    if (rows) runPendingEnter();
+  }, [rows]);
 
   const onPanelKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key === "Escape") {

@@ -7,6 +7,7 @@ import type { AccountDto } from "@/lib/accounts/dto";
 import { brokerProfile, provisioningIam } from "@/lib/aws/broker-clients";
 import { createGrant } from "@/lib/catalog/grants";
 import type { RoleDto } from "@/lib/catalog/role-dto";
+import { queryRoles } from "@/lib/catalog/role-queries";
 import { registerRole } from "@/lib/catalog/roles";
 import { getDb } from "@/lib/db/client";
 import { AppError, badRequest, conflict } from "@/lib/errors";
@@ -198,8 +199,22 @@ export async function executeApply(
     await run.finish(result.rollbackIncomplete ? "rollback_incomplete" : "rolled_back", answer);
     return answer;
   }
+  const unregistered = async (err: unknown): Promise<ApplyResult> => {
+    // Created in IAM but not in the catalog: take it out of IAM again rather than leave a role
+    // nobody registered (the journal says what this run created).
+    const why = err instanceof AppError ? err.message : "the store refused it";
+    if (!(err instanceof AppError)) console.error(`[provision] registering ${plan.roleArn} failed: ${err instanceof Error ? err.message : String(err)}`);
+    const rolled = await rollbackJournal(plan, run.startedAt, journal, deps);
+    const error = rolled.ok
+      ? `The role was created but could not be added to the catalog (${why}), so it was removed again.`
+      : `The role was created but could not be added to the catalog (${why}), and removing it failed, so it is still there: ${rolled.problems.join(" ")}`;
+    const steps = result.steps.map((s) => ({ ...s, status: rolled.ok && s.status === "done" ? ("rolled-back" as const) : s.status }));
+    await recordAudit({ action: "provisioning.apply", outcome: "failure", actor, target: { type: "iam-role", label: plan.roleArn }, awsAccountId: account.accountId, reason: error, request: meta, details });
+    await run.finish(rolled.ok ? "rolled_back" : "rollback_incomplete", { ok: false, steps, error });
+    return { ok: false, steps, error };
+  };
   const externalId = doc.trust.conditions.externalId;
-  let role: RoleDto;
+  let role: RoleDto | undefined;
   try {
     role = await registerRole(
       actor,
@@ -214,18 +229,12 @@ export async function executeApply(
       "wizard",
     );
   } catch (err) {
-    // Created in IAM but not in the catalog: take it out of IAM again rather than leave a role
-    // nobody registered (the journal says what this run created).
-    const why = err instanceof AppError ? err.message : "the store refused it";
-    if (!(err instanceof AppError)) console.error(`[provision] registering ${plan.roleArn} failed: ${err instanceof Error ? err.message : String(err)}`);
-    const rolled = await rollbackJournal(plan, run.startedAt, journal, deps);
-    const error = rolled.ok
-      ? `The role was created but could not be added to the catalog (${why}), so it was removed again.`
-      : `The role was created but could not be added to the catalog (${why}), and removing it failed, so it is still there: ${rolled.problems.join(" ")}`;
-    const steps = result.steps.map((s) => ({ ...s, status: rolled.ok ? ("rolled-back" as const) : s.status }));
-    await recordAudit({ action: "provisioning.apply", outcome: "failure", actor, target: { type: "iam-role", label: plan.roleArn }, awsAccountId: account.accountId, reason: error, request: meta, details });
-    await run.finish(rolled.ok ? "rolled_back" : "rollback_incomplete", { ok: false, steps, error });
-    return { ok: false, steps, error };
+    // Someone put an entry for this role in the catalog already (by name, before it existed):
+    // the role just created is the one it names, so it is kept and the entry used.
+    if (err instanceof AppError && err.code === "conflict") {
+      role = (await queryRoles(await getDb(), actor, { accountRef: account.id })).find((r) => r.roleArn.toLowerCase() === plan.roleArn.toLowerCase());
+    }
+    if (!role) return unregistered(err);
   }
   await recordAudit({ action: "provisioning.apply", outcome: "success", actor, target: { type: "iam-role", label: plan.roleArn }, awsAccountId: account.accountId, request: meta, details });
   await createGrant(actor, { roleId: role.id, userEmail: actor.email }, meta).catch((err: unknown) => console.error(`[provision] could not grant ${plan.roleName} to its creator: ${err instanceof Error ? err.message : String(err)}`));

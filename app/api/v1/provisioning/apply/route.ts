@@ -1,3 +1,4 @@
+import { AppError } from "@/lib/errors";
 import { apiRoute } from "@/lib/http/api";
 import { applyInput, idempotencyKeyHeader } from "@/lib/provision/api-schemas";
 import { earlierApply, executeApply, prepareApply } from "@/lib/provision/service";
@@ -29,6 +30,11 @@ export const POST = apiRoute({ permission: "provisioning.manage", body: applyInp
         const result = await executeApply(actor, prepared, meta, (steps) => send({ type: "steps", steps }), { idempotencyKey });
         send({ type: "result", ...result });
       } catch (err) {
+        // A message meant for people (a key already in use) is passed on; anything else is logged.
+        if (err instanceof AppError && err.status < 500) {
+          send({ type: "result", ok: false, error: err.message });
+          return;
+        }
         console.error(`[provision] apply failed (request ${meta.requestId}): ${err instanceof Error ? err.message : String(err)}`);
         send({ type: "result", ok: false, error: `The role could not be created, and what was created was rolled back as far as possible. Request id: ${meta.requestId}.` });
       } finally {
