@@ -147,6 +147,24 @@ describe("a console killed while creating a role", () => {
     expect(await reconcileRuns({ ...iamDeps, db, now: afterLease() })).toEqual([]);
   }, 60_000);
 
+  it("keeps a role whose run had finished and was registered, when only the run's own record was lost", async () => {
+    const plan = makePlan(`finished-${Math.random().toString(36).slice(2, 8)}`);
+    await t.admin.addFault({ service: "iam", latencyMs: 100 });
+    await applyAndKill(plan, at("instance-profile-role", "done"));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await t.admin.clearFaults();
+    const db = await getDb();
+    // The catalog has the role (the console registered it, then died before closing the run).
+    const now = new Date().toISOString();
+    const accountId = "01JPRODACCOUNT000000000000";
+    await db.insertInto("accounts").values({ id: accountId, aws_account_id: PROD, name: "Production", color: "#dc2626", created_at: now, updated_at: now }).onConflict((oc) => oc.doNothing()).execute();
+    await db.insertInto("roles").values({ id: `01JROLE${Math.random().toString(36).slice(2, 8).toUpperCase().padEnd(19, "0")}`, account_id: accountId, role_name: plan.roleName.toUpperCase(), display_name: plan.roleName, created_at: now, updated_at: now }).execute();
+
+    const reconciled = await reconcileRuns({ ...iamDeps, db, now: afterLease() });
+    expect(reconciled.map((r) => [r.roleArn, r.state])).toEqual([[plan.roleArn, "succeeded"]]);
+    expect((await iam.send(new GetRoleCommand({ RoleName: plan.roleName }))).Role?.RoleName).toBe(plan.roleName);
+  }, 60_000);
+
   it("a run is reconciled by one instance only, however many look at once", async () => {
     const plan = makePlan(`raced-${Math.random().toString(36).slice(2, 8)}`);
     await t.admin.addFault({ service: "iam", latencyMs: 100 });

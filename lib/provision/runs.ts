@@ -6,7 +6,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { newId } from "@/lib/db/ids";
 import type { Database, ProvisionRunState } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { rollbackJournal, type ApplyDeps, type JournalEntry } from "./apply";
+import { applySteps, rollbackJournal, type ApplyDeps, type JournalEntry } from "./apply";
 import type { ApplyStep, Plan } from "./types";
 
 // The role wizard's write-ahead log (security reference R12: "Persist an intent (WAL) before IAM
@@ -98,7 +98,7 @@ export async function findRunByKey(actorId: string, key: string, db?: Kysely<Dat
   return { state: row.state, result: row.result ? (JSON.parse(row.result) as StoredResult) : null, roleArn: row.role_arn };
 }
 
-export type ReconciledRun = { id: string; roleArn: string; state: "rolled_back" | "rollback_incomplete" | "retry_later"; problems: string[] };
+export type ReconciledRun = { id: string; roleArn: string; state: "succeeded" | "rolled_back" | "rollback_incomplete" | "retry_later"; problems: string[] };
 
 /** How long a failing rollback of an interrupted run is retried before it is left to people. */
 export const GIVE_UP_MS = 60 * 60_000;
@@ -132,6 +132,14 @@ export async function reconcileRuns(deps: Pick<ApplyDeps, "iamFor" | "accountNam
     const row = await store.selectFrom("provision_runs").selectAll().where("id", "=", candidate.id).executeTakeFirstOrThrow();
     const plan = JSON.parse(row.plan) as Plan;
     const entries = JSON.parse(row.journal) as JournalEntry[];
+    // Every step done and the role in the catalog: the apply finished and only its own record
+    // was not written (the store failed at the very end). That role is in use; keep it.
+    const complete = applySteps(plan).every((step) => entries.some((e) => e.id === step.id && e.status === "done"));
+    if (complete && (await inCatalog(store, plan))) {
+      await store.updateTable("provision_runs").set({ state: "succeeded", updated_at: iso(Date.now()) }).where("id", "=", row.id).execute();
+      out.push({ id: row.id, roleArn: row.role_arn, state: "succeeded", problems: [] });
+      continue;
+    }
     const rolled = await rollbackJournal(plan, Date.parse(row.started_at), entries, deps);
     // A rollback that failed (AWS unreachable, a permission missing) is tried again at the next
     // start or apply, for a while; after that the run is left as incomplete, for people.
@@ -165,4 +173,16 @@ export async function reconcileRuns(deps: Pick<ApplyDeps, "iamFor" | "accountNam
     out.push({ id: row.id, roleArn: row.role_arn, state: retryLater ? "retry_later" : state, problems: rolled.problems });
   }
   return out;
+}
+
+/** Whether the catalog has an entry for the plan's role (names are case-insensitive in IAM). */
+async function inCatalog(store: Kysely<Database>, plan: Plan): Promise<boolean> {
+  const found = await store
+    .selectFrom("roles")
+    .innerJoin("accounts", "accounts.id", "roles.account_id")
+    .select("roles.id")
+    .where("accounts.aws_account_id", "=", plan.accountId)
+    .where((eb) => eb(eb.fn("lower", ["roles.role_name"]), "=", plan.roleName.toLowerCase()))
+    .executeTakeFirst();
+  return found !== undefined;
 }

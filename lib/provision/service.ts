@@ -276,7 +276,7 @@ export async function reconcileInterruptedRuns(): Promise<ReconciledRun[]> {
     accountName: (accountId) => byId.get(accountId)?.name,
   });
   for (const r of reconciled) {
-    console.warn(`[provision] run ${r.id} for ${r.roleArn} was interrupted: ${r.state === "rolled_back" ? "rolled back" : r.state === "retry_later" ? "rolling back failed; will try again" : "rolling back failed; left for an administrator"}${r.problems.length ? ` (${r.problems.join(" ")})` : ""}`);
+    console.warn(`[provision] run ${r.id} for ${r.roleArn} was interrupted: ${r.state === "succeeded" ? "it had finished; kept" : r.state === "rolled_back" ? "rolled back" : r.state === "retry_later" ? "rolling back failed; will try again" : "rolling back failed; left for an administrator"}${r.problems.length ? ` (${r.problems.join(" ")})` : ""}`);
   }
   return reconciled;
 }
