@@ -158,10 +158,14 @@ describe("a console killed while creating a role", () => {
     const now = new Date().toISOString();
     const accountId = "01JPRODACCOUNT000000000000";
     await db.insertInto("accounts").values({ id: accountId, aws_account_id: PROD, name: "Production", color: "#dc2626", created_at: now, updated_at: now }).onConflict((oc) => oc.doNothing()).execute();
-    await db.insertInto("roles").values({ id: `01JROLE${Math.random().toString(36).slice(2, 8).toUpperCase().padEnd(19, "0")}`, account_id: accountId, role_name: plan.roleName.toUpperCase(), display_name: plan.roleName, created_at: now, updated_at: now }).execute();
+    const entryId = `01JROLE${Math.random().toString(36).slice(2, 8).toUpperCase().padEnd(19, "0")}`;
+    await db.insertInto("roles").values({ id: entryId, account_id: accountId, role_name: plan.roleName.toUpperCase(), display_name: "Finished", created_at: now, updated_at: now }).execute();
 
     const reconciled = await reconcileRuns({ ...iamDeps, db, now: afterLease() });
     expect(reconciled.map((r) => [r.roleArn, r.state])).toEqual([[plan.roleArn, "succeeded"]]);
+    const row = await db.selectFrom("provision_runs").select(["state", "result"]).where("role_arn", "=", plan.roleArn).executeTakeFirstOrThrow();
+    expect(row.state).toBe("succeeded");
+    expect(JSON.parse(row.result ?? "null")).toEqual({ ok: true, steps: [], role: { id: entryId, roleArn: plan.roleArn, displayName: "Finished" } });
     expect((await iam.send(new GetRoleCommand({ RoleName: plan.roleName }))).Role?.RoleName).toBe(plan.roleName);
   }, 60_000);
 

@@ -135,8 +135,11 @@ export async function reconcileRuns(deps: Pick<ApplyDeps, "iamFor" | "accountNam
     // Every step done and the role in the catalog: the apply finished and only its own record
     // was not written (the store failed at the very end). That role is in use; keep it.
     const complete = applySteps(plan).every((step) => entries.some((e) => e.id === step.id && e.status === "done"));
-    if (complete && (await inCatalog(store, plan))) {
-      await store.updateTable("provision_runs").set({ state: "succeeded", updated_at: iso(Date.now()) }).where("id", "=", row.id).execute();
+    const entry = complete ? await catalogEntry(store, plan) : undefined;
+    if (entry) {
+      // What the client would have got, for a retry with the same Idempotency-Key.
+      const result: StoredResult = { ok: true, steps: [], role: { id: entry.id, roleArn: row.role_arn, displayName: entry.display_name } };
+      await store.updateTable("provision_runs").set({ state: "succeeded", result: JSON.stringify(result), updated_at: iso(Date.now()) }).where("id", "=", row.id).execute();
       out.push({ id: row.id, roleArn: row.role_arn, state: "succeeded", problems: [] });
       continue;
     }
@@ -175,14 +178,13 @@ export async function reconcileRuns(deps: Pick<ApplyDeps, "iamFor" | "accountNam
   return out;
 }
 
-/** Whether the catalog has an entry for the plan's role (names are case-insensitive in IAM). */
-async function inCatalog(store: Kysely<Database>, plan: Plan): Promise<boolean> {
-  const found = await store
+/** The catalog's entry for the plan's role, if any (names are case-insensitive in IAM). */
+async function catalogEntry(store: Kysely<Database>, plan: Plan): Promise<{ id: string; display_name: string } | undefined> {
+  return store
     .selectFrom("roles")
     .innerJoin("accounts", "accounts.id", "roles.account_id")
-    .select("roles.id")
+    .select(["roles.id", "roles.display_name"])
     .where("accounts.aws_account_id", "=", plan.accountId)
     .where((eb) => eb(eb.fn("lower", ["roles.role_name"]), "=", plan.roleName.toLowerCase()))
     .executeTakeFirst();
-  return found !== undefined;
 }
