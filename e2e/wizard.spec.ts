@@ -7,7 +7,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Page } from "@playwright/test";
 import { expect, signInWithForm, test } from "./fixtures";
 import { ADMIN } from "./support/accounts";
-import { sandboxUrl, sandboxUserKeys } from "./support/sandbox";
+import { sandbox, sandboxUrl, sandboxUserKeys } from "./support/sandbox";
 
 test.describe.configure({ mode: "serial" });
 
@@ -148,4 +148,34 @@ test("[WIZARD]: a role for operators, trusted by the console, switched into from
   const [consoleTab] = await Promise.all([context.waitForEvent("page"), page.keyboard.press("Enter")]);
   await consoleTab.waitForURL(`${sandboxUrl()}/console/**`);
   await expect(consoleTab.locator('[data-field="Signed in as"]')).toHaveText(`arn:aws:sts::111111111111:assumed-role/${OPS_ROLE}/${ADMIN.email}`);
+});
+
+test("[WIZARD]: when the progress stream breaks before the result, the page asks again and shows what really happened", async ({ page }) => {
+  const role = `StreamCut_${suffix}`;
+  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
+  await ensureAccounts(page);
+  await page.goto("/roles/new");
+  // The apply runs to the end on the server, but the browser loses the last line (a proxy
+  // timeout, a flaky network): the page must find out the outcome rather than guess.
+  let cut = false;
+  await page.route("**/api/v1/provisioning/apply", async (route) => {
+    if (cut) return route.continue();
+    cut = true;
+    const response = await route.fetch();
+    const lines = (await response.text()).trim().split("\n");
+    expect(lines.at(-1)).toContain('"type":"result"');
+    await route.fulfill({ response, body: `${lines.slice(0, -1).join("\n")}\n` });
+  });
+  await page.getByLabel("Target account").selectOption("111111111111");
+  await page.getByLabel("Role name").fill(role);
+  await next(page);
+  await next(page);
+  await page.getByRole("group", { name: "Add an inline policy" }).getByRole("button", { name: /read-only/i }).click();
+  await next(page);
+  const since = await sandbox.lastSeq();
+  await create(page);
+  expect(cut).toBe(true);
+  // Created once: asking again returned the first answer instead of creating it a second time.
+  expect((await sandbox.calls({ since, action: "CreateRole" })).map((c) => c.outcome)).toEqual(["Success"]);
+  await expect(page.getByText(/cannot tell whether the role was created/)).toHaveCount(0);
 });

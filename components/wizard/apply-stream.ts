@@ -51,12 +51,54 @@ const INTERRUPTED =
   "The connection to the console closed before it reported the result, so the page cannot tell whether the role was created. " +
   "Look for it on the Roles page (or in the account) before you try again.";
 
-export async function streamApply(body: { document: WizardDocument; acknowledgeWarnings: boolean }, onSteps: (steps: ApplyStep[]) => void): Promise<ApplyOutcome> {
+/** A fresh Idempotency-Key: 128 random bits (crypto.randomUUID needs a secure context; this
+ * works over plain http too). */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * After the progress stream broke: asks the server again with the same Idempotency-Key, which
+ * answers with the first request's outcome once it has one (409 while it still runs), or applies
+ * it now if the first request never arrived. Gives up after about half a minute.
+ */
+async function askAgain(body: { document: WizardDocument; acknowledgeWarnings: boolean }, key: string, steps: ApplyStep[]): Promise<ApplyOutcome> {
+  for (let attempt = 0; attempt < 12; attempt++) {
+    await sleep(attempt === 0 ? 500 : 2_500);
+    let res: Response;
+    try {
+      res = await fetch(APPLY_PATH, {
+        method: "POST",
+        headers: { Accept: "application/json", "Content-Type": "application/json", "Idempotency-Key": key },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+    } catch {
+      continue;
+    }
+    if (res.status === 409) continue;
+    if (!res.ok) return refusal(res);
+    const event = parseApplyEvent(JSON.stringify({ type: "result", ...((await res.json().catch(() => ({}))) as Rec) }));
+    if (event?.type !== "result") break;
+    return { kind: "result", ok: event.ok, steps: event.steps ?? steps, ...(event.error ? { error: event.error } : {}), ...(event.role ? { role: event.role } : {}) };
+  }
+  return { kind: "interrupted", message: INTERRUPTED, steps };
+}
+
+export async function streamApply(
+  body: { document: WizardDocument; acknowledgeWarnings: boolean },
+  onSteps: (steps: ApplyStep[]) => void,
+  idempotencyKey: string = newIdempotencyKey(),
+): Promise<ApplyOutcome> {
   let res: Response;
   try {
     res = await fetch(APPLY_PATH, {
       method: "POST",
-      headers: { Accept: "application/x-ndjson", "Content-Type": "application/json" },
+      headers: { Accept: "application/x-ndjson", "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
       body: JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
@@ -65,7 +107,7 @@ export async function streamApply(body: { document: WizardDocument; acknowledgeW
     return { kind: "refused", status: 0, code: "network", message: "The console could not be reached, so nothing was created. Check your connection and try again." };
   }
   if (!res.ok) return refusal(res);
-  if (!res.body) return { kind: "interrupted", message: INTERRUPTED, steps: [] };
+  if (!res.body) return askAgain(body, idempotencyKey, []);
 
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   const lines = new LineSplitter();
@@ -99,5 +141,5 @@ export async function streamApply(body: { document: WizardDocument; acknowledgeW
     // Stops reading once the result is in (or the connection broke); the server is done by then.
     reader.cancel().catch(() => undefined);
   }
-  return { kind: "interrupted", message: INTERRUPTED, steps };
+  return askAgain(body, idempotencyKey, steps);
 }
