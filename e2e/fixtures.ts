@@ -48,3 +48,16 @@ export async function createUser(adminRequest: APIRequestContext, user: { email:
   expect(res.status(), await res.text()).toBe(201);
   return ((await res.json()) as { user: { id: string; email: string } }).user;
 }
+
+/** The sandbox's Production, Development and Operations accounts in the registry (another spec
+ * may have registered or imported them already), through the signed-in request context. */
+export async function ensureSandboxAccounts(request: APIRequestContext) {
+  for (const [accountId, name] of [
+    ["111111111111", "Production"],
+    ["222222222222", "Development"],
+    ["333333333333", "Operations"],
+  ]) {
+    const res = await request.post("/api/v1/accounts", { data: { accountId, name } });
+    expect([201, 409]).toContain(res.status());
+  }
+}

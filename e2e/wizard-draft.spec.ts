@@ -1,18 +1,13 @@
 // The role wizard keeps a draft: going back, reloading or coming back later loses nothing, and
 // on a shared browser one administrator's draft never opens in another's wizard.
-import { expect, signInWithForm, test } from "./fixtures";
+import { ensureSandboxAccounts, expect, signInWithForm, test } from "./fixtures";
 import { ADMIN, uniqueEmail } from "./support/accounts";
 
 const ROLE = `DraftKept_${Date.now().toString(36)}`;
 
 test("[WIZARD-DRAFT]: back, reload and a second admin on the same browser", async ({ page, context }) => {
   await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles/new");
-  for (const [accountId, name] of [
-    ["111111111111", "Production"],
-    ["222222222222", "Development"],
-  ]) {
-    expect([201, 409]).toContain((await context.request.post("/api/v1/accounts", { data: { accountId, name } })).status());
-  }
+  await ensureSandboxAccounts(context.request);
   await page.reload();
 
   // Step 1, then step 2 with another account trusted.

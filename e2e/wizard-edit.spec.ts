@@ -2,8 +2,7 @@
 // against the sandbox. The role is created through POST /api/v1/provisioning/apply in
 // Production, trusting the console; an administrator adds Development's account to its trust,
 // sees the diff, saves (audited as provisioning.trust_update), then clones it.
-import type { Page } from "@playwright/test";
-import { expect, signInWithForm, test } from "./fixtures";
+import { ensureSandboxAccounts, expect, signInWithForm, test } from "./fixtures";
 import { ADMIN } from "./support/accounts";
 
 test.describe.configure({ mode: "serial" });
@@ -11,19 +10,9 @@ test.describe.configure({ mode: "serial" });
 const ROLE = `EditTrust_${Date.now().toString(36)}`;
 const DEV_ROOT = "arn:aws:iam::222222222222:root";
 
-async function ensureAccounts(page: Page) {
-  for (const [accountId, name] of [
-    ["111111111111", "Production"],
-    ["222222222222", "Development"],
-  ]) {
-    const res = await page.context().request.post("/api/v1/accounts", { data: { accountId, name } });
-    expect([201, 409]).toContain(res.status());
-  }
-}
-
 test("[WIZARD-EDIT]: an admin adds Development to a role's trust, sees the diff, saves; the audit log has it", async ({ page }) => {
   await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
-  await ensureAccounts(page);
+  await ensureSandboxAccounts(page.context().request);
   const applied = await page.context().request.post("/api/v1/provisioning/apply", {
     data: {
       document: {

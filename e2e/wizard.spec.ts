@@ -5,7 +5,7 @@
 // switched into from the menu.
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Page } from "@playwright/test";
-import { expect, signInWithForm, test } from "./fixtures";
+import { ensureSandboxAccounts, expect, signInWithForm, test } from "./fixtures";
 import { ADMIN } from "./support/accounts";
 import { sandbox, sandboxUrl, sandboxUserKeys } from "./support/sandbox";
 
@@ -17,18 +17,6 @@ const OPS_ROLE = `OperatorsReadOnly_${suffix}`;
 const DEVELOPER = "arn:aws:iam::222222222222:user/developer";
 
 const sts = (keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => new STSClient({ endpoint: sandboxUrl(), region: "us-east-1", credentials: keys, maxAttempts: 1 });
-
-async function ensureAccounts(page: Page) {
-  // Production and Development registered (the switch scenario may have imported them already).
-  for (const [accountId, name] of [
-    ["111111111111", "Production"],
-    ["222222222222", "Development"],
-    ["333333333333", "Operations"],
-  ]) {
-    const res = await page.context().request.post("/api/v1/accounts", { data: { accountId, name } });
-    expect([201, 409]).toContain(res.status());
-  }
-}
 
 /** Each step at laptop size, for people to look at (test-results/screens). */
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screens/wizard-${name}.png`, fullPage: true });
@@ -55,7 +43,7 @@ async function create(page: Page) {
 
 test("[WIZARD]: a cross-account read-my-bucket role, with the source-side policy in Development", async ({ page }) => {
   await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
-  await ensureAccounts(page);
+  await ensureSandboxAccounts(page.context().request);
   await page.goto("/roles/new");
 
   // 1 Where
@@ -153,7 +141,7 @@ test("[WIZARD]: a role for operators, trusted by the console, switched into from
 test("[WIZARD]: when the progress stream breaks before the result, the page asks again and shows what really happened", async ({ page }) => {
   const role = `StreamCut_${suffix}`;
   await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
-  await ensureAccounts(page);
+  await ensureSandboxAccounts(page.context().request);
   await page.goto("/roles/new");
   // The apply runs to the end on the server, but the browser loses the last line (a proxy
   // timeout, a flaky network): the page must find out the outcome rather than guess.

@@ -60,23 +60,29 @@ export function newIdempotencyKey(): string {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+type ApplyBody = { document: WizardDocument; acknowledgeWarnings: boolean };
+
+/** POST /api/v1/provisioning/apply with the key; `stream` asks for NDJSON progress. */
+const postApply = (body: ApplyBody, key: string, stream: boolean) =>
+  fetch(APPLY_PATH, {
+    method: "POST",
+    headers: { Accept: stream ? "application/x-ndjson" : "application/json", "Content-Type": "application/json", "Idempotency-Key": key },
+    body: JSON.stringify(body),
+    credentials: "same-origin",
+    cache: "no-store",
+  });
+
 /**
  * After the progress stream broke: asks the server again with the same Idempotency-Key, which
  * answers with the first request's outcome once it has one (409 while it still runs), or applies
  * it now if the first request never arrived. Gives up after about half a minute.
  */
-async function askAgain(body: { document: WizardDocument; acknowledgeWarnings: boolean }, key: string, steps: ApplyStep[]): Promise<ApplyOutcome> {
+async function askAgain(body: ApplyBody, key: string, steps: ApplyStep[]): Promise<ApplyOutcome> {
   for (let attempt = 0; attempt < 12; attempt++) {
     await sleep(attempt === 0 ? 500 : 2_500);
     let res: Response;
     try {
-      res = await fetch(APPLY_PATH, {
-        method: "POST",
-        headers: { Accept: "application/json", "Content-Type": "application/json", "Idempotency-Key": key },
-        body: JSON.stringify(body),
-        credentials: "same-origin",
-        cache: "no-store",
-      });
+      res = await postApply(body, key, false);
     } catch {
       continue;
     }
@@ -90,19 +96,13 @@ async function askAgain(body: { document: WizardDocument; acknowledgeWarnings: b
 }
 
 export async function streamApply(
-  body: { document: WizardDocument; acknowledgeWarnings: boolean },
+  body: ApplyBody,
   onSteps: (steps: ApplyStep[]) => void,
   idempotencyKey: string = newIdempotencyKey(),
 ): Promise<ApplyOutcome> {
   let res: Response;
   try {
-    res = await fetch(APPLY_PATH, {
-      method: "POST",
-      headers: { Accept: "application/x-ndjson", "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
-      cache: "no-store",
-    });
+    res = await postApply(body, idempotencyKey, true);
   } catch {
     return { kind: "refused", status: 0, code: "network", message: "The console could not be reached, so nothing was created. Check your connection and try again." };
   }

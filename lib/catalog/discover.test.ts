@@ -1,28 +1,12 @@
 // Discovering an account's IAM roles through its provisioning role, end to end below the UI:
 // the real store (SQLite), the real sandbox over HTTP (its seeded Production roles), the real SDK.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/guard";
+import { configureForSandbox } from "@/lib/config/testing";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 
-const dir = mkdtempSync(join(tmpdir(), "switchboard-discover-"));
-const savedEnv = { ...process.env };
-
-// Configuration is read from the environment on first use: point the console at the sandbox
-// with the broker's keys, exactly as `npm run demo` does.
 const t: TestSandbox = await startTestSandbox();
-Object.assign(process.env, {
-  DATABASE_URL: `file:${join(dir, "store.db")}`,
-  NEXTAUTH_URL: "https://switchboard.example.com",
-  SWITCHBOARD_SANDBOX_URL: t.url,
-  AWS_ENDPOINT_URL: t.url,
-  AWS_ACCESS_KEY_ID: t.broker.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: t.broker.secretAccessKey,
-  AWS_REGION: "us-east-1",
-  AWS_EC2_METADATA_DISABLED: "true",
-});
+configureForSandbox(t, "discover");
 
 const { getDb } = await import("@/lib/db/client");
 const { newId } = await import("@/lib/db/ids");
@@ -60,12 +44,6 @@ afterEach(async () => {
   await t.admin.clearFaults();
 });
 
-afterAll(async () => {
-  await t.close();
-  // Later test files in this worker must not inherit this file's AWS settings.
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
-});
 
 describe("discovering Production's roles", () => {
   it("lists the seeded roles with a trust summary, whether the broker is trusted, and which are registered", async () => {

@@ -78,9 +78,12 @@ function makePlan(roleName: string): Plan {
 const iamDeps = { iamFor: async () => iam, retry: { attempts: 3, baseDelayMs: 5 } };
 const afterLease = () => Date.now() + LEASE_MS + 1_000;
 
-/** Runs the apply in a child process and kills it (SIGKILL) at the first journal write that
- * `killAt` accepts. Returns the last journal the child printed. */
-async function applyAndKill(plan: Plan, killAt: (entries: JournalEntry[]) => boolean): Promise<JournalEntry[]> {
+/** Runs the apply in a child process, with IAM slowed by `latencyMs` per call so that the kill
+ * lands between a journal write and the call's answer, and kills it (SIGKILL) at the first
+ * journal write that `killAt` accepts. Returns once any request the child had in flight has
+ * finished in the sandbox, with the last journal the child printed. */
+async function applyAndKill(plan: Plan, killAt: (entries: JournalEntry[]) => boolean, latencyMs: number): Promise<JournalEntry[]> {
+  await t.admin.addFault({ service: "iam", latencyMs });
   const input = join(dir, `${plan.roleName}.json`);
   writeFileSync(input, JSON.stringify({ endpoint: t.url, credentials: provisioning, plan, actor: ACTOR }));
   const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", CHILD], {
@@ -101,6 +104,8 @@ async function applyAndKill(plan: Plan, killAt: (entries: JournalEntry[]) => boo
     }
   }
   await exited;
+  await new Promise((resolve) => setTimeout(resolve, 2 * latencyMs + 100));
+  await t.admin.clearFaults();
   if (!last.length) throw new Error(`the child wrote no journal: ${stderr}`);
   return last;
 }
@@ -116,12 +121,7 @@ describe("a console killed while creating a role", () => {
     ["after the last step, before the run was marked finished", at("instance-profile-role", "done")],
   ])("%s leaves nothing behind once reconciled", async (_, killAt) => {
     const plan = makePlan(`killed-${Math.random().toString(36).slice(2, 8)}`);
-    // Slow IAM down so the kill lands between the journal write and the call's answer.
-    await t.admin.addFault({ service: "iam", latencyMs: 150 });
-    const journal = await applyAndKill(plan, killAt);
-    // Let any request the child had in flight finish in the sandbox first.
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    await t.admin.clearFaults();
+    const journal = await applyAndKill(plan, killAt, 150);
 
     const db = await getDb();
     const row = await db.selectFrom("provision_runs").selectAll().where("role_arn", "=", plan.roleArn).executeTakeFirstOrThrow();
@@ -149,10 +149,7 @@ describe("a console killed while creating a role", () => {
 
   it("keeps a role whose run had finished and was registered, when only the run's own record was lost", async () => {
     const plan = makePlan(`finished-${Math.random().toString(36).slice(2, 8)}`);
-    await t.admin.addFault({ service: "iam", latencyMs: 100 });
-    await applyAndKill(plan, at("instance-profile-role", "done"));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await t.admin.clearFaults();
+    await applyAndKill(plan, at("instance-profile-role", "done"), 100);
     const db = await getDb();
     // The catalog has the role (the console registered it, then died before closing the run).
     const now = new Date().toISOString();
@@ -171,10 +168,7 @@ describe("a console killed while creating a role", () => {
 
   it("a run is reconciled by one instance only, however many look at once", async () => {
     const plan = makePlan(`raced-${Math.random().toString(36).slice(2, 8)}`);
-    await t.admin.addFault({ service: "iam", latencyMs: 100 });
-    await applyAndKill(plan, at("role", "done"));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await t.admin.clearFaults();
+    await applyAndKill(plan, at("role", "done"), 100);
     const db = await getDb();
     const now = afterLease();
     const results = await Promise.all([1, 2, 3].map(() => reconcileRuns({ ...iamDeps, db, now })));
@@ -185,10 +179,7 @@ describe("a console killed while creating a role", () => {
 
   it("a rollback that cannot reach AWS is tried again later, and nothing is marked done meanwhile", async () => {
     const plan = makePlan(`unreachable-${Math.random().toString(36).slice(2, 8)}`);
-    await t.admin.addFault({ service: "iam", latencyMs: 100 });
-    await applyAndKill(plan, at("role", "done"));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await t.admin.clearFaults();
+    await applyAndKill(plan, at("role", "done"), 100);
     const db = await getDb();
     const down = { iamFor: async () => Promise.reject(new Error("connect ECONNREFUSED")), retry: { attempts: 1, baseDelayMs: 1 } };
     const first = await reconcileRuns({ ...down, db, now: afterLease() });

@@ -1,35 +1,14 @@
 // The switch path end to end below the UI: the real store (SQLite), the real sandbox over HTTP,
 // the real SDK. Grants, clamps, source identity, denials explained, and fail-closed audit.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/guard";
+import { configureForSandbox } from "@/lib/config/testing";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 
-let t: TestSandbox;
-const dir = mkdtempSync(join(tmpdir(), "switchboard-sessions-"));
-const savedEnv = { ...process.env };
-
-// Configuration is read from the environment on first use: point the console at the sandbox
-// with the broker's keys, exactly as `npm run demo` does.
-async function configure() {
-  t = await startTestSandbox();
-  Object.assign(process.env, {
-    DATABASE_URL: `file:${join(dir, "store.db")}`,
-    NEXTAUTH_URL: "https://switchboard.example.com",
-    SWITCHBOARD_SANDBOX_URL: t.url,
-    AWS_ENDPOINT_URL: t.url,
-    AWS_ACCESS_KEY_ID: t.broker.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: t.broker.secretAccessKey,
-    AWS_REGION: "us-east-1",
-    AWS_EC2_METADATA_DISABLED: "true",
-  });
-}
-
-await configure();
+const t: TestSandbox = await startTestSandbox();
+configureForSandbox(t, "sessions");
 const { getDb } = await import("@/lib/db/client");
 const { newId } = await import("@/lib/db/ids");
 const { createAccount } = await import("@/lib/accounts/accounts");
@@ -69,12 +48,6 @@ beforeAll(async () => {
   await createGrant(admin, { roleId: roles.auditor, userEmail: operator.email }, meta);
 });
 
-afterAll(async () => {
-  await t?.close();
-  // Later test files in this worker must not inherit this file's AWS settings.
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
-});
 
 const stsWith = ({ accessKeyId, secretAccessKey, sessionToken }: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) =>
   new STSClient({ endpoint: t.url, region: "us-east-1", credentials: { accessKeyId, secretAccessKey, sessionToken }, maxAttempts: 1 });

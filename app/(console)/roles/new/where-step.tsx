@@ -6,7 +6,7 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/textarea";
 import { TagsEditor } from "@/components/wizard/tags-editor";
 import type { WizardContext } from "@/components/wizard/types";
-import { fieldId, type FieldErrors } from "@/components/wizard/validate";
+import { fieldId, validateWhere, type FieldErrors } from "@/components/wizard/validate";
 import { ENVIRONMENTS, type Environment } from "@/lib/db/schema";
 import type { WizardDocument } from "@/lib/provision/types";
 
@@ -24,7 +24,9 @@ export function WhereStep({ doc, context, errors, onChange }: { doc: WizardDocum
   const account = context.accounts.find((a) => a.accountId === t.accountId);
   const disabled = context.accounts.filter((a) => !a.canProvision);
   const path = t.path || "/";
-  const arn = account && t.roleName ? `arn:${account.partition}:iam::${account.accountId}:role${path}${t.roleName.trim()}` : null;
+  // The ARN preview only for a name and path IAM would accept (the step's own checks decide).
+  const problems = validateWhere(doc, context.accounts);
+  const arn = account && t.roleName && !problems["target.roleName"] && !problems["target.path"] ? `arn:${account.partition}:iam::${account.accountId}:role${path}${t.roleName.trim()}` : null;
   const switchTooLong = (path.length > 1 ? path.length : 0) + t.roleName.trim().length > 64;
   const boundary = t.permissionsBoundaryArn ?? "";
 
