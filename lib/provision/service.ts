@@ -10,6 +10,7 @@ import type { RoleDto } from "@/lib/catalog/role-dto";
 import { queryRoles } from "@/lib/catalog/role-queries";
 import { registerRole } from "@/lib/catalog/roles";
 import { getDb } from "@/lib/db/client";
+import type { Partition } from "@/lib/db/schema";
 import { AppError, badRequest, conflict } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { checkActions, lintPolicyActions } from "@/lib/policy/actions";
@@ -264,16 +265,20 @@ export async function earlierApply(actor: Actor, idempotencyKey: string, doc: Wi
  */
 export async function reconcileInterruptedRuns(): Promise<ReconciledRun[]> {
   const db = await getDb();
-  const accounts = await db.selectFrom("accounts").select(["aws_account_id", "name", "partition", "provisioning_role_name"]).execute();
-  const byId = new Map(accounts.map((a) => [a.aws_account_id, a]));
+  // Read only when a run has to be rolled back (almost never), not on every apply.
+  let byId: Map<string, { aws_account_id: string; name: string; partition: Partition; provisioning_role_name: string }> | undefined;
+  const accounts = async () => {
+    byId ??= new Map((await db.selectFrom("accounts").select(["aws_account_id", "name", "partition", "provisioning_role_name"]).execute()).map((a) => [a.aws_account_id, a]));
+    return byId;
+  };
   const reconciled = await reconcileRuns({
     db,
     iamFor: async (accountId) => {
-      const a = byId.get(accountId);
+      const a = (await accounts()).get(accountId);
       if (!a) throw new Error(`account ${accountId} is no longer registered, so its provisioning role is unknown`);
       return provisioningIam({ awsAccountId: a.aws_account_id, partition: a.partition, provisioningRoleName: a.provisioning_role_name });
     },
-    accountName: (accountId) => byId.get(accountId)?.name,
+    accountName: (accountId) => byId?.get(accountId)?.name,
   });
   for (const r of reconciled) {
     console.warn(`[provision] run ${r.id} for ${r.roleArn} was interrupted: ${r.state === "succeeded" ? "it had finished; kept" : r.state === "rolled_back" ? "rolled back" : r.state === "retry_later" ? "rolling back failed; will try again" : "rolling back failed; left for an administrator"}${r.problems.length ? ` (${r.problems.join(" ")})` : ""}`);
