@@ -53,3 +53,25 @@ test.describe("HTTP API: errors that say what to fix", () => {
     expect(same.status()).toBe(201);
   });
 });
+
+test.describe("HTTP API: who is asking", () => {
+  test("[API]: the audit log records the connection's address and the server's own request id, whatever the request claims", async ({ request }) => {
+    const operatorEmail = uniqueEmail("spoof");
+    await signInAsAdmin(request);
+    await createUser(request, { email: operatorEmail, name: "Spoof", password: "long-enough-pw", role: "operator" });
+    const attempt = await request.post("/api/auth/callback/credentials", {
+      form: { csrfToken: ((await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string }).csrfToken, email: operatorEmail, password: "wrong-password!", json: "true" },
+      headers: { "X-Forwarded-For": "203.0.113.99", "X-Request-Id": "forged-request-id-0001" },
+      maxRedirects: 0,
+    });
+    expect([200, 302, 401]).toContain(attempt.status());
+    const events = (await (await request.get(`/api/v1/audit-events?${new URLSearchParams({ actor: operatorEmail, action: "auth.sign_in" })}`)).json()) as {
+      events: Array<{ ip: string | null; requestId: string | null }>;
+    };
+    expect(events.events.length).toBeGreaterThan(0);
+    for (const event of events.events) {
+      expect(event.ip).toBe("127.0.0.1");
+      expect(event.requestId).not.toBe("forged-request-id-0001");
+    }
+  });
+});

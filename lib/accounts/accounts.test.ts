@@ -1,6 +1,7 @@
 // The account registry against a real SQLite store: defaults, validation that needs the store
 // (partition vs region, duplicates), who may see and change accounts, deleting with and without
 // the cascade over role entries and grants, and the audit event every change writes.
+import { testActor } from "@/lib/auth/testing";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,7 +38,7 @@ async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
   const id = newId();
   const now = new Date().toISOString();
   await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, created_at: now, updated_at: now }).execute();
-  return { id, email, name: email.split("@")[0]!, role, authProvider: "local", groups: [] };
+  return testActor({ id, email, name: email.split("@")[0]!, role });
 }
 
 const forbiddenFor = (actor: Actor, permission: string) => ({

@@ -1,6 +1,7 @@
 // Importing accounts from AWS Organizations, end to end below the UI: the real store (SQLite),
 // the real sandbox over HTTP (its seeded organization: 111111111111 Production,
 // 222222222222 Development, 333333333333 Operations, 444444444444 Test), the real SDK.
+import { testActor } from "@/lib/auth/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/guard";
 import { configureForSandbox } from "@/lib/config/testing";
@@ -24,7 +25,7 @@ async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
   const id = newId();
   const now = new Date().toISOString();
   await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, created_at: now, updated_at: now }).execute();
-  return { id, email, name: email.split("@")[0]!, role, authProvider: "local", groups: [] };
+  return testActor({ id, email, name: email.split("@")[0]!, role });
 }
 
 const registeredIds = async () => (await listAccounts(admin)).map((a) => a.accountId).sort();

@@ -6,6 +6,7 @@ import { cache } from "react";
 import { getConfig, type ConsoleRole } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { assignAwsIdentity } from "@/lib/users/aws-identity";
 import { getAuthOptions } from "./options";
 import { can, type Permission } from "./permissions";
 import { safeCallbackPath } from "./redirect";
@@ -19,6 +20,19 @@ export type Actor = {
   authProvider: "local" | "oidc";
   /** OIDC groups from the last sign-in (grants can name groups). */
   groups: string[];
+  /** RoleSessionName and SourceIdentity of this person's AWS sessions: fixed when the user was
+   * created, never taken from anything they can change (lib/users/aws-identity.ts). */
+  awsIdentity: string;
+  /** This sign-in. */
+  session: {
+    id: string;
+    /** When the person signed in (epoch ms). */
+    signedInAt: number;
+    /** When the session ends however active it is (epoch ms): no AWS session may outlive it. */
+    endsAt: number;
+    /** The last time they proved who they are: the sign-in or a later step-up (epoch ms). */
+    verifiedAt: number;
+  };
 };
 
 /** The session cookie's token. next-auth splits tokens over 4 KB into `<name>.0`, `<name>.1`, …
@@ -49,30 +63,76 @@ async function sessionToken(): Promise<JWT | null> {
   }
 }
 
+/** Writes of last_seen_at are spread out: once a minute is precise enough for an idle timeout
+ * counted in minutes, and keeps a busy session from writing on every request. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
 /** Resolves the session cookie to a user in the store, once per request. A session is valid only
  * while the user exists, is enabled, still has the session version the session began with (sign
- * out, disabling and password resets bump it), and is within the absolute session lifetime.
+ * out, disabling and password resets bump it), is within the absolute session lifetime, and its
+ * row in console_sessions has not ended or gone idle (SWITCHBOARD_IDLE_MINUTES).
  * The cookie alone never authorizes anything. */
 export const getActor = cache(async (): Promise<Actor | null> => {
   const token = await sessionToken();
-  if (!token?.uid || !token.authAt) return null;
-  const ageSeconds = Date.now() / 1000 - token.authAt;
-  if (ageSeconds > getConfig().sessionMaxAgeSeconds) return null;
+  if (!token?.uid || !token.authAt || !token.sid) return null;
+  const config = getConfig();
+  const now = Date.now();
+  const signedInAt = token.authAt * 1000;
+  const endsAt = signedInAt + config.sessionMaxAgeSeconds * 1000;
+  if (now >= endsAt) return null;
   const db = await getDb();
-  const user = await db
+  const row = await db
     .selectFrom("users")
-    .select(["id", "email", "name", "role", "auth_provider", "groups", "disabled_at", "session_version"])
-    .where("id", "=", token.uid)
+    .innerJoin("console_sessions", "console_sessions.user_id", "users.id")
+    .select([
+      "users.id",
+      "users.email",
+      "users.name",
+      "users.role",
+      "users.auth_provider",
+      "users.groups",
+      "users.disabled_at",
+      "users.session_version",
+      "users.aws_identity",
+      "console_sessions.last_seen_at",
+      "console_sessions.step_up_at",
+      "console_sessions.ended_at",
+    ])
+    .where("users.id", "=", token.uid)
+    .where("console_sessions.id", "=", token.sid)
     .executeTakeFirst();
-  if (!user || user.disabled_at || user.session_version !== token.sv) return null;
+  if (!row || row.disabled_at || row.session_version !== token.sv || row.ended_at) return null;
+  const lastSeen = Date.parse(row.last_seen_at);
+  if (now - lastSeen > config.sessionIdleSeconds * 1000) return null;
+  if (now - lastSeen >= LAST_SEEN_RESOLUTION_MS) {
+    await db.updateTable("console_sessions").set({ last_seen_at: new Date(now).toISOString() }).where("id", "=", token.sid).execute();
+  }
   let groups: string[] = [];
   try {
-    groups = JSON.parse(user.groups) as string[];
+    groups = JSON.parse(row.groups) as string[];
   } catch {
     groups = [];
   }
-  return { id: user.id, email: user.email, name: user.name, role: user.role, authProvider: user.auth_provider, groups };
+  const awsIdentity = row.aws_identity ?? (await assignAwsIdentity(db, { id: row.id, email: row.email }));
+  const steppedUp = row.step_up_at ? Date.parse(row.step_up_at) : 0;
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    authProvider: row.auth_provider,
+    groups,
+    awsIdentity,
+    session: { id: token.sid, signedInAt, endsAt, verifiedAt: Math.max(signedInAt, steppedUp) },
+  };
 });
+
+/** How recent a sign-in (or step-up) must be for creating roles and changing trust (ASVS 7.5.3). */
+export const STEP_UP_WINDOW_MS = 15 * 60_000;
+
+export function needsStepUp(actor: Actor, now = Date.now()): boolean {
+  return now - actor.session.verifiedAt > STEP_UP_WINDOW_MS;
+}
 
 export function hasPermission(actor: Actor, permission: Permission): boolean {
   return can(actor.role, permission);

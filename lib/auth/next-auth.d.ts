@@ -22,5 +22,7 @@ declare module "next-auth/jwt" {
     uid?: string;
     sv?: number;
     authAt?: number;
+    /** The console_sessions row of this sign-in (idle timeout, step-up). */
+    sid?: string;
   }
 }

@@ -3,6 +3,7 @@
 // for the same entry is refused; administrators see and use everything; auditors see but can
 // neither use nor manage; a revoked grant stops working on the next call. Covers the catalog
 // (roles, grants) and the Switch Role menu (getMenuData, getLastRole, setPinned).
+import { testActor } from "@/lib/auth/testing";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,7 +49,7 @@ async function addUser(email: string, role: Actor["role"], groups: string[] = []
     .insertInto("users")
     .values({ id, email, name: email.split("@")[0]!, role, password_hash: null, auth_provider: authProvider, groups: JSON.stringify(groups), created_at: now, updated_at: now })
     .execute();
-  return { id, email, name: email.split("@")[0]!, role, authProvider, groups };
+  return testActor({ id, email, name: email.split("@")[0]!, role, authProvider, groups });
 }
 
 const names = (list: Array<{ roleName: string }>) => list.map((r) => r.roleName).sort();

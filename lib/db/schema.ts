@@ -4,7 +4,7 @@
 // - ids are text (newId() in ids.ts: time-ordered, so `order by id` is creation order);
 // - timestamps are ISO-8601 UTC text from nowIso() (fixed width: they sort and compare as text);
 // - booleans are integers 0/1; JSON is text (parse it at the edge of the data-access code).
-import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { ConsoleRole } from "@/lib/config";
 
 export const AUTH_PROVIDERS = ["local", "oidc"] as const;
@@ -47,8 +47,24 @@ export type UsersTable = {
   failed_sign_ins: Generated<number>;
   locked_until: string | null;
   last_sign_in_at: string | null;
+  /** RoleSessionName and SourceIdentity of this person's AWS sessions: set when the user is
+   * created (lib/users/aws-identity.ts) and never changed, whatever their email becomes: the
+   * type allows no update. Null only for a row inserted without one; the guard fills it in once. */
+  aws_identity: ColumnType<string | null, string | undefined, never>;
   created_at: string;
   updated_at: string;
+};
+
+/** One sign-in (migration 0005): the session cookie names its row. */
+export type ConsoleSessionsTable = {
+  id: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  step_up_at: string | null;
+  ended_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
 };
 
 export type AccountsTable = {
@@ -164,6 +180,7 @@ export type Database = {
   role_usage: RoleUsageTable;
   audit_events: AuditEventsTable;
   provision_runs: ProvisionRunsTable;
+  console_sessions: ConsoleSessionsTable;
 };
 
 export type UserRow = Selectable<UsersTable>;

@@ -3,12 +3,13 @@ import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getActor, type Actor } from "@/lib/auth/guard";
-import { can, type Permission } from "@/lib/auth/permissions";
+import { recordAudit } from "@/lib/audit/record";
 import { getConfig } from "@/lib/config";
-import { recordDenial } from "@/lib/audit/record";
 import { AppError, type ErrorCode } from "@/lib/errors";
+import { authorize, type Requirement } from "./authorize";
+import { describeFailure } from "./failure";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
-import { collectServerTiming, timed } from "./server-timing";
+import { collectServerTiming } from "./server-timing";
 import { describeZodError } from "./validation";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -26,9 +27,7 @@ export type ApiContext<P, B, Q> = {
   meta: RequestMeta;
 };
 
-type Spec<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = {
-  /** The permission the route needs; `null` means any signed-in user. */
-  permission: Permission | null;
+type Spec<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = Requirement & {
   params?: P;
   body?: B;
   query?: Q;
@@ -100,18 +99,17 @@ export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodTy
   handler: (ctx: ApiContext<z.infer<P>, z.infer<B>, z.infer<Q>>) => Promise<unknown>,
 ) {
   const handle = async (request: NextRequest, context: RouteContext, meta: RequestMeta): Promise<Response> => {
+    const operation = `${request.method} ${request.nextUrl.pathname}`;
     let actor: Actor | null = null;
     try {
       if (request.method !== "GET" && request.method !== "HEAD" && crossSite(request)) {
-        return errorResponse("forbidden", "Cross-site requests are refused. Use the console itself, or call the API without browser cookies from another site.", 403, { requestId: meta.requestId });
-      }
-      actor = await timed("auth", () => getActor());
-      if (!actor) return errorResponse("unauthorized", "Sign in first: this API uses your console session.", 401, { requestId: meta.requestId });
-      if (spec.permission && !can(actor.role, spec.permission)) {
-        const message = `Your console role (${actor.role}) does not allow this (${spec.permission}).`;
-        await recordDenial(actor, { operation: `${request.method} ${request.nextUrl.pathname}`, reason: message, request: meta });
+        const message = "Cross-site requests are refused. Use the console itself, or call the API without browser cookies from another site.";
+        // Audited like every refusal, naming the person whose cookie the other site tried to use.
+        const victim = await getActor().catch(() => null);
+        await recordAudit({ action: "access.denied", outcome: "denied", actor: victim, reason: message, request: meta, details: { operation, origin: (request.headers.get("origin") ?? "").slice(0, 200), fetchSite: request.headers.get("sec-fetch-site") } }).catch(() => undefined);
         return errorResponse("forbidden", message, 403, { requestId: meta.requestId });
       }
+      actor = await authorize(spec, { operation, meta });
       const params = parse(spec.params, await context.params, "path");
       const query = parse(spec.query, Object.fromEntries(request.nextUrl.searchParams), "query");
       const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as z.infer<B>);
@@ -124,12 +122,8 @@ export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodTy
       return Response.json(result ?? { ok: true }, { status: spec.status ?? 200, headers: { ...NO_STORE, "X-Request-Id": meta.requestId } });
     } catch (err) {
       unstable_rethrow(err);
-      if (err instanceof AppError) {
-        if (err.code === "forbidden" && !err.audited && actor) await recordDenial(actor, { operation: `${request.method} ${request.nextUrl.pathname}`, reason: err.message, request: meta });
-        return errorResponse(err.code, err.message, err.status, { fields: err.fields, details: err.details, requestId: meta.requestId, retryAfter: err.retryAfter });
-      }
-      console.error(`[api] ${request.method} ${request.nextUrl.pathname} failed (request ${meta.requestId}): ${err instanceof Error ? err.message : String(err)}`);
-      return errorResponse("internal", `Something went wrong on our side. Request id: ${meta.requestId}.`, 500, { requestId: meta.requestId });
+      const failure = await describeFailure(err, { actor, operation, meta });
+      return errorResponse(failure.code, failure.message, failure.status, { fields: failure.fields, details: failure.details, requestId: meta.requestId, retryAfter: failure.retryAfter });
     }
   };
   return async (request: NextRequest, context: RouteContext): Promise<Response> => {

@@ -1,24 +1,33 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
+import { cache } from "react";
 import { getConfig } from "@/lib/config";
+import { peerHeaderName } from "./peer-address";
 
 export type RequestMeta = { ip?: string; userAgent?: string; requestId: string };
 
-/** Who is asking, for the audit log. Behind a trusted reverse proxy (SWITCHBOARD_TRUST_PROXY)
- * the client is the first X-Forwarded-For entry; otherwise the address Next.js saw (which it
- * fills in only when the client sent no X-Forwarded-For, so treat it as reported, not proven). */
-export function requestMetaFrom(h: Headers): RequestMeta {
-  const forwarded = h.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean) ?? [];
-  const ip = getConfig().trustProxy ? forwarded[0] : forwarded.at(-1);
-  const requestId = h.get("x-request-id");
+/** Who is asking, for the audit log and the per-address limits.
+ * - The address is the connection's (lib/http/peer-address.ts), unless the console sits behind
+ *   reverse proxies you run (SWITCHBOARD_TRUST_PROXY=N): then it is the X-Forwarded-For entry
+ *   the outermost of them appended, N from the right. Entries further left were written by the
+ *   client and prove nothing; taking the first one, as many apps do, lets anyone pick their IP.
+ * - The request id is always made here: an id sent by the client could collide with, or
+ *   impersonate, another request's in the audit log. */
+export function requestMetaFrom(h: Headers, hops: number = getConfig().trustProxy): RequestMeta {
+  const peerHeader = peerHeaderName();
+  const peer = (peerHeader && h.get(peerHeader)) || undefined;
+  let ip = peer;
+  if (hops > 0) {
+    const forwarded = h.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean) ?? [];
+    ip = forwarded.length >= hops ? forwarded[forwarded.length - hops] : (forwarded[0] ?? peer);
+  }
   return {
-    ip: ip || undefined,
-    userAgent: h.get("user-agent") ?? undefined,
-    requestId: requestId && /^[\w-]{8,64}$/.test(requestId) ? requestId : randomUUID(),
+    ip: ip ? ip.slice(0, 100) : undefined,
+    userAgent: h.get("user-agent")?.slice(0, 500) ?? undefined,
+    requestId: randomUUID(),
   };
 }
 
-export async function requestMeta(): Promise<RequestMeta> {
-  return requestMetaFrom(await headers());
-}
+/** The same, for server components and actions: one per request. */
+export const requestMeta = cache(async (): Promise<RequestMeta> => requestMetaFrom(await headers()));

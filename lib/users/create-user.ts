@@ -7,6 +7,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { newId } from "@/lib/db/ids";
 import { conflict } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { newAwsIdentity } from "./aws-identity";
 import { toUserDto, USER_COLUMNS, type UserDto } from "./dto";
 import type { CreateUserInput } from "./schemas";
 
@@ -26,6 +27,7 @@ export async function createUser(actor: Actor, input: CreateUserInput, meta: Req
         role: input.role,
         password_hash: await hashPassword(input.password),
         auth_provider: "local",
+        aws_identity: await newAwsIdentity(db, input.email, id),
         created_at: now,
         updated_at: now,
       })

@@ -4,6 +4,7 @@ import * as m0001 from "./0001_users_and_audit";
 import * as m0002 from "./0002_catalog";
 import * as m0003 from "./0003_role_name_case";
 import * as m0004 from "./0004_provision_runs";
+import * as m0005 from "./0005_sessions_and_identity";
 
 // Every migration, in order, as a static record: the Next.js server bundle has no migrations
 // folder to scan. Add new ones at the end; never rename or edit one that has shipped.
@@ -12,6 +13,7 @@ export const MIGRATIONS = {
   "0002_catalog": m0002,
   "0003_role_name_case": m0003,
   "0004_provision_runs": m0004,
+  "0005_sessions_and_identity": m0005,
 } satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;

@@ -1,0 +1,134 @@
+// The one guard (issue 10), with real session cookies: next-auth's own JWT encoding, a real
+// SQLite store with console_sessions rows, and only the framework's request scope (next/headers)
+// stood in for. Idle timeout, absolute lifetime, ended sessions, step-up, and audited refusals.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+const dir = mkdtempSync(join(tmpdir(), "switchboard-authorize-"));
+const saved = { ...process.env };
+Object.assign(process.env, {
+  DATABASE_URL: `file:${join(dir, "store.db")}`,
+  NEXTAUTH_SECRET: "a-test-secret-that-is-long-enough-0123456789",
+  NEXTAUTH_URL: "http://localhost:3000",
+  SWITCHBOARD_IDLE_MINUTES: "30",
+  SWITCHBOARD_SESSION_HOURS: "8",
+});
+afterAll(() => {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+
+/** The cookie the next request carries. */
+let cookie: string | undefined;
+vi.mock("next/headers", () => ({
+  cookies: async () => ({
+    get: (name: string) => (name === "next-auth.session-token" && cookie ? { name, value: cookie } : undefined),
+    getAll: () => (cookie ? [{ name: "next-auth.session-token", value: cookie }] : []),
+  }),
+  headers: async () => new Headers(),
+}));
+
+const { encode } = await import("next-auth/jwt");
+const { getDb } = await import("@/lib/db/client");
+const { newId } = await import("@/lib/db/ids");
+const { authorize } = await import("./authorize");
+const { markSteppedUp } = await import("@/lib/auth/console-sessions");
+
+const meta = { requestId: "test-authorize", ip: "203.0.113.20", userAgent: "vitest" };
+const MIN = 60_000;
+let user: { id: string; email: string };
+
+/** A session cookie as next-auth would set it for a sign-in `ageMs` ago, with its row. */
+async function signedIn(opts: { ageMs?: number; lastSeenAgoMs?: number; ended?: boolean } = {}) {
+  const db = await getDb();
+  const now = Date.now();
+  const sid = newId();
+  await db
+    .insertInto("console_sessions")
+    .values({
+      id: sid,
+      user_id: user.id,
+      created_at: new Date(now - (opts.ageMs ?? 0)).toISOString(),
+      last_seen_at: new Date(now - (opts.lastSeenAgoMs ?? 0)).toISOString(),
+      ended_at: opts.ended ? new Date(now).toISOString() : null,
+    })
+    .execute();
+  cookie = await encode({ token: { uid: user.id, sv: 1, sid, authAt: Math.floor((now - (opts.ageMs ?? 0)) / 1000) }, secret: process.env.NEXTAUTH_SECRET! });
+  return sid;
+}
+
+/** getActor is memoized per request (React cache); each call here is a new "request". */
+async function attempt(requirement: Parameters<typeof authorize>[0]) {
+  vi.resetModules();
+  return authorize(requirement, { operation: "test op", meta });
+}
+
+async function deniedEvents() {
+  const db = await getDb();
+  return db.selectFrom("audit_events").select(["action", "outcome", "reason"]).where("actor_id", "=", user.id).where("outcome", "=", "denied").execute();
+}
+
+beforeAll(async () => {
+  const db = await getDb();
+  const now = new Date().toISOString();
+  user = { id: newId(), email: "olga.operator@example.com" };
+  await db.insertInto("users").values({ ...user, name: "Olga", role: "operator", password_hash: null, aws_identity: "olga.operator@example.com", created_at: now, updated_at: now }).execute();
+});
+
+beforeEach(() => {
+  cookie = undefined;
+});
+
+describe("authorize", () => {
+  it("lets a current session through with the person's fixed AWS identity and its session times", async () => {
+    await signedIn({ ageMs: 5 * MIN });
+    const actor = await attempt({ permission: "sessions.create" });
+    expect(actor.id).toBe(user.id);
+    expect(actor.awsIdentity).toBe("olga.operator@example.com");
+    expect(actor.session.endsAt - actor.session.signedInAt).toBe(8 * 3600_000);
+  });
+
+  it("refuses without a cookie", async () => {
+    await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
+  });
+
+  it("ends a session idle for longer than SWITCHBOARD_IDLE_MINUTES", async () => {
+    await signedIn({ ageMs: 60 * MIN, lastSeenAgoMs: 31 * MIN });
+    await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
+    await signedIn({ ageMs: 60 * MIN, lastSeenAgoMs: 29 * MIN });
+    await expect(attempt({ permission: null })).resolves.toMatchObject({ id: user.id });
+  });
+
+  it("keeps an active session alive: each request moves last_seen_at on", async () => {
+    const sid = await signedIn({ ageMs: 60 * MIN, lastSeenAgoMs: 20 * MIN });
+    await attempt({ permission: null });
+    const db = await getDb();
+    const row = await db.selectFrom("console_sessions").select("last_seen_at").where("id", "=", sid).executeTakeFirstOrThrow();
+    expect(Date.now() - Date.parse(row.last_seen_at)).toBeLessThan(MIN);
+  });
+
+  it("ends a session past its absolute lifetime however active, and one that was signed out", async () => {
+    await signedIn({ ageMs: 8 * 3600_000 + MIN });
+    await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
+    await signedIn({ ended: true });
+    await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
+  });
+
+  it("refuses a missing permission, audited", async () => {
+    await signedIn();
+    await expect(attempt({ permission: "users.manage" })).rejects.toMatchObject({ code: "forbidden", audited: true });
+    expect(await deniedEvents()).toContainEqual({ action: "access.denied", outcome: "denied", reason: "Your console role (operator) does not allow this (users.manage)." });
+  });
+
+  it("asks for a step-up when the sign-in is older than 15 minutes, and not after one", async () => {
+    const sid = await signedIn({ ageMs: 16 * MIN });
+    await expect(attempt({ permission: null, stepUp: true })).rejects.toMatchObject({ code: "step_up_required", status: 401, details: { stepUp: "password" } });
+    expect((await deniedEvents()).some((e) => e.reason?.startsWith("This changes IAM in your AWS accounts"))).toBe(true);
+    await markSteppedUp(sid);
+    await expect(attempt({ permission: null, stepUp: true })).resolves.toMatchObject({ id: user.id });
+    await signedIn({ ageMs: 14 * MIN });
+    await expect(attempt({ permission: null, stepUp: true })).resolves.toMatchObject({ id: user.id });
+  });
+});
