@@ -200,6 +200,22 @@ test("[SWITCH]: a link from another site shows what it opens and asks first", as
   await expect(page.locator('[data-field="Region"]')).toHaveText("ap-southeast-2");
 });
 
+test("[SWITCH]: a crafted link followed through the sign-in page still asks first: a GET never issues a session", async ({ page }) => {
+  const since = await sandbox.lastSeq();
+  // Signed out, the link goes to the sign-in page; after it, the browser comes back to the link
+  // as a same-origin navigation, which used to switch straight away.
+  await page.goto(`/switch/${roleIds.readOnly}?region=eu-west-1`);
+  await page.waitForURL(/\/signin/);
+  await page.getByLabel("Email").fill(OPERATOR.email);
+  await page.getByLabel("Password").fill(OPERATOR.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByTestId("switch-confirm")).toBeVisible();
+  await expect(page.locator("main")).toContainText("eu-west-1");
+  const sameOriginGet = await page.context().request.get(`/switch/${roleIds.readOnly}?region=eu-west-1`, { headers: { "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate" } });
+  expect(await sameOriginGet.text()).toContain('data-testid="switch-confirm"');
+  expect(await sandbox.calls({ since, action: "AssumeRole" })).toEqual([]);
+});
+
 test("[SWITCH]: the audit log lists all of it", async ({ page }) => {
   await signInWithForm(page, ADMIN.email, ADMIN.password, "/audit");
   const rows = page.getByTestId("audit-rows");

@@ -5,6 +5,9 @@
 export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
+  /** Signed in, but not recently enough for this (creating roles, changing trust): confirm the
+   * password or sign in with SSO again. */
+  step_up_required: 401,
   forbidden: 403,
   /** AWS refused the operation (an AssumeRole denial): not the console's own authorization. */
   aws_denied: 403,

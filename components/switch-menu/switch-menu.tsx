@@ -44,14 +44,20 @@ function listViewport(): number {
   return Math.max(176, Math.min(496, window.innerHeight - 220));
 }
 
-/** Opens /switch/<id> in a new tab as a click on a link would: same-origin, with the user's
- * activation, without giving the new tab a handle on this one. */
+/** Opens the AWS console in a new tab with a POST to /switch/<id> from this page: only such a
+ * POST issues a session (a GET of the same URL, from a bookmark or a shared link, shows what it
+ * opens and waits for a click). With the user's activation, and without giving the new tab a
+ * handle on this one. */
 function openInNewTab(url: string) {
-  const a = document.createElement("a");
-  a.href = url;
-  a.target = "_blank";
-  a.rel = "noopener";
-  a.click();
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = url;
+  form.target = "_blank";
+  form.rel = "noopener";
+  form.hidden = true;
+  document.body.appendChild(form);
+  form.submit();
+  form.remove();
 }
 
 const switchUrl = (role: MenuRole, region: string) => `/switch/${encodeURIComponent(role.id)}?${new URLSearchParams({ region })}`;
@@ -787,7 +793,11 @@ function RoleRow({
               rel="noopener"
               tabIndex={-1}
               onClick={(e) => {
+                // A plain click switches at once, like Enter; the link itself (opened another
+                // way, or copied) leads to the confirmation page.
+                e.preventDefault();
                 e.stopPropagation();
+                openInNewTab(consoleHref);
                 onConsoleLink();
               }}
               className="inline-flex h-7 items-center gap-1 rounded-md bg-indigo-600 px-2 text-xs font-medium text-white hover:bg-indigo-500"

@@ -15,7 +15,7 @@ export const DEFAULT_SESSION_SECONDS = 3600;
  * greater than one hour, the operation fails." (AssumeRole API reference) */
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
 
-export type DurationCap = "entry" | "role" | "chaining";
+export type DurationCap = "entry" | "role" | "chaining" | "session";
 
 export type SessionDurationInput = {
   /** What the operator asked for, if anything. */
@@ -26,6 +26,9 @@ export type SessionDurationInput = {
   /** The role's MaxSessionDuration in IAM (1–12 h), when known. */
   roleMax?: number;
   brokerKind: BrokerKind;
+  /** Seconds left of the person's console session: no AWS session may outlive it (R2; Teleport
+   * caps the AWS session at the identity's remaining TTL the same way). */
+  sessionRemaining?: number;
 };
 
 export type SessionDurationResult = {
@@ -45,8 +48,8 @@ export type SessionDurationResult = {
  *   with "…exceeds the 1 hour session limit for roles assumed by role chaining". An EC2 instance
  *   profile is not counted as chaining (AWS custom-URL doc; Teleport treats it the same way).
  * - A request under 900 s is raised to 900, AssumeRole's minimum; values are whole seconds.
- * Denying a session because the operator's own sign-in has less than 15 minutes left is the
- * caller's job (R2), not this function's. */
+ * - The person's remaining console session caps it too; when that is under 900 s the caller
+ *   refuses instead (R2): rounding up to AWS's minimum would outlive the sign-in. */
 export function sessionDuration(input: SessionDurationInput): SessionDurationResult {
   const entry = positive(input.entryDefault);
   const roleMax = positive(input.roleMax);
@@ -56,6 +59,7 @@ export function sessionDuration(input: SessionDurationInput): SessionDurationRes
     ["entry", entry],
     ["role", roleMax],
     ["chaining", input.brokerKind === "temporary" ? ROLE_CHAINING_MAX_SECONDS : undefined],
+    ["session", positive(input.sessionRemaining)],
   ];
   const cappedBy: DurationCap[] = [];
   let seconds = wanted;

@@ -3,9 +3,9 @@ import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import type { Actor } from "@/lib/auth/guard";
 import { brokerProfile, brokerSts } from "@/lib/aws/broker-clients";
 import type { BrokerCredentialKind } from "@/lib/aws/broker-identity";
-import { sessionDuration } from "@/lib/aws/duration";
-import { roleSessionName, sourceIdentity } from "@/lib/aws/session-name";
+import { MIN_SESSION_SECONDS, sessionDuration } from "@/lib/aws/duration";
 import type { RoleDto } from "@/lib/catalog/role-dto";
+import { AppError } from "@/lib/errors";
 
 export type AssumedSession = {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string };
@@ -43,13 +43,22 @@ export class AssumeRoleFailed extends Error {
  * duration clamped to the entry, the role and the one-hour role-chaining cap.
  * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html */
 export async function assumeForActor(actor: Actor, role: RoleDto, externalId: string | null, requestedSeconds?: number): Promise<AssumedSession> {
+  const sessionRemaining = Math.floor((actor.session.endsAt - Date.now()) / 1000);
+  if (sessionRemaining < MIN_SESSION_SECONDS) {
+    const minutes = Math.max(0, Math.floor(sessionRemaining / 60));
+    throw new AppError(
+      "unauthorized",
+      `Your console session ends in ${minutes} minute${minutes === 1 ? "" : "s"}, and an AWS session must last at least 15 minutes without outliving it. Sign out and sign in again to switch.`,
+    );
+  }
   const broker = await brokerProfile();
-  const { seconds, cappedBy } = sessionDuration({ requested: requestedSeconds, entryDefault: role.sessionDuration, brokerKind: broker.kind });
+  const { seconds, cappedBy } = sessionDuration({ requested: requestedSeconds, entryDefault: role.sessionDuration, brokerKind: broker.kind, sessionRemaining });
+  // The person's fixed AWS identity, never a value they can change (lib/users/aws-identity.ts).
   const request: AssumeRequest = {
-    sessionName: roleSessionName(actor.email),
+    sessionName: actor.awsIdentity,
     durationSeconds: seconds,
     ...(externalId ? { externalId } : {}),
-    ...(role.sourceIdentity ? { sourceIdentity: sourceIdentity(actor.email) } : {}),
+    ...(role.sourceIdentity ? { sourceIdentity: actor.awsIdentity } : {}),
   };
   try {
     const out = await brokerSts(role.partition).send(
@@ -73,6 +82,8 @@ export async function assumeForActor(actor: Actor, role: RoleDto, externalId: st
       broker: { arn: broker.arn, accountId: broker.accountId },
     };
   } catch (err) {
+    // The console's own refusal (the STS budget is spent): no AWS answer to explain.
+    if (err instanceof AppError) throw err;
     throw new AssumeRoleFailed(err as Error, request, broker.kind, { arn: broker.arn, accountId: broker.accountId });
   }
 }

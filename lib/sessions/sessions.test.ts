@@ -1,10 +1,13 @@
 // The switch path end to end below the UI: the real store (SQLite), the real sandbox over HTTP,
 // the real SDK. Grants, clamps, source identity, denials explained, and fail-closed audit.
+import { testActor } from "@/lib/auth/testing";
+import { CreateRoleCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/guard";
 import { configureForSandbox } from "@/lib/config/testing";
+import { session } from "@/sandbox/iam-test-support";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 
 const t: TestSandbox = await startTestSandbox();
@@ -28,7 +31,7 @@ async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
   const id = newId();
   const now = new Date().toISOString();
   await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, created_at: now, updated_at: now }).execute();
-  return { id, email, name: email.split("@")[0]!, role, authProvider: "local", groups: [] };
+  return testActor({ id, email, name: email.split("@")[0]!, role });
 }
 
 beforeAll(async () => {
@@ -43,7 +46,12 @@ beforeAll(async () => {
   roles.readOnly = (await registerRole(admin, { accountId: "111111111111", roleName: "ReadOnly", defaultRegion: "eu-west-1", sessionDuration: 7200 }, meta)).id;
   roles.auditor = (await registerRole(admin, { roleArn: "arn:aws:iam::111111111111:role/ThirdPartyAuditor", externalId: "switchboard-demo-7f3a9c2e", sourceIdentity: true }, meta)).id;
   roles.testers = (await registerRole(admin, { accountId: "444444444444", roleName: "DevelopmentTesters" }, meta)).id;
-  roles.admin = (await registerRole(admin, { accountId: "111111111111", roleName: "OrganizationAccountAccessRole", sourceIdentity: false }, meta)).id;
+  // A role trusting Operations for sts:AssumeRole only (the seeded provisioning roles also allow
+  // sts:SetSourceIdentity, since the console sets one on provisioning sessions).
+  const prod = t.iam(await session(t, "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", "setup"));
+  const assumeOnly = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }] };
+  await prod.send(new CreateRoleCommand({ RoleName: "AssumeOnly", AssumeRolePolicyDocument: JSON.stringify(assumeOnly) }));
+  roles.admin = (await registerRole(admin, { accountId: "111111111111", roleName: "AssumeOnly", sourceIdentity: false }, meta)).id;
   await createGrant(admin, { roleId: roles.readOnly, userEmail: operator.email }, meta);
   await createGrant(admin, { roleId: roles.auditor, userEmail: operator.email }, meta);
 });
@@ -89,6 +97,47 @@ describe("credentials", () => {
 
   it("refuses a region of another partition", async () => {
     await expect(startSession(operator, { roleId: roles.readOnly, kind: "credentials", region: "cn-north-1" }, meta)).rejects.toMatchObject({ code: "bad_request" });
+  });
+});
+
+describe("issue 10: what an operator's switch can never do", () => {
+  it("returns the entry's ExternalId to administrators only", async () => {
+    const mine = await startSession(operator, { roleId: roles.auditor, kind: "credentials", region: "us-east-1" }, meta);
+    if (mine.kind !== "credentials") throw new Error("expected credentials");
+    expect(mine.externalId).toBeNull();
+    await createGrant(admin, { roleId: roles.auditor, userEmail: admin.email }, meta);
+    const theirs = await startSession(admin, { roleId: roles.auditor, kind: "credentials", region: "us-east-1" }, meta);
+    if (theirs.kind !== "credentials") throw new Error("expected credentials");
+    expect(theirs.externalId).toBe("switchboard-demo-7f3a9c2e");
+  });
+
+  it("caps the AWS session at what is left of the console session", async () => {
+    const now = Date.now();
+    const ending = { ...operator, session: { ...operator.session, endsAt: now + 20 * 60_000 } };
+    const session = await startSession(ending, { roleId: roles.readOnly, kind: "credentials" }, meta);
+    if (session.kind !== "credentials") throw new Error("expected credentials");
+    expect(session.durationSeconds).toBeLessThanOrEqual(20 * 60);
+    expect(session.durationSeconds).toBeGreaterThanOrEqual(19 * 60);
+    expect(Date.parse(session.credentials.expiration)).toBeLessThanOrEqual(ending.session.endsAt + 60_000);
+  });
+
+  it("caps a console sign-in the same way", async () => {
+    const ending = { ...operator, session: { ...operator.session, endsAt: Date.now() + 30 * 60_000 } };
+    const session = await startSession(ending, { roleId: roles.readOnly, kind: "console" }, meta);
+    expect(Date.parse(session.expiresAt)).toBeLessThanOrEqual(ending.session.endsAt + 60_000);
+  });
+
+  it("refuses, with no AWS call, when less than 15 minutes of the console session are left", async () => {
+    const since = await t.admin.lastSeq();
+    const ending = { ...operator, session: { ...operator.session, endsAt: Date.now() + 10 * 60_000 } };
+    await expect(startSession(ending, { roleId: roles.readOnly, kind: "credentials" }, meta)).rejects.toMatchObject({ code: "unauthorized", message: expect.stringContaining("sign in again") });
+    expect(await t.admin.calls({ since, action: "AssumeRole" })).toEqual([]);
+  });
+
+  it("names the session after the person's fixed AWS identity, not their current email", async () => {
+    const renamed = { ...operator, email: "someone.else@example.com" };
+    const session = await startSession(renamed, { roleId: roles.auditor, kind: "credentials", region: "us-east-1" }, meta);
+    expect(session.assumedRoleArn).toBe("arn:aws:sts::111111111111:assumed-role/ThirdPartyAuditor/otto.operator+ops@example.com");
   });
 });
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit, type AuditEvent } from "@/lib/audit/record";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, hasPermission, type Actor } from "@/lib/auth/guard";
 import { profileNameFor } from "@/lib/aws/credential-formats";
 import { consoleSessionDuration } from "@/lib/aws/duration";
 import { getSigninToken, loginForm, loginUrl } from "@/lib/aws/federation";
@@ -15,6 +15,7 @@ import { getDb } from "@/lib/db/client";
 import { AppError, badRequest } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { timed } from "@/lib/http/server-timing";
+import { limitSwitch } from "@/lib/ratelimit/switch";
 import { assumeForActor, AssumeRoleFailed, type AssumedSession } from "./assume";
 import { explainAssumeFailure } from "./explain";
 
@@ -94,6 +95,7 @@ export async function findSwitchableRole(actor: Actor, roleId: string, kind: Sta
  * closed); nothing secret is stored or logged. */
 export async function startSession(actor: Actor, input: StartSessionInput, meta: RequestMeta): Promise<ConsoleSession | CredentialsSession> {
   assertPermission(actor, "sessions.create");
+  await limitSwitch(actor, input, meta);
   const config = getConfig();
   const { role, externalId, provisioningRoleName } = await timed("grant", () => findSwitchableRole(actor, input.roleId, input.kind, meta));
   const region = input.region ?? role.defaultRegion;
@@ -162,7 +164,8 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
       credentials: assumed.credentials,
       profileName: profileNameFor(role.accountName, role.roleName),
       sessionName: assumed.sessionName,
-      externalId,
+      // The catalog hides an entry's ExternalId from everyone but administrators; so does this.
+      externalId: hasPermission(actor, "roles.manage") ? externalId : null,
       durationSeconds: assumed.durationSeconds,
     };
   }
