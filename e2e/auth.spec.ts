@@ -24,20 +24,39 @@ test.describe("sign-in", () => {
     await expect(formAlert(page)).toHaveText("Wrong email or password.");
   });
 
-  test("[AUTH]: after five wrong passwords the account is locked, and the sixth attempt says so", async ({ page, playwright, baseURL }) => {
+  test("[AUTH]: after repeated wrong passwords each attempt waits longer (1 s, 2 s, 4 s…), the page says so, and an administrator can clear it", async ({ page, playwright, baseURL }) => {
     const admin = await playwright.request.newContext({ baseURL });
     await signInAsAdmin(admin);
     const email = uniqueEmail("locky");
-    await createUser(admin, { email, name: "Locky", password: "the-right-password", role: "operator" });
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      await attemptSignIn(page, email, `wrong-password-${attempt}`);
-      await expect(formAlert(page)).toHaveText("Wrong email or password.");
+    const user = await createUser(admin, { email, name: "Locky", password: "the-right-password", role: "operator" });
+    // Eight wrong passwords through the sign-in endpoint; from the fifth on, the next attempt
+    // must wait (1 s, 2 s, 4 s), and an attempt made during a wait is refused unhashed with 429.
+    const guesser = await playwright.request.newContext({ baseURL });
+    let failures = 0;
+    let refusals = 0;
+    while (failures < 8) {
+      const csrf = ((await (await guesser.get("/api/auth/csrf")).json()) as { csrfToken: string }).csrfToken;
+      const res = await guesser.post("/api/auth/callback/credentials", { form: { csrfToken: csrf, email, password: `wrong-${failures}`, json: "true" }, maxRedirects: 0 });
+      if (res.status() === 429) {
+        refusals++;
+        const wait = Number(res.headers()["retry-after"]);
+        expect(wait).toBeGreaterThanOrEqual(1);
+        expect(wait).toBeLessThanOrEqual(8);
+        await new Promise((r) => setTimeout(r, wait * 1000));
+      } else {
+        failures++;
+      }
     }
-    // Even the right password is refused while the lock lasts.
+    expect(refusals).toBeGreaterThan(0);
+    await guesser.dispose();
+    // Now an 8-second wait: even the right password is refused, and the page says how long.
     await attemptSignIn(page, email, "the-right-password");
-    await expect(formAlert(page)).toContainText("Too many failed sign-ins: this account is locked for 15 minutes");
+    await expect(formAlert(page)).toContainText("Too many sign-in attempts. Wait");
     const users = (await (await admin.get("/api/v1/users")).json()) as { users: Array<{ email: string; lockedUntil: string | null }> };
     expect(users.users.find((u) => u.email === email)?.lockedUntil).toBeTruthy();
+    // The administrator clears it; the right password works at once.
+    expect((await admin.post(`/api/v1/users/${user.id}/clear-sign-in-lock`)).status()).toBe(200);
+    await signInWithForm(page, email, "the-right-password");
     await admin.dispose();
   });
 
@@ -47,6 +66,19 @@ test.describe("sign-in", () => {
     await page.getByLabel("Password").fill(ADMIN.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(`${baseURL}/`);
+  });
+});
+
+test.describe("redirects after sign-in", () => {
+  test("[AUTH]: a signed-in visit to /signin never redirects off the console, dot segments included", async ({ page, baseURL }) => {
+    await signInWithForm(page, ADMIN.email, ADMIN.password);
+    for (const vector of ["/.//evil.example", "/x/..//evil.example", "/%2e//evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"]) {
+      const res = await page.context().request.get(`/signin?callbackUrl=${encodeURIComponent(vector)}`, { maxRedirects: 0 });
+      expect(res.status(), vector).toBe(307);
+      const location = res.headers().location!;
+      expect(location, vector).not.toMatch(/^\/[/\\]/);
+      expect(new URL(location, baseURL).origin, vector).toBe(new URL(baseURL!).origin);
+    }
   });
 });
 
@@ -97,7 +129,7 @@ test.describe("signed out", () => {
     const res = await request.get("/api/v1/users");
     expect(res.status()).toBe(401);
     expect(res.headers()["cache-control"]).toBe("no-store");
-    expect(await res.json()).toEqual({ error: { code: "unauthorized", message: "Sign in first: this API uses your console session." } });
+    expect(await res.json()).toEqual({ error: { code: "unauthorized", message: "You are not signed in, or your console session has ended. Sign in again." } });
   });
 
   test("[AUTH]: signing in through the credentials endpoint works for API clients", async ({ request }) => {

@@ -29,8 +29,24 @@ describe("safeCallbackPath", () => {
     ["/\t/evil.example", "tab"],
     ["/signin?callbackUrl=/users", "the sign-in page itself"],
     ["/api/auth/signout", "the auth endpoints"],
+    // Dot segments that collapse into a protocol-relative path once resolved.
+    ["/.//evil.example", "dot segment then //"],
+    ["/x/..//evil.example", "parent segment then //"],
+    ["/%2e//evil.example", "encoded dot segment then //"],
+    ["/%2E%2E//evil.example", "encoded parent segment then //"],
+    ["/./\\evil.example", "dot segment then backslash"],
+    [`${BASE}/.//evil.example`, "absolute, same origin, collapsing to //"],
     [`/${"a".repeat(2100)}`, "absurdly long"],
   ])("falls back to / for %s (%s)", (input) => {
     expect(safeCallbackPath(input, BASE)).toBe("/");
+  });
+});
+
+describe("safeCallbackPath for next-auth's redirect callback", () => {
+  it("lets sign-out land on the sign-in page, and nothing off the console", () => {
+    expect(safeCallbackPath("/signin?signedOut=1", BASE, { allowSignInPage: true })).toBe("/signin?signedOut=1");
+    expect(safeCallbackPath(`${BASE}/signin?signedOut=1`, BASE, { allowSignInPage: true })).toBe("/signin?signedOut=1");
+    expect(safeCallbackPath("/.//evil.example", BASE, { allowSignInPage: true })).toBe("/");
+    expect(safeCallbackPath("/api/auth/signout", BASE, { allowSignInPage: true })).toBe("/");
   });
 });

@@ -4,7 +4,7 @@
 
 const MAX_LENGTH = 2000;
 
-export function safeCallbackPath(value: string | null | undefined, base = "http://switchboard.invalid"): string {
+export function safeCallbackPath(value: string | null | undefined, base = "http://switchboard.invalid", opts: { allowSignInPage?: boolean } = {}): string {
   if (!value || value.length > MAX_LENGTH) return "/";
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return "/";
   let candidate = value;
@@ -18,7 +18,19 @@ export function safeCallbackPath(value: string | null | undefined, base = "http:
   if (candidate.startsWith("//")) return "/";
   const resolved = new URL(candidate, base);
   if (resolved.origin !== new URL(base).origin) return "/";
-  // Never loop back into the sign-in flow itself.
-  if (resolved.pathname === "/signin" || resolved.pathname.startsWith("/api/auth")) return "/";
-  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  // Resolving collapses dot segments, so `/.//evil.example`, `/x/..//evil.example` and
+  // `/%2e//evil.example` all become the path `//evil.example` — which, sent as a Location or
+  // pushed to the router, a browser reads as the host evil.example. Check the result, not the input.
+  if (/^\/[/\\]/.test(resolved.pathname)) return "/";
+  // Never loop back into the sign-in flow itself (signing out may land on the sign-in page).
+  if ((resolved.pathname === "/signin" && !opts.allowSignInPage) || resolved.pathname.startsWith("/api/auth")) return "/";
+  const path = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  // The last word: whatever we return must still resolve to this console.
+  return isSameOriginPath(path) ? path : "/";
+}
+
+/** True when `path` is a path on whatever origin it is resolved against (no scheme, no host). */
+export function isSameOriginPath(path: string): boolean {
+  const probe = "http://switchboard.invalid";
+  return path.startsWith("/") && !/^\/[/\\]/.test(path) && !/[\u0000-\u001f\u007f]/.test(path) && URL.canParse(path, probe) && new URL(path, probe).origin === probe;
 }
