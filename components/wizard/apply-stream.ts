@@ -8,7 +8,7 @@ export type ApplyOutcome =
   | { kind: "result"; ok: boolean; error?: string; role?: CreatedRole; steps: ApplyStep[] }
   /** The server refused before creating anything (invalid document, unacknowledged warnings,
    * no permission, signed out). */
-  | { kind: "refused"; status: number; code: string; message: string; fields?: Record<string, string>; findings?: LintFinding[] }
+  | { kind: "refused"; status: number; code: string; message: string; fields?: Record<string, string>; findings?: LintFinding[]; stepUp?: "password" | "oidc" }
   /** The answer stopped before its result line: what happened in AWS is not known. */
   | { kind: "interrupted"; message: string; steps: ApplyStep[] };
 
@@ -44,6 +44,7 @@ async function refusal(res: Response): Promise<ApplyOutcome> {
     message: typeof error.message === "string" && error.message ? error.message : fallbackMessage(res.status),
     ...(fields && Object.keys(fields).length ? { fields } : {}),
     ...(findings?.length ? { findings } : {}),
+    ...(error.code === "step_up_required" ? { stepUp: error.stepUp === "oidc" ? ("oidc" as const) : ("password" as const) } : {}),
   };
 }
 

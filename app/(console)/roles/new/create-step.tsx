@@ -1,5 +1,6 @@
 "use client";
 
+import { StepUp } from "@/components/auth/step-up";
 import { ExternalLink, LoaderCircle, Plus } from "lucide-react";
 import Link from "next/link";
 import { buttonClass, Button } from "@/components/ui/button";
@@ -23,6 +24,7 @@ export function CreateStep({
   onBackToReview,
   onGoToStep,
   onStartOver,
+  onRetry,
 }: {
   doc: WizardDocument;
   context: WizardContext;
@@ -30,6 +32,8 @@ export function CreateStep({
   onBackToReview: () => void;
   onGoToStep: (step: StepNumber) => void;
   onStartOver: () => void;
+  /** Create again with the same answers (after confirming who you are). */
+  onRetry: () => void;
 }) {
   const where = accountLabel(doc.target.accountId, context.accounts);
   const outcome = apply.phase === "finished" ? apply.outcome : null;
@@ -51,7 +55,7 @@ export function CreateStep({
           </p>
         ) : null}
         {/* How it ended comes first: with a dozen steps the list would push it out of view. */}
-        {outcome ? <Outcome outcome={outcome} onGoToStep={onGoToStep} /> : null}
+        {outcome ? <Outcome outcome={outcome} onGoToStep={onGoToStep} onRetry={onRetry} /> : null}
         {steps.length ? <ApplyStepList steps={steps} /> : null}
       </div>
       {outcome ? (
@@ -68,7 +72,7 @@ export function CreateStep({
   );
 }
 
-function Outcome({ outcome, onGoToStep }: { outcome: ApplyOutcome; onGoToStep: (step: StepNumber) => void }) {
+function Outcome({ outcome, onGoToStep, onRetry }: { outcome: ApplyOutcome; onGoToStep: (step: StepNumber) => void; onRetry: () => void }) {
   if (outcome.kind === "result" && outcome.ok) {
     return (
       <div className="space-y-3" data-testid="apply-result" data-ok="true">
@@ -111,6 +115,13 @@ function Outcome({ outcome, onGoToStep }: { outcome: ApplyOutcome; onGoToStep: (
         <Alert tone="warning" title="The result is not known">
           {outcome.message}
         </Alert>
+      </div>
+    );
+  }
+  if (outcome.stepUp) {
+    return (
+      <div className="space-y-3" data-testid="apply-result" data-ok="false">
+        <StepUp message={outcome.message} method={outcome.stepUp} onConfirmed={onRetry} />
       </div>
     );
   }

@@ -2,7 +2,7 @@
 
 import { RotateCcw } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { buttonClass, Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -142,8 +142,11 @@ export function RoleWizard({ userId, context, initial }: { userId: string; conte
     if (Object.keys(errors).length) setServerErrors((prev) => ({ ...prev, ...errors }));
   };
 
+  /** The acknowledgement the last Create was sent with, for a retry after a step-up. */
+  const lastAcknowledge = useRef(false);
   const create = (acknowledgeWarnings: boolean) => {
     if (running) return;
+    lastAcknowledge.current = acknowledgeWarnings;
     setApply({ phase: "running", steps: [] });
     setDraft({ ...draft, step: 5 });
     focusSoon("wizard-step-heading");
@@ -259,6 +262,7 @@ export function RoleWizard({ userId, context, initial }: { userId: string; conte
             onBackToReview={() => goTo(4)}
             onGoToStep={goTo}
             onStartOver={startOver}
+            onRetry={() => create(lastAcknowledge.current)}
           />
         )}
       </section>

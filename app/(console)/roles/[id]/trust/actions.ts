@@ -12,6 +12,8 @@ import { updateTrust } from "@/lib/provision/trust-update";
 export const updateTrustAction = protectedAction(
   {
     permission: "provisioning.manage",
+    // Rewriting who may assume a role needs a sign-in from the last 15 minutes.
+    stepUp: true,
     input: z
       .object({
         roleId: idField("roleId"),

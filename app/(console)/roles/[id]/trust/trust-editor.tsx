@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
+import { StepUp } from "@/components/auth/step-up";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/textarea";
@@ -26,6 +27,8 @@ export function TrustEditor({ view }: { view: TrustView }) {
   /** The proposed text the warnings were acknowledged for: an edit needs a new look. */
   const [acknowledged, setAcknowledged] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ tone: "success" | "error"; message: string } | null>(null);
+  /** The server asked for a recent sign-in before changing IAM: confirm, then save again. */
+  const [stepUp, setStepUp] = useState<{ message: string; method: "password" | "oidc" } | null>(null);
   const [saving, startSaving] = useTransition();
 
   // The same trust rules the wizard and the server use, on each keystroke (pure, no I/O).
@@ -40,7 +43,11 @@ export function TrustEditor({ view }: { view: TrustView }) {
   const save = () =>
     startSaving(async () => {
       setOutcome(null);
+      setStepUp(null);
       const result = await updateTrustAction({ roleId: view.role.id, policy: proposed, acknowledgeWarnings: warnings > 0 && acked });
+      if (!result.ok && result.error.code === "step_up_required") {
+        return setStepUp({ message: result.error.message, method: result.error.details?.stepUp === "oidc" ? "oidc" : "password" });
+      }
       if (!result.ok) return setOutcome({ tone: "error", message: result.error.message });
       if (!result.data.ok) return setOutcome({ tone: "error", message: result.data.error });
       setOutcome({ tone: "success", message: `Saved: ${view.role.displayName}'s trust policy is now the proposed one.` });
@@ -54,6 +61,7 @@ export function TrustEditor({ view }: { view: TrustView }) {
       <p className="text-sm text-slate-600">
         <span className="font-mono">{view.role.roleArn}</span> in {view.role.accountName} ({view.role.accountId})
       </p>
+      {stepUp ? <StepUp message={stepUp.message} method={stepUp.method} onConfirmed={save} /> : null}
       {outcome ? (
         <div data-testid="trust-outcome">
           <Alert tone={outcome.tone}>{outcome.message}</Alert>

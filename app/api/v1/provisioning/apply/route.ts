@@ -10,7 +10,8 @@ import { earlierApply, executeApply, prepareApply } from "@/lib/provision/servic
 // unacknowledged warnings is refused with a 400 before anything is created, streaming or not.
 // With an `Idempotency-Key` header, asking again with the same key returns the first answer
 // (`Idempotent-Replayed: true`) instead of applying twice; 409 while the first is still running.
-export const POST = apiRoute({ permission: "provisioning.manage", body: applyInput }, async ({ actor, body, meta, request }) => {
+// Creating a role needs a sign-in from the last 15 minutes (step_up_required otherwise).
+export const POST = apiRoute({ permission: "provisioning.manage", stepUp: true, body: applyInput }, async ({ actor, body, meta, request }) => {
   const idempotencyKey = idempotencyKeyHeader(request.headers.get("idempotency-key"));
   const streaming = (request.headers.get("accept") ?? "").includes("application/x-ndjson");
   const replay = idempotencyKey ? await earlierApply(actor, idempotencyKey, body.document) : undefined;
