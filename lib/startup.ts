@@ -3,7 +3,8 @@ import { getConfig } from "@/lib/config";
 import { ConfigError } from "@/lib/config/schema";
 import { getDb } from "@/lib/db/client";
 import { LEASE_MS } from "@/lib/provision/runs";
-import { ensureInitialAdmin } from "@/lib/users/bootstrap";
+import { ensureInitialAdmin, unsafeHasUsers } from "@/lib/users/bootstrap";
+import { setupToken } from "@/lib/users/setup-token";
 
 /** Start-up checks. A bad configuration stops the server with a message naming each variable. */
 export async function startup(): Promise<void> {
@@ -26,6 +27,10 @@ export async function startup(): Promise<void> {
   }
   const admin = await ensureInitialAdmin();
   if (admin === "created") console.log(`Created the first administrator, ${config.initialAdmin?.email}.`);
+  if (admin === "not-configured" && !(await unsafeHasUsers())) {
+    // The one time a secret belongs in the log: whoever installs the console reads it there.
+    console.log(`To create the first administrator, open ${config.baseUrl}/setup?token=${setupToken()} (the page works until someone is set up).`);
+  }
   if (!config.authSecret) console.warn("NEXTAUTH_SECRET is not set: using a random secret, so sessions end when the server restarts.");
   // A role-wizard run that a previous process left halfway is rolled back (security reference
   // R12). In the background: AWS may be slow or unreachable, and start-up must not wait for it.

@@ -8,7 +8,7 @@ import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import type { ActionError } from "@/lib/http/action";
 import { setupAction } from "./actions";
 
-export function SetupForm() {
+export function SetupForm({ token }: { token: string }) {
   const router = useRouter();
   const [error, setError] = useState<ActionError | null>(null);
   const [pending, startTransition] = useTransition();
@@ -20,7 +20,7 @@ export function SetupForm() {
       return;
     }
     startTransition(async () => {
-      const result = await setupAction({ email: form.get("email"), name: form.get("name"), password: form.get("password") });
+      const result = await setupAction({ email: form.get("email"), name: form.get("name"), password: form.get("password"), token: form.get("token") });
       if (result.ok) router.replace("/signin?setup=1");
       else setError(result.error);
     });
@@ -31,6 +31,9 @@ export function SetupForm() {
       <p className="mb-6 text-center text-sm text-slate-600">Create the first administrator. This page disappears once anyone can sign in.</p>
       <form onSubmit={submit} className="space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm" noValidate>
         {error && !error.fields ? <Alert>{error.message}</Alert> : null}
+        <Field label="Setup token" htmlFor="token" hint="Printed in the server's log when it started, in the line “To create the first administrator…”." error={error?.fields?.token}>
+          <Input id="token" name="token" defaultValue={token} autoComplete="off" spellCheck={false} required invalid={Boolean(error?.fields?.token)} />
+        </Field>
         <Field label="Your name" htmlFor="name" error={error?.fields?.name}>
           <Input id="name" name="name" autoComplete="name" required invalid={Boolean(error?.fields?.name)} />
         </Field>

@@ -4,24 +4,45 @@ import type { Config, ConsoleRole } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { newAwsIdentity } from "@/lib/users/aws-identity";
 
 type OidcConfig = NonNullable<Config["oidc"]>;
 
 /** Most privileged first: someone in several mapped groups gets the strongest role. */
 const ROLE_ORDER: readonly ConsoleRole[] = ["admin", "operator", "auditor"];
 
-export type OidcProfile = { sub: string; email?: string; name?: string; groups: string[] };
+export type OidcProfile = {
+  sub: string;
+  email?: string;
+  /** The ID token's email_verified claim as sent: true, false, or absent (undefined). */
+  emailVerified?: unknown;
+  name?: string;
+  groups: string[];
+};
 
 export type OidcSignInResult =
   | { ok: true; userId: string; sessionVersion: number }
-  | { ok: false; code: "no_role" | "no_email" | "email_in_use" | "disabled" };
+  | { ok: false; code: "no_role" | "no_email" | "email_unverified" | "email_in_use" | "disabled" };
 
-/** Reads the configured groups claim, which IdPs send as an array or a delimited string. */
+/** Reads the configured groups claim. A list is a list of groups; a claim sent as one string is
+ * ONE group (splitting it on spaces or commas would turn a group named "sre admins" into the
+ * groups "sre" and "admins", and a provider that lets people name groups would let them name
+ * their way into any mapped group). */
 export function groupsFromClaims(claims: Record<string, unknown>, claim: string): string[] {
   const value = claims[claim];
-  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === "string").slice(0, 500);
-  if (typeof value === "string") return value.split(/[,\s]+/).filter(Boolean).slice(0, 500);
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === "string" && g.length > 0).slice(0, 500);
+  if (typeof value === "string" && value.length > 0) return [value];
   return [];
+}
+
+/** Whether the ID token vouches for the email. OpenID Connect Core §5.1: email_verified is true
+ * when the provider took steps to ensure the address belongs to the person. A false claim is
+ * always refused; an absent one only when the console requires the claim (the default:
+ * SWITCHBOARD_OIDC_REQUIRE_EMAIL_VERIFIED=false is for providers that never send it).
+ * https://openid.net/specs/openid-connect-core-1_0.html#StandardClaims */
+export function emailIsVerified(claim: unknown, required: boolean): boolean {
+  if (claim === undefined || claim === null) return !required;
+  return claim === true || claim === "true";
 }
 
 export function roleForGroups(groups: string[], oidc: Pick<OidcConfig, "roleMapping" | "defaultRole">): ConsoleRole | undefined {
@@ -41,6 +62,9 @@ export async function signInWithOidc(profile: OidcProfile, oidc: OidcConfig, met
     return { ok: false as const, code };
   };
   if (!email) return fail("no_email", "The identity provider sent no email claim");
+  if (!emailIsVerified(profile.emailVerified, oidc.requireEmailVerified)) {
+    return fail("email_unverified", profile.emailVerified === undefined ? "The identity provider did not say the email is verified (no email_verified claim)" : "The identity provider says the email is not verified");
+  }
   const role = roleForGroups(profile.groups, oidc);
 
   const existing = await db
@@ -80,6 +104,9 @@ export async function signInWithOidc(profile: OidcProfile, oidc: OidcConfig, met
       auth_provider: "oidc",
       oidc_subject: profile.sub,
       groups: JSON.stringify(profile.groups),
+      // Fixed now, from the email the provider sends at the first sign-in; later sign-ins may
+      // change the email, never this.
+      aws_identity: await newAwsIdentity(db, email, id),
       last_sign_in_at: now,
       created_at: now,
       updated_at: now,

@@ -57,7 +57,16 @@ describe("parseConfig: each variable's own message", () => {
     [{ SWITCHBOARD_OIDC_ROLE_MAPPING: "admins" }, 'SWITCHBOARD_OIDC_ROLE_MAPPING: "admins" must look like group=role'],
     [{ SWITCHBOARD_OIDC_DEFAULT_ROLE: "superuser" }, "SWITCHBOARD_OIDC_DEFAULT_ROLE: must be none, admin, operator, auditor"],
     [{ SWITCHBOARD_SANDBOX_URL: "127.0.0.1:4566" }, "SWITCHBOARD_SANDBOX_URL: must be an http(s) URL"],
-    [{ SWITCHBOARD_TRUST_PROXY: "maybe" }, 'SWITCHBOARD_TRUST_PROXY: must be "true" or "false"'],
+    [{ SWITCHBOARD_TRUST_PROXY: "maybe" }, 'SWITCHBOARD_TRUST_PROXY: must be "false", "true" (one proxy) or the number of proxies'],
+    [{ SWITCHBOARD_TRUST_PROXY: "11" }, 'SWITCHBOARD_TRUST_PROXY: must be "false", "true" (one proxy) or the number of proxies'],
+    [{ SWITCHBOARD_RATE_SWITCH: "lots" }, 'SWITCHBOARD_RATE_SWITCH: must look like "30/1m"'],
+    [{ SWITCHBOARD_RATE_STS: "0/1s" }, 'SWITCHBOARD_RATE_STS: must look like "30/1m"'],
+    [{ SWITCHBOARD_IDLE_MINUTES: "1" }, "SWITCHBOARD_IDLE_MINUTES: must be at least 5 minutes"],
+    [{ SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: "Boundary" }, "SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: must be a policy ARN"],
+    // Issue 10, hole 9: production settings that are unsafe stop the server, naming the variable.
+    [{ NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: "http://switchboard.example.com" }, "NEXTAUTH_URL: is plain http on a network address"],
+    [{ NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, SWITCHBOARD_SANDBOX_URL: "http://127.0.0.1:4566" }, "SWITCHBOARD_SANDBOX_URL: points a production server at the local AWS sandbox"],
+    [{ SWITCHBOARD_OIDC_DEFAULT_ROLE: "admin" }, "SWITCHBOARD_OIDC_DEFAULT_ROLE: must not be admin"],
     [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL: Invalid option"],
     [{ NODE_ENV: "staging" }, "NODE_ENV: Invalid option"],
   ])("%j → %s", (env, expected) => {
@@ -123,6 +132,38 @@ describe("parseConfig: valid values", () => {
   it("lower-cases the initial admin's email and keeps the password as given", () => {
     const config = parseConfig({ SWITCHBOARD_ADMIN_EMAIL: "Admin@Example.com", SWITCHBOARD_ADMIN_PASSWORD: "Switchboard-Demo" });
     expect(config.initialAdmin).toEqual({ email: "admin@example.com", password: "Switchboard-Demo", name: "Administrator" });
+  });
+
+  it("allows plain http behind a TLS proxy when told so, and then makes cookies Secure", () => {
+    const config = parseConfig({ NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: "http://switchboard.internal", SWITCHBOARD_SECURE_COOKIES: "true" });
+    expect(config.secureCookies).toBe(true);
+    expect(parseConfig({ NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: "http://127.0.0.1:3000" }).secureCookies).toBe(false);
+    expect(parseConfig({ NEXTAUTH_URL: "https://switchboard.example.com" }).secureCookies).toBe(true);
+  });
+
+  it("allows the sandbox in production only with the explicit opt-in", () => {
+    const config = parseConfig({ NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, SWITCHBOARD_SANDBOX_URL: "http://127.0.0.1:4566", SWITCHBOARD_ALLOW_SANDBOX: "true" });
+    expect(config.aws.sandboxUrl).toBe("http://127.0.0.1:4566");
+  });
+
+  it("reads proxy hops, rates, the idle timeout and the provisioning guardrails", () => {
+    const config = parseConfig({
+      SWITCHBOARD_TRUST_PROXY: "true",
+      SWITCHBOARD_RATE_SWITCH: "10/30s",
+      SWITCHBOARD_RATE_STS: "100/1s",
+      SWITCHBOARD_RATE_SIGNIN_IP: "50/1h",
+      SWITCHBOARD_IDLE_MINUTES: "30",
+      SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: "arn:aws:iam::{accountId}:policy/SwitchboardBoundary",
+    });
+    expect(config.trustProxy).toBe(1);
+    expect(parseConfig({ SWITCHBOARD_TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(parseConfig({}).trustProxy).toBe(0);
+    expect(config.rateLimits.switch).toEqual({ points: 10, seconds: 30 });
+    expect(config.rateLimits.sts).toEqual({ points: 100, seconds: 1 });
+    expect(config.rateLimits.signInPerIp).toEqual({ points: 50, seconds: 3600 });
+    expect(config.sessionIdleSeconds).toBe(1800);
+    expect(config.provisioning).toEqual({ permissionsBoundaryArn: "arn:aws:iam::{accountId}:policy/SwitchboardBoundary", allowPrivilegedExternalTrust: false });
+    expect(parseConfig({}).oidc).toBeUndefined();
   });
 
   it("falls back to AWS_DEFAULT_REGION", () => {

@@ -33,12 +33,72 @@ const httpUrl = (what: string) =>
 const url = (what: string) => z.preprocess(emptyToUndefined, httpUrl(what).optional());
 const urlWithDefault = (what: string, fallback: string) => z.preprocess(emptyToUndefined, httpUrl(what).default(fallback));
 
-const booleanFlag = z.preprocess(
-  emptyToUndefined,
+const booleanFlagDefault = (fallback: boolean) =>
   z
     .enum(["true", "false", "1", "0", "yes", "no"], { error: 'must be "true" or "false"' })
-    .default("false")
-    .transform((v) => v === "true" || v === "1" || v === "yes"),
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+const booleanFlag = z.preprocess(emptyToUndefined, booleanFlagDefault(false));
+
+/** SWITCHBOARD_TRUST_PROXY: how many reverse proxies you run in front of the console. "true" is
+ * one; "false" or 0 trusts none (the client is the address the connection came from). */
+const proxyHops = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default("0")
+    .transform((value, ctx) => {
+      const v = value.trim().toLowerCase();
+      if (v === "true" || v === "yes") return 1;
+      if (v === "false" || v === "no") return 0;
+      if (/^\d{1,2}$/.test(v) && Number(v) <= 10) return Number(v);
+      ctx.addIssue({ code: "custom", message: 'must be "false", "true" (one proxy) or the number of proxies you run in front of the console (0–10)' });
+      return z.NEVER;
+    }),
+);
+
+/** A rate such as "30/1m": at most 30 in any one minute. Units: s, m, h. */
+export type Rate = { points: number; seconds: number };
+const rate = (fallback: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((value, ctx): Rate => {
+        const m = /^\s*(\d{1,6})\s*\/\s*(\d{1,5})?\s*(s|m|h)\s*$/i.exec(value);
+        const points = m ? Number(m[1]) : 0;
+        const seconds = m ? Number(m[2] ?? "1") * { s: 1, m: 60, h: 3600 }[m[3]!.toLowerCase() as "s" | "m" | "h"] : 0;
+        if (!m || points < 1 || seconds < 1 || seconds > 86400) {
+          ctx.addIssue({ code: "custom", message: `must look like "30/1m" (at most 30 per minute; units s, m or h, window at most 24h), not "${value.slice(0, 40)}"` });
+          return z.NEVER;
+        }
+        return { points, seconds };
+      }),
+  );
+
+const durationMinutes = (what: string, min: number, max: number, fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: `must be a number of minutes (${what})` })
+      .int(`must be a whole number of minutes`)
+      .min(min, `must be at least ${min} minutes`)
+      .max(max, `must be at most ${max} minutes`)
+      .default(fallback),
+  );
+
+/** A permissions boundary for every role the wizard creates: a policy ARN, where `{accountId}`
+ * stands for the account the role is created in. */
+const boundaryArn = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .regex(
+      /^arn:aws(-[a-z]+)*:iam::(\d{12}|aws|\{accountId\}):policy\/[\w+=,.@\/-]{1,512}$/,
+      "must be a policy ARN, e.g. arn:aws:iam::{accountId}:policy/SwitchboardBoundary ({accountId} is replaced by each role's account)",
+    )
+    .optional(),
 );
 
 const roleMapping = z.preprocess(
@@ -92,7 +152,21 @@ const envSchema = z.object({
   AWS_REGION: optionalString,
   AWS_DEFAULT_REGION: optionalString,
   SWITCHBOARD_SANDBOX_URL: url("the sandbox endpoint (e.g. http://127.0.0.1:4566)"),
-  SWITCHBOARD_TRUST_PROXY: booleanFlag,
+  SWITCHBOARD_TRUST_PROXY: proxyHops,
+  SWITCHBOARD_ALLOW_SANDBOX: booleanFlag,
+  SWITCHBOARD_SECURE_COOKIES: booleanFlag,
+  SWITCHBOARD_IDLE_MINUTES: durationMinutes("of inactivity after which a session ends", 5, 1440, 60),
+  SWITCHBOARD_OIDC_REQUIRE_EMAIL_VERIFIED: z.preprocess(emptyToUndefined, booleanFlagDefault(true)),
+  SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: boundaryArn,
+  SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST: booleanFlag,
+  SWITCHBOARD_RATE_SWITCH: rate("30/1m"),
+  SWITCHBOARD_RATE_STS: rate("50/1s"),
+  SWITCHBOARD_RATE_SIGNIN_IP: rate("20/5m"),
+  SWITCHBOARD_SIGNIN_DELAY_AFTER: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ error: "must be a number of failed sign-ins" }).int("must be a whole number").min(1, "must be at least 1").max(100, "must be at most 100").default(5),
+  ),
+  SWITCHBOARD_SIGNIN_MAX_DELAY_MINUTES: durationMinutes("the longest wait between sign-in attempts after repeated failures", 1, 1440, 15),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["error", "warn", "info", "debug"]).default("info")),
 });
 
@@ -108,6 +182,11 @@ export type Config = {
   database: DatabaseConfig;
   initialAdmin: { email: string; password: string; name: string } | undefined;
   sessionMaxAgeSeconds: number;
+  /** A session that makes no request for this long ends. */
+  sessionIdleSeconds: number;
+  /** Session cookies are Secure (and __Secure- prefixed): an https NEXTAUTH_URL, or
+   * SWITCHBOARD_SECURE_COOKIES behind a proxy that terminates TLS. */
+  secureCookies: boolean;
   oidc:
     | {
         issuer: string;
@@ -118,10 +197,31 @@ export type Config = {
         groupsClaim: string;
         roleMapping: Record<string, ConsoleRole>;
         defaultRole: ConsoleRole | undefined;
+        /** email_verified must be sent, and true; when false it may be absent (never false). */
+        requireEmailVerified: boolean;
       }
     | undefined;
   aws: { region: string; sandboxUrl: string | undefined };
-  trustProxy: boolean;
+  /** How many reverse proxies in front of the console append to X-Forwarded-For (0: none). */
+  trustProxy: number;
+  provisioning: {
+    /** Every role the wizard creates carries this boundary (`{accountId}` replaced). */
+    permissionsBoundaryArn: string | undefined;
+    /** Whether administrator-level permissions may go to a role trusted from outside the organization. */
+    allowPrivilegedExternalTrust: boolean;
+  };
+  rateLimits: {
+    /** Switches (console or credentials) per person. */
+    switch: Rate;
+    /** STS calls by the whole console (every instance together on Postgres). */
+    sts: Rate;
+    /** Sign-in attempts per client address. */
+    signInPerIp: Rate;
+    /** Failed sign-ins in a row on one account before each next attempt must wait (1 s, 2 s, 4 s, …). */
+    signInDelayAfter: number;
+    /** The longest such wait: the lock, which expires by itself and which an admin can clear. */
+    signInMaxDelaySeconds: number;
+  };
   logLevel: "error" | "warn" | "info" | "debug";
 };
 
@@ -196,6 +296,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     }
   }
 
+  if (e.NODE_ENV === "production") {
+    // Settings that are fine on a laptop and dangerous in front of an organization.
+    const base = new URL(e.NEXTAUTH_URL);
+    if (base.protocol === "http:" && !LOOPBACK.has(base.hostname) && !e.SWITCHBOARD_SECURE_COOKIES) {
+      problems.push(
+        "NEXTAUTH_URL: is plain http on a network address, so session cookies would travel unencrypted; use https, or set SWITCHBOARD_SECURE_COOKIES=true if a proxy in front of the console terminates TLS",
+      );
+    }
+    if (e.SWITCHBOARD_SANDBOX_URL && !e.SWITCHBOARD_ALLOW_SANDBOX) {
+      problems.push("SWITCHBOARD_SANDBOX_URL: points a production server at the local AWS sandbox; unset it, or set SWITCHBOARD_ALLOW_SANDBOX=true for a demo");
+    }
+  }
+  if (e.SWITCHBOARD_OIDC_DEFAULT_ROLE === "admin") {
+    problems.push("SWITCHBOARD_OIDC_DEFAULT_ROLE: must not be admin: everyone your identity provider lets in would administer the console; map an admin group with SWITCHBOARD_OIDC_ROLE_MAPPING instead");
+  }
+
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -209,6 +325,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         ? { email: e.SWITCHBOARD_ADMIN_EMAIL.toLowerCase(), password: e.SWITCHBOARD_ADMIN_PASSWORD, name: e.SWITCHBOARD_ADMIN_NAME }
         : undefined,
     sessionMaxAgeSeconds: Math.round(e.SWITCHBOARD_SESSION_HOURS * 3600),
+    sessionIdleSeconds: e.SWITCHBOARD_IDLE_MINUTES * 60,
+    secureCookies: e.NEXTAUTH_URL.startsWith("https://") || e.SWITCHBOARD_SECURE_COOKIES,
     oidc:
       oidcSet.length === 3
         ? {
@@ -220,10 +338,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
             groupsClaim: e.SWITCHBOARD_OIDC_GROUPS_CLAIM,
             roleMapping: e.SWITCHBOARD_OIDC_ROLE_MAPPING,
             defaultRole: e.SWITCHBOARD_OIDC_DEFAULT_ROLE === "none" ? undefined : e.SWITCHBOARD_OIDC_DEFAULT_ROLE,
+            requireEmailVerified: e.SWITCHBOARD_OIDC_REQUIRE_EMAIL_VERIFIED,
           }
         : undefined,
     aws: { region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? "us-east-1", sandboxUrl: e.SWITCHBOARD_SANDBOX_URL },
     trustProxy: e.SWITCHBOARD_TRUST_PROXY,
+    provisioning: {
+      permissionsBoundaryArn: e.SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN,
+      allowPrivilegedExternalTrust: e.SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST,
+    },
+    rateLimits: {
+      switch: e.SWITCHBOARD_RATE_SWITCH,
+      sts: e.SWITCHBOARD_RATE_STS,
+      signInPerIp: e.SWITCHBOARD_RATE_SIGNIN_IP,
+      signInDelayAfter: e.SWITCHBOARD_SIGNIN_DELAY_AFTER,
+      signInMaxDelaySeconds: e.SWITCHBOARD_SIGNIN_MAX_DELAY_MINUTES * 60,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -6,10 +6,12 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import type { Database } from "@/lib/db/schema";
-import { conflict } from "@/lib/errors";
+import { AppError, conflict } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import type { z } from "zod";
+import { newAwsIdentity } from "./aws-identity";
 import type { setupInput } from "./schemas";
+import { isSetupToken } from "./setup-token";
 
 /** Whether anyone can sign in yet. Unscoped on purpose: the sign-in and setup pages need it
  * before there is a caller, and it reveals only that the console is set up. */
@@ -34,7 +36,7 @@ async function createFirstAdmin(db: Kysely<Database>, admin: { email: string; na
     const id = newId();
     await trx
       .insertInto("users")
-      .values({ id, email: admin.email, name: admin.name, role: "admin", password_hash: hash, auth_provider: "local", created_at: now, updated_at: now })
+      .values({ id, email: admin.email, name: admin.name, role: "admin", password_hash: hash, auth_provider: "local", aws_identity: await newAwsIdentity(trx, admin.email, id), created_at: now, updated_at: now })
       .execute();
     return { id };
   });
@@ -53,6 +55,10 @@ export async function ensureInitialAdmin(): Promise<"created" | "exists" | "not-
 
 /** The one-time /setup page. */
 export async function setupFirstAdmin(input: z.infer<typeof setupInput>, meta: RequestMeta): Promise<void> {
+  if (!isSetupToken(input.token)) {
+    await recordAudit({ action: "auth.setup", outcome: "denied", actorEmail: input.email, reason: "Wrong setup token", request: meta, details: { via: "setup page" } });
+    throw new AppError("forbidden", "That setup token is not right. Copy it from the server's log (the line that starts with \"To create the first administrator\").", { fields: { token: "Not the token the server printed" } });
+  }
   const db = await getDb();
   const created = await createFirstAdmin(db, input);
   if (!created) throw conflict("Switchboard is already set up. Sign in instead.");

@@ -34,4 +34,11 @@ export const updateUserInput = z
   .refine((v) => Object.values(v).some((x) => x !== undefined), "Nothing to change: send name, role, disabled or password");
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 
-export const setupInput = z.object({ email: emailField, name: nameField, password: passwordField }).strict();
+export const setupInput = z
+  .object({
+    email: emailField,
+    name: nameField,
+    password: passwordField,
+    token: z.string({ error: "Enter the setup token from the server's log" }).trim().min(1, "Enter the setup token from the server's log").max(200, "That is not a setup token"),
+  })
+  .strict();

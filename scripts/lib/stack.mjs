@@ -98,6 +98,8 @@ export function sandboxEnv(sandbox, region = "us-east-1") {
     AWS_REGION: region,
     AWS_EC2_METADATA_DISABLED: "true",
     SWITCHBOARD_SANDBOX_URL: sandbox.url,
+    // A production build refuses the sandbox unless told it is meant (a demo, the tests).
+    SWITCHBOARD_ALLOW_SANDBOX: "true",
   };
 }
 
