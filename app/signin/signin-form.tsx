@@ -7,14 +7,18 @@ import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Alert, Field, Input } from "@/components/ui/field";
+import { isSameOriginPath } from "@/lib/auth/redirect";
 
 /** The messages for each way sign-in can fail, keyed by the code the server returns. */
-export function signInErrorMessage(code: string): string {
-  if (code.startsWith("locked")) {
-    const until = code.split(":").slice(1).join(":");
-    const time = until && !Number.isNaN(Date.parse(until)) ? new Date(until).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" }) : undefined;
-    return `Too many failed sign-ins: this account is locked for 15 minutes${time ? `, until ${time}` : ""}. Try again then, or ask an administrator to reset your password.`;
+export function signInErrorMessage(code: string, now: number = Date.now()): string {
+  const limited = /^rate_limited:(\d{1,6})$/.exec(code);
+  if (limited) {
+    // The server says how long to wait (per address, or per account after repeated failures).
+    const seconds = Math.max(1, Number(limited[1]));
+    const until = new Date(now + seconds * 1000).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+    return `Too many sign-in attempts. Wait ${seconds} ${seconds === 1 ? "second" : "seconds"} (until ${until}) and try again.`;
   }
+  if (code.startsWith("rate_limited")) return "Too many sign-in attempts. Wait a little and try again.";
   switch (code) {
     case "invalid":
     case "CredentialsSignin":
@@ -25,6 +29,8 @@ export function signInErrorMessage(code: string): string {
       return "Your identity provider account is not in any group that gives access to this console. Ask an administrator to add you to one.";
     case "no_email":
       return "Your identity provider did not share an email address, which the console needs to know who you are.";
+    case "email_unverified":
+      return "Your identity provider has not verified your email address, so the console cannot be sure it is yours. Verify it there, then sign in again.";
     case "email_in_use":
       return "Your email belongs to an existing console account that signs in with a password. Sign in with it, or ask an administrator.";
     case "SessionRequired":
@@ -74,7 +80,9 @@ export function SignInForm({
       setPending(false);
       return;
     }
-    router.replace(callbackUrl);
+    // The server already reduced callbackUrl to a path on this console; check again here, since
+    // this is where the navigation happens (ASVS 3.7.2).
+    router.replace(isSameOriginPath(callbackUrl) ? callbackUrl : "/");
     router.refresh();
   };
 

@@ -1,5 +1,4 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
@@ -8,7 +7,10 @@ import { recordAudit } from "@/lib/audit/record";
 import { getConfig, type Config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { requestMeta, requestMetaFrom } from "@/lib/http/request-meta";
+import { openConsoleSession } from "./console-sessions";
 import { signInWithPassword } from "./local-sign-in";
+import { authSecret } from "./secret";
+import { safeCallbackPath } from "./redirect";
 import { groupsFromClaims, signInWithOidc, type OidcProfile } from "./oidc-sign-in";
 
 export const OIDC_PROVIDER_ID = "oidc";
@@ -22,19 +24,13 @@ const credentialsInput = z.object({
 export const SIGN_IN_ERRORS = {
   invalid: "invalid",
   disabled: "disabled",
-  locked: "locked",
+  /** `rate_limited:<seconds>`: too many attempts; the page says how long to wait. */
+  rateLimited: "rate_limited",
   noRole: "no_role",
   noEmail: "no_email",
+  emailUnverified: "email_unverified",
   emailInUse: "email_in_use",
 } as const;
-
-function devSecret(): string {
-  // Outside production without NEXTAUTH_SECRET: a random secret for this process, kept across
-  // dev-server reloads. Sessions end when the process restarts.
-  const g = globalThis as { __switchboardDevSecret?: string };
-  g.__switchboardDevSecret ??= randomBytes(32).toString("base64");
-  return g.__switchboardDevSecret;
-}
 
 function oidcProvider(oidc: NonNullable<Config["oidc"]>): OAuthConfig<Record<string, unknown>> {
   return {
@@ -74,17 +70,17 @@ export function getAuthOptions(): AuthOptions {
         for (const [k, v] of Object.entries(req.headers ?? {})) if (typeof v === "string") h.set(k, v);
         const result = await signInWithPassword(parsed.data.email, parsed.data.password, requestMetaFrom(h));
         if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, sv: result.user.sessionVersion };
-        throw new Error(result.code === "locked" ? `${SIGN_IN_ERRORS.locked}:${result.lockedUntil}` : result.code);
+        throw new Error(result.code === "rate_limited" ? `${SIGN_IN_ERRORS.rateLimited}:${result.retryAfter}` : result.code);
       },
     }),
   ];
   if (config.oidc) providers.push(oidcProvider(config.oidc));
 
   cached = {
-    secret: config.authSecret ?? devSecret(),
+    secret: authSecret(),
     session: { strategy: "jwt", maxAge: config.sessionMaxAgeSeconds, updateAge: 15 * 60 },
     jwt: { maxAge: config.sessionMaxAgeSeconds },
-    useSecureCookies: config.baseUrl.startsWith("https://"),
+    useSecureCookies: config.secureCookies,
     pages: { signIn: "/signin", error: "/signin" },
     providers,
     callbacks: {
@@ -94,6 +90,7 @@ export function getAuthOptions(): AuthOptions {
         const oidcProfile: OidcProfile = {
           sub: String(claims.sub ?? account.providerAccountId),
           email: typeof claims.email === "string" ? claims.email : undefined,
+          emailVerified: claims.email_verified,
           name: typeof claims.name === "string" ? claims.name : undefined,
           groups: groupsFromClaims(claims, config.oidc.groupsClaim),
         };
@@ -102,14 +99,28 @@ export function getAuthOptions(): AuthOptions {
       },
       async jwt({ token, user, account }) {
         if (!user || !account) return token;
-        // First call after a successful sign-in: pin the store's user id and session version.
+        // First call after a successful sign-in: pin the store's user id and session version,
+        // and open this sign-in's row in console_sessions (idle timeout, step-up).
+        const db = await getDb();
+        let uid: string;
+        let sv: number;
         if (account.provider === OIDC_PROVIDER_ID) {
-          const db = await getDb();
           const row = await db.selectFrom("users").select(["id", "session_version"]).where("oidc_subject", "=", account.providerAccountId).executeTakeFirst();
           if (!row) throw new Error("OIDC user missing after sign-in");
-          return { ...token, uid: row.id, sv: row.session_version, authAt: Math.floor(Date.now() / 1000) };
+          uid = row.id;
+          sv = row.session_version;
+        } else {
+          uid = user.id;
+          sv = (user as { sv?: number }).sv ?? 1;
         }
-        return { ...token, uid: user.id, sv: (user as { sv?: number }).sv ?? 1, authAt: Math.floor(Date.now() / 1000) };
+        const sid = await openConsoleSession(uid, await requestMeta());
+        return { ...token, uid, sv, sid, authAt: Math.floor(Date.now() / 1000) };
+      },
+      /** Where next-auth may send someone after signing in or out: a path on this console, never
+       * another origin (next-auth's own default also accepts any same-origin absolute URL; the
+       * path is resolved first, so `/.//evil.example` cannot become `//evil.example`). */
+      async redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeCallbackPath(url, baseUrl, { allowSignInPage: true })}`;
       },
       async session({ session, token }) {
         return { ...session, uid: token.uid ?? "", sv: token.sv ?? 0, authAt: token.authAt ?? 0 };
@@ -121,6 +132,7 @@ export function getAuthOptions(): AuthOptions {
         // request, instead of when the JWT would have expired.
         if (!token?.uid) return;
         const db = await getDb();
+        if (token.sid) await db.updateTable("console_sessions").set({ ended_at: new Date().toISOString() }).where("id", "=", token.sid).execute();
         const user = await db
           .updateTable("users")
           .set((eb) => ({ session_version: eb("session_version", "+", 1), updated_at: new Date().toISOString() }))

@@ -10,6 +10,7 @@ import {
   updateAccountInput,
   updateRoleInput,
 } from "@/lib/catalog/schemas";
+import { stepUpInput } from "@/lib/auth/step-up";
 import { applyInput } from "@/lib/provision/api-schemas";
 import { wizardDocumentInput } from "@/lib/provision/schema";
 import { startSessionInput } from "@/lib/sessions/start-session";
@@ -31,7 +32,7 @@ const ERROR: Json = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["bad_request", "unauthorized", "forbidden", "aws_denied", "not_found", "conflict", "payload_too_large", "rate_limited", "upstream_error", "unavailable", "internal"] },
+        code: { type: "string", enum: ["bad_request", "unauthorized", "step_up_required", "forbidden", "aws_denied", "not_found", "conflict", "payload_too_large", "rate_limited", "upstream_error", "unavailable", "internal"] },
         message: { type: "string", description: "What went wrong and what to do, in plain words." },
         fields: { type: "object", additionalProperties: { type: "string" }, description: "Per-field messages for invalid input." },
         explanation: { type: "object", description: "For aws_denied: which half of the trust is missing, and the JSON statement to add." },
@@ -45,7 +46,7 @@ const errors = (...codes: number[]): Json =>
     codes.map((code) => [
       String(code),
       {
-        description: { 400: "Invalid input: the message names each field to fix", 401: "Not signed in", 403: "Not allowed for your console role (or, for sessions, AWS refused)", 404: "No such resource", 409: "Conflicts with what exists", 502: "AWS failed", 503: "Try again shortly" }[code],
+        description: { 400: "Invalid input: the message names each field to fix", 401: "Not signed in (code unauthorized), or, for operations that change IAM, not signed in recently enough (code step_up_required: confirm with POST /me/step-up)", 403: "Not allowed for your console role (or, for sessions, AWS refused)", 404: "No such resource", 409: "Conflicts with what exists", 429: "Too many requests: wait the Retry-After header's seconds", 502: "AWS failed", 503: "Try again shortly" }[code],
         content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
       },
     ]),
@@ -86,6 +87,14 @@ export function openApiDocument(serverUrl: string): Json {
           parameters: [pathParam("roleId", "The role entry's id")],
           requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["pinned"], properties: { pinned: { type: "boolean" } } } } } },
           responses: { 200: ok("Pinned or unpinned"), ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/me/step-up": {
+        post: {
+          summary: "Confirm who you are again (password), so that creating roles and changing trust work for the next 15 minutes",
+          tags: ["session"],
+          requestBody: body(stepUpInput),
+          responses: { 200: ok("Confirmed", { properties: { verifiedUntil: { type: "string", format: "date-time" } } }), ...errors(400, 401, 429) },
         },
       },
       "/me/menu": { get: { summary: "The Switch Role menu's data", tags: ["session"], responses: { 200: ok("Accounts and the roles the caller may switch into"), ...errors(401, 403) } } },
@@ -153,7 +162,7 @@ export function openApiDocument(serverUrl: string): Json {
         delete: { summary: "Remove a role entry (the IAM role stays)", tags: ["roles"], parameters: [id], responses: { 200: ok("Removed"), ...errors(400, 401, 403, 404) } },
       },
       "/roles/{id}/test": {
-        post: { summary: "Test a role: a real AssumeRole from the console's AWS identity", tags: ["roles"], parameters: [id], responses: { 200: ok("Works, or why not"), ...errors(400, 401, 403, 404) } },
+        post: { summary: "Test a role: a real AssumeRole from the console's AWS identity", tags: ["roles"], parameters: [id], responses: { 200: ok("Works, or why not"), ...errors(400, 401, 403, 404, 429) } },
       },
       "/grants": {
         get: { summary: "List grants", tags: ["grants"], parameters: [{ name: "roleId", in: "query", schema: { type: "string" } }], responses: { 200: ok("Grants"), ...errors(400, 401, 403) } },
@@ -165,7 +174,7 @@ export function openApiDocument(serverUrl: string): Json {
           summary: "Switch into a granted role: a console sign-in URL, or temporary credentials",
           tags: ["sessions"],
           requestBody: body(startSessionInput),
-          responses: { 200: ok("consoleUrl + expiresAt, or credentials + region + assumedRoleArn"), ...errors(400, 401, 403, 404, 502, 503) },
+          responses: { 200: ok("consoleUrl + expiresAt, or credentials + region + assumedRoleArn"), ...errors(400, 401, 403, 404, 429, 502, 503) },
         },
       },
       "/audit-events": {
@@ -182,6 +191,9 @@ export function openApiDocument(serverUrl: string): Json {
       },
       "/users/{id}": {
         patch: { summary: "Change a user's name, role, disabled flag or password", tags: ["users"], parameters: [id], requestBody: body(updateUserInput), responses: { 200: ok("The user"), ...errors(400, 401, 403, 404, 409) } },
+      },
+      "/users/{id}/clear-sign-in-lock": {
+        post: { summary: "Forget a user's failed sign-ins and end the wait they cause", tags: ["users"], parameters: [id], responses: { 200: ok("The user"), ...errors(400, 401, 403, 404) } },
       },
     },
   };

@@ -5,6 +5,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { getDb } from "@/lib/db/client";
 import { badRequest, conflict, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { clearSignInDelay } from "@/lib/ratelimit/sign-in";
 import { toUserDto, USER_COLUMNS, type UserDto } from "./dto";
 import type { UpdateUserInput } from "./schemas";
 
@@ -70,6 +71,8 @@ export async function updateUser(actor: Actor, id: string, patch: UpdateUserInpu
     });
   }
   if (patch.password !== undefined) {
+    // A new password lifts any sign-in delay earned with the old one.
+    await clearSignInDelay(result.email);
     await recordAudit({ action: "user.password_reset", outcome: "success", actor, target: { type: "user", id, label: result.email }, request: meta });
   }
   return toUserDto(result.row);

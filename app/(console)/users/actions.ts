@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { protectedAction } from "@/lib/http/action";
+import { clearSignInLock } from "@/lib/users/clear-sign-in-lock";
 import { createUser } from "@/lib/users/create-user";
 import { createUserInput, updateUserInput, userIdField } from "@/lib/users/schemas";
 import { updateUser } from "@/lib/users/update-user";
@@ -13,4 +14,8 @@ export const createUserAction = protectedAction({ permission: "users.manage", in
 export const updateUserAction = protectedAction(
   { permission: "users.manage", input: z.object({ id: userIdField, patch: updateUserInput }).strict() },
   ({ actor, input, meta }) => updateUser(actor, input.id, input.patch, meta),
+);
+
+export const clearSignInLockAction = protectedAction({ permission: "users.manage", input: z.object({ id: userIdField }).strict() }, ({ actor, input, meta }) =>
+  clearSignInLock(actor, input.id, meta),
 );

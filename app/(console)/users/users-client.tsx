@@ -11,7 +11,7 @@ import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import type { ConsoleRole } from "@/lib/config/schema";
 import type { ActionError } from "@/lib/http/action";
 import type { UserDto } from "@/lib/users/dto";
-import { createUserAction, updateUserAction } from "./actions";
+import { clearSignInLockAction, createUserAction, updateUserAction } from "./actions";
 
 const ROLES: Array<{ value: ConsoleRole; label: string }> = [
   { value: "operator", label: "Operator" },
@@ -35,6 +35,18 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
       const result = await updateUserAction({ id: user.id, patch });
       if (result.ok) {
         setNotice({ tone: "success", text: done });
+        router.refresh();
+      } else {
+        setNotice({ tone: "error", text: result.error.message });
+      }
+    });
+  };
+
+  const clearSignInLock = (user: UserDto) => {
+    startTransition(async () => {
+      const result = await clearSignInLockAction({ id: user.id });
+      if (result.ok) {
+        setNotice({ tone: "success", text: `${user.email} can sign in again right away.` });
         router.refresh();
       } else {
         setNotice({ tone: "error", text: result.error.message });
@@ -97,9 +109,9 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
                       <Badge tone={user.authProvider === "oidc" ? "violet" : "slate"}>{user.authProvider === "oidc" ? "Single sign-on" : "Password"}</Badge>
                       {user.disabled ? <Badge tone="red">Disabled</Badge> : null}
                       {user.lockedUntil ? (
-                        <Badge tone="amber" title={`Locked until ${formatTime(user.lockedUntil)}`}>
+                        <Badge tone="amber" title={`${user.failedSignIns} failed sign-ins in a row: the next attempt must wait until ${formatTime(user.lockedUntil)}`}>
                           <Lock className="mr-1 h-3 w-3" aria-hidden />
-                          Locked
+                          Sign-in delayed until {new Date(user.lockedUntil).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}
                         </Badge>
                       ) : null}
                     </div>
@@ -107,6 +119,17 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
                   <td className="px-4 py-3 text-slate-600">{formatTime(user.lastSignInAt)}</td>
                   <td className="px-4 py-3">
                     <div className="flex justify-end gap-2">
+                      {user.authProvider === "local" && (user.lockedUntil || user.failedSignIns > 0) ? (
+                        <Button
+                          size="sm"
+                          variant="secondary"
+                          disabled={pending}
+                          title={`${user.failedSignIns} failed sign-ins in a row; clearing lets them try again at once`}
+                          onClick={() => clearSignInLock(user)}
+                        >
+                          Clear sign-in lock
+                        </Button>
+                      ) : null}
                       {user.authProvider === "local" ? (
                         <Button size="sm" variant="secondary" disabled={pending} onClick={() => setResetting(user)}>
                           Reset password
