@@ -252,7 +252,8 @@ export async function handleAdmin(
             createDate: now,
             assumeRolePolicyDocument: JSON.stringify({
               Version: "2012-10-17",
-              Statement: [{ Effect: "Allow", Principal: { AWS: `arn:${PARTITION}:iam::${operations}:root` }, Action: "sts:AssumeRole" }],
+              // As the seed's: the console's provisioning sessions carry the admin's SourceIdentity.
+              Statement: [{ Effect: "Allow", Principal: { AWS: `arn:${PARTITION}:iam::${operations}:root` }, Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"] }],
             }),
             description: "Provisioning role created with the account",
             maxSessionDuration: 3600,

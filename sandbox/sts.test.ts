@@ -1,4 +1,5 @@
 // STS against the sandbox with the real @aws-sdk/client-sts over HTTP.
+import { CreateRoleCommand } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credsOf, startTestSandbox, type Creds, type TestSandbox } from "./testing";
@@ -209,12 +210,21 @@ describe("AssumeRole: durations and role chaining", () => {
 });
 
 describe("AssumeRole: source identity and session tags", () => {
+  // A role trusting Operations for sts:AssumeRole alone (the seeded provisioning roles allow
+  // sts:SetSourceIdentity and sts:TagSession too, because the console sets a source identity).
+  const ASSUME_ONLY = role(PROD, "AssumeOnly");
+  beforeAll(async () => {
+    const admin = credsOf(await assume(t.broker, { RoleArn: role(PROD, "OrganizationAccountAccessRole"), RoleSessionName: "setup" }));
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OPS}:root` }, Action: "sts:AssumeRole" }] };
+    await t.iam(admin).send(new CreateRoleCommand({ RoleName: "AssumeOnly", AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  });
+
   it("sets SourceIdentity when the trust policy allows sts:SetSourceIdentity", async () => {
     const out = await assume(t.broker, { RoleArn: role(PROD, "ReadOnly"), SourceIdentity: "alice@example.com" });
     expect(out.SourceIdentity).toBe("alice@example.com");
   });
   it("denies SourceIdentity without sts:SetSourceIdentity in the trust policy", async () => {
-    const arn = role(PROD, "OrganizationAccountAccessRole");
+    const arn = ASSUME_ONLY;
     const err = await awsError(assume(t.broker, { RoleArn: arn, SourceIdentity: "alice" }));
     expect(err).toMatchObject({ name: "AccessDenied", message: denial(BROKER_ARN, arn, "sts:SetSourceIdentity") });
   });
@@ -242,7 +252,7 @@ describe("AssumeRole: source identity and session tags", () => {
   it("allows session tags only with sts:TagSession", async () => {
     const ok = await assume(t.broker, { RoleArn: role(PROD, "ReadOnly"), Tags: [{ Key: "team", Value: "platform" }] });
     expect(ok.PackedPolicySize).toBeGreaterThan(0);
-    const arn = role(PROD, "OrganizationAccountAccessRole");
+    const arn = ASSUME_ONLY;
     const err = await awsError(assume(t.broker, { RoleArn: arn, Tags: [{ Key: "team", Value: "platform" }] }));
     expect(err.message).toBe(denial(BROKER_ARN, arn, "sts:TagSession"));
   });

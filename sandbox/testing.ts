@@ -1,7 +1,7 @@
 // Helpers for tests that drive a real sandbox over HTTP with the real AWS SDK clients. Each
 // call starts an isolated sandbox (its own temp directory and free port).
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IAMClient } from "@aws-sdk/client-iam";
@@ -85,8 +85,11 @@ export type TestSandbox = {
   close(): Promise<void>;
 };
 
-export async function startTestSandbox(opts: { persistDelayMs?: number } = {}): Promise<TestSandbox> {
+/** `initialState`: a state.json to start from (e.g. one written by an older sandbox) instead of
+ * a fresh seed. */
+export async function startTestSandbox(opts: { persistDelayMs?: number; initialState?: unknown } = {}): Promise<TestSandbox> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-sandbox-"));
+  if (opts.initialState !== undefined) writeFileSync(join(dir, "state.json"), JSON.stringify(opts.initialState));
   const token = randomBytes(24).toString("hex");
   const sandbox = await startSandbox({ dir, port: 0, adminToken: token, persistDelayMs: opts.persistDelayMs ?? 20, log: () => {} });
   const admin = new AdminClient(sandbox.url, token);

@@ -3,6 +3,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { getConfig } from "@/lib/config";
+import { addStsBudget } from "@/lib/ratelimit/sts";
 import { brokerCredentials, getBrokerIdentity, type BrokerCredentialKind } from "./broker-identity";
 import type { Partition } from "./partitions";
 
@@ -37,6 +38,8 @@ export function brokerSts(partition: Partition = "aws"): STSClient {
   let client = stsClients.get(region);
   if (!client) {
     client = new STSClient({ region, credentials: brokerCredentials(), maxAttempts: MAX_ATTEMPTS });
+    // Every call spends one point of the console-wide STS budget (lib/ratelimit/sts.ts).
+    addStsBudget(client);
     stsClients.set(region, client);
   }
   return client;
@@ -64,23 +67,39 @@ export async function brokerProfile(): Promise<{ kind: BrokerCredentialKind; arn
 }
 
 type ProvisioningCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: number };
+/** Keyed by provisioning role ARN and the person's identity: each person's changes are made in a
+ * session of their own, so CloudTrail never attributes one person's change to another. */
 const provisioning = new Map<string, ProvisioningCredentials>();
 /** Reuse provisioning-role credentials until five minutes before they expire. */
 const EXPIRY_SKEW_MS = 5 * 60_000;
 
-/** IAM in a registered account, through its provisioning role (assumed by the broker). These
- * credentials stay on the server and are used only after the caller's permission was checked;
- * they are cached per account, never handed to anyone. */
-export async function provisioningIam(account: { awsAccountId: string; partition: Partition; provisioningRoleName: string }): Promise<IAMClient> {
-  const roleArn = `arn:${account.partition}:iam::${account.awsAccountId}:role/${account.provisioningRoleName}`;
-  let creds = provisioning.get(roleArn);
+type ProvisioningAccount = { awsAccountId: string; partition: Partition; provisioningRoleName: string };
+
+const provisioningRoleArn = (account: ProvisioningAccount) => `arn:${account.partition}:iam::${account.awsAccountId}:role/${account.provisioningRoleName}`;
+
+/**
+ * IAM in a registered account, through its provisioning role (assumed by the broker), in a
+ * session that carries `who` — the acting person's AWS identity (`awsIdentityOf`) — as both
+ * RoleSessionName and SourceIdentity, so CloudTrail shows who created or changed each role; the
+ * source identity stays on every call made with the session.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+ * These credentials stay on the server and are used only after the caller's permission was
+ * checked; they are cached per role and person, never handed to anyone.
+ */
+export async function provisioningIam(account: ProvisioningAccount, who: string): Promise<IAMClient> {
+  const roleArn = provisioningRoleArn(account);
+  const key = `${roleArn}\u0000${who}`;
+  let creds = provisioning.get(key);
   if (!creds || creds.expiration - EXPIRY_SKEW_MS < Date.now()) {
-    const out = await brokerSts(account.partition).send(
-      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "switchboard-provisioning", DurationSeconds: 3600 }),
-    );
+    let out;
+    try {
+      out = await brokerSts(account.partition).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: who, SourceIdentity: who, DurationSeconds: 3600 }));
+    } catch (err) {
+      throw await provisioningDenied(err, roleArn);
+    }
     const c = out.Credentials!;
     creds = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken!, expiration: c.Expiration!.getTime() };
-    provisioning.set(roleArn, creds);
+    provisioning.set(key, creds);
   }
   // IAM is a global service: us-east-1 signs for the commercial partition.
   return new IAMClient({
@@ -90,7 +109,28 @@ export async function provisioningIam(account: { awsAccountId: string; partition
   });
 }
 
-/** Forget cached provisioning credentials (after a failure that may mean they were revoked). */
-export function forgetProvisioning(account: { awsAccountId: string; partition: Partition; provisioningRoleName: string }): void {
-  provisioning.delete(`arn:${account.partition}:iam::${account.awsAccountId}:role/${account.provisioningRoleName}`);
+/** An AccessDenied from AssumeRole of a provisioning role, with what to add to its trust policy:
+ * setting a source identity needs sts:SetSourceIdentity there as well as sts:AssumeRole, and a
+ * trust policy written before the console set one (AWS Organizations' OrganizationAccountAccessRole
+ * among them) allows only sts:AssumeRole.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html#id_credentials_temp_control-access_monitor-perms */
+async function provisioningDenied(err: unknown, roleArn: string): Promise<unknown> {
+  const name = (err as { name?: string })?.name ?? "";
+  if (!/^AccessDenied/.test(name)) return err;
+  const broker = await brokerProfile().catch(() => undefined);
+  // A trust policy names an assumed-role session by its role's ARN.
+  const session = broker && /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/.exec(broker.arn);
+  const principal = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : (broker?.arn ?? "<the console's broker ARN>");
+  const statement = { Sid: "SwitchboardProvisioning", Effect: "Allow", Principal: { AWS: principal }, Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"] };
+  const message =
+    `${err instanceof Error ? err.message.replace(/\.?$/, ".") : "AccessDenied."} The provisioning role's trust policy must let the console's broker (${principal}) assume it and set a source identity (sts:SetSourceIdentity), ` +
+    `which records in CloudTrail who made each change. Add this statement to the trust policy of ${roleArn}: ${JSON.stringify(statement)}`;
+  return Object.assign(new Error(message, { cause: err }), { name });
+}
+
+/** Forget cached provisioning credentials, every person's (after a failure that may mean they
+ * were revoked). */
+export function forgetProvisioning(account: ProvisioningAccount): void {
+  const prefix = `${provisioningRoleArn(account)}\u0000`;
+  for (const key of [...provisioning.keys()]) if (key.startsWith(prefix)) provisioning.delete(key);
 }

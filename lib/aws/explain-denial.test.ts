@@ -49,7 +49,12 @@ const DEVELOPMENT_TESTERS = seeded(ACCOUNTS.test, "DevelopmentTesters");
 const CA_SERVICE_DEPLOYER = seeded(ACCOUNTS.production, "CA_ServiceDeployer");
 const THIRD_PARTY_AUDITOR = seeded(ACCOUNTS.production, "ThirdPartyAuditor");
 const BREAK_GLASS = seeded(ACCOUNTS.production, "BreakGlassAdmin");
-const PROVISIONING = seeded(ACCOUNTS.production, "OrganizationAccountAccessRole");
+/** A provisioning role as AWS Organizations creates it: Operations may assume it, nothing more
+ * (the sandbox's seeded ones also allow sts:SetSourceIdentity and sts:TagSession, since the
+ * console names the person in each provisioning session). */
+const PROVISIONING = trust(`arn:aws:iam::${ACCOUNTS.production}:role/OrganizationAccountAccessRole`, [
+  { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.operations}:root` }, Action: "sts:AssumeRole" },
+]);
 const PRODUCTION_READONLY = seeded(ACCOUNTS.production, "ReadOnly");
 const OPERATIONS_READONLY = seeded(ACCOUNTS.operations, "ReadOnly");
 const DELEGATE = seeded(ACCOUNTS.production, "delegate_read_my_bucket");
@@ -348,6 +353,8 @@ describe("explainAssumeRoleFailure against the sandbox", () => {
   let t: TestSandbox;
   beforeAll(async () => {
     t = await startTestSandbox();
+    // Production's provisioning role as AWS Organizations creates it (sts:AssumeRole only).
+    await (await provisioning(ACCOUNTS.production)).send(new UpdateAssumeRolePolicyCommand({ RoleName: "OrganizationAccountAccessRole", PolicyDocument: PROVISIONING.trustPolicy }));
   });
   afterAll(async () => {
     await t?.close();

@@ -43,3 +43,10 @@ export function sourceIdentity(email: string): string {
   const value = roleSessionName(email);
   return value.replace(/^aws:/i, "aws-");
 }
+
+/** The AWS identity (RoleSessionName and SourceIdentity) of a person's changes made through a
+ * provisioning role: the identity fixed when their user was created (lib/users/aws-identity.ts),
+ * so CloudTrail shows who created or changed each role. The one place that decides it. */
+export function awsIdentityOf(actor: { awsIdentity: string }): string {
+  return actor.awsIdentity;
+}

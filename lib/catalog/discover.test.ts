@@ -1,5 +1,6 @@
 // Discovering an account's IAM roles through its provisioning role, end to end below the UI:
 // the real store (SQLite), the real sandbox over HTTP (its seeded Production roles), the real SDK.
+import { testActor } from "@/lib/auth/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/guard";
 import { configureForSandbox } from "@/lib/config/testing";
@@ -25,7 +26,7 @@ async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
   const id = newId();
   const now = new Date().toISOString();
   await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, created_at: now, updated_at: now }).execute();
-  return { id, email, name: email.split("@")[0]!, role, authProvider: "local", groups: [] };
+  return testActor({ id, email, name: email.split("@")[0]!, role });
 }
 
 beforeAll(async () => {
@@ -89,7 +90,8 @@ describe("discovering Production's roles", () => {
     expect(calls.length).toBeGreaterThan(0);
     for (const call of calls) {
       expect(call.accountId).toBe("222222222222");
-      expect(call.caller).toContain("assumed-role/OrganizationAccountAccessRole/switchboard-provisioning");
+      // The session names the person who asked (their AWS identity), as CloudTrail will.
+      expect(call.caller).toContain(`assumed-role/OrganizationAccountAccessRole/${admin.awsIdentity}`);
     }
   });
 

@@ -5,6 +5,7 @@ import type { AccountDto } from "@/lib/accounts/dto";
 import { assertPermission, type Actor } from "@/lib/auth/guard";
 import { brokerProfile, forgetProvisioning, provisioningIam } from "@/lib/aws/broker-clients";
 import { describeAwsError } from "@/lib/aws/errors";
+import { awsIdentityOf } from "@/lib/aws/session-name";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -37,7 +38,7 @@ export async function discoverRoles(actor: Actor, accountRef: string): Promise<{
   const target = { awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName };
   const roles: Role[] = [];
   try {
-    const iam = await provisioningIam(target);
+    const iam = await provisioningIam(target, awsIdentityOf(actor));
     let marker: string | undefined;
     do {
       const page = await iam.send(new ListRolesCommand({ Marker: marker, MaxItems: 1000 }));

@@ -21,6 +21,40 @@ const MAX_DEPTH = 32;
 
 const SYNTAX = "Syntax errors in policy.";
 
+/** The first problems say what to fix; a document made of characters IAM rejects would otherwise
+ * produce one issue per character (issue 10: 120,000 of them). */
+export const MAX_ISSUES = 50;
+
+/** The issues of one read, at most MAX_ISSUES of them, then one that counts the rest. A syntax
+ * error that stops the read is always kept: it is the one that says why there is no value. */
+class IssueList {
+  private readonly kept: PolicyIssue[] = [];
+  private dropped = 0;
+  private fatal: PolicyIssue | undefined;
+
+  add(issue: PolicyIssue): void {
+    if (this.kept.length < MAX_ISSUES) this.kept.push(issue);
+    else this.dropped++;
+  }
+
+  /** Adds lazily: the message (and its position) is only worked out for an issue that is kept. */
+  addLazy(make: () => PolicyIssue): void {
+    if (this.kept.length < MAX_ISSUES) this.kept.push(make());
+    else this.dropped++;
+  }
+
+  stop(issue: PolicyIssue): void {
+    this.fatal = issue;
+  }
+
+  list(): PolicyIssue[] {
+    const out = [...this.kept];
+    if (this.dropped > 0) out.push({ path: "$", message: `…and ${this.dropped} more problems like these.` });
+    if (this.fatal) out.push(this.fatal);
+    return out;
+  }
+}
+
 /** JSON path of a child, e.g. `$.Statement[0]` or `$.Statement[0].Condition['aws:SourceIp']`. */
 export function childPath(parent: string, key: string | number): string {
   if (typeof key === "number") return `${parent}[${key}]`;
@@ -53,7 +87,9 @@ export function readJson(text: string): JsonReadResult {
 
 class Reader {
   private pos = 0;
-  private readonly issues: PolicyIssue[] = [];
+  private readonly issues = new IssueList();
+  /** Offsets where each line starts, built on the first position asked for. */
+  private lineStarts: number[] | undefined;
 
   constructor(private readonly text: string) {}
 
@@ -63,27 +99,33 @@ class Reader {
       const value = this.value("$", 0);
       this.skipWhitespace();
       if (this.pos < this.text.length) this.fail("Unexpected content after the end of the document");
-      return { value, issues: this.issues };
+      return { value, issues: this.issues.list() };
     } catch (error) {
-      if (error instanceof SyntaxFailure) return { issues: this.issues };
+      if (error instanceof SyntaxFailure) return { issues: this.issues.list() };
       throw error;
     }
   }
 
+  /** "line L, column C" of an offset: one pass over the text for the line starts, then a binary
+   * search per position, so many issues never rescan the document. */
   private location(offset: number): string {
-    let line = 1;
-    let lineStart = 0;
-    for (let i = 0; i < offset && i < this.text.length; i++) {
-      if (this.text.charCodeAt(i) === 0x0a) {
-        line++;
-        lineStart = i + 1;
-      }
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 0x0a) this.lineStarts.push(i + 1);
     }
-    return `line ${line}, column ${offset - lineStart + 1}`;
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return `line ${low + 1}, column ${offset - starts[low]! + 1}`;
   }
 
   private fail(detail: string, offset = this.pos): never {
-    this.issues.push({ path: "$", message: `${SYNTAX} ${detail} at ${this.location(offset)}.` });
+    this.issues.stop({ path: "$", message: `${SYNTAX} ${detail} at ${this.location(offset)}.` });
     throw new SyntaxFailure();
   }
 
@@ -135,10 +177,10 @@ class Reader {
       const valuePath = childPath(path, key);
       if (Object.prototype.hasOwnProperty.call(result, key)) {
         // JSON.parse would keep the last value silently; a reviewer would see the first.
-        this.issues.push({
+        this.issues.addLazy(() => ({
           path: valuePath,
           message: `${SYNTAX} Duplicate key "${key}" at ${this.location(keyOffset)}; each key may appear only once.`,
-        });
+        }));
       }
       this.skipWhitespace();
       if (this.text[this.pos] !== ":") this.unexpected("':' after a property name");
@@ -206,7 +248,8 @@ class Reader {
       }
       if (code < 0x20) this.fail(`Control character ${describeChar(code)} must be escaped inside a string`);
       if (!isAllowedPolicyChar(code)) {
-        this.issues.push({ path, message: disallowedCharMessage(code, `at ${this.location(this.pos)}`) });
+        const at = this.pos;
+        this.issues.addLazy(() => ({ path, message: disallowedCharMessage(code, `at ${this.location(at)}`) }));
       }
       if (code === 0x5c) {
         out += this.escape(path);
@@ -231,7 +274,7 @@ class Reader {
     // An escaped character is still a character of the policy, so IAM's character rule applies
     // to it as well (for TAB, LF and CR the escape is the only way to write them in a string).
     if (!isAllowedPolicyChar(code)) {
-      this.issues.push({ path, message: disallowedCharMessage(code, `(escaped as \\u${hex}) at ${this.location(offset)}`) });
+      this.issues.addLazy(() => ({ path, message: disallowedCharMessage(code, `(escaped as \\u${hex}) at ${this.location(offset)}`) }));
     }
     return String.fromCharCode(code);
   }
@@ -240,19 +283,19 @@ class Reader {
 /** Converts an already-parsed JavaScript value into the reader's model, reporting what JSON
  * cannot express and characters IAM rejects. */
 export function fromJavaScript(input: unknown): JsonReadResult {
-  const issues: PolicyIssue[] = [];
+  const issues = new IssueList();
   const seen = new Set<object>();
 
   const checkChars = (s: string, path: string): void => {
     for (const ch of s) {
       const code = ch.codePointAt(0) ?? 0;
-      if (!isAllowedPolicyChar(code)) issues.push({ path, message: disallowedCharMessage(code) });
+      if (!isAllowedPolicyChar(code)) issues.add({ path, message: disallowedCharMessage(code) });
     }
   };
 
   const convert = (value: unknown, path: string, depth: number): JsonValue | undefined => {
     if (depth > MAX_DEPTH) {
-      issues.push({ path, message: `${SYNTAX} The document is nested too deeply.` });
+      issues.add({ path, message: `${SYNTAX} The document is nested too deeply.` });
       return undefined;
     }
     if (value === null || typeof value === "boolean") return value;
@@ -262,7 +305,7 @@ export function fromJavaScript(input: unknown): JsonReadResult {
     }
     if (typeof value === "number") {
       if (Number.isFinite(value)) return new JsonNumber(String(value));
-      issues.push({ path, message: `${SYNTAX} ${String(value)} is not a valid JSON number.` });
+      issues.add({ path, message: `${SYNTAX} ${String(value)} is not a valid JSON number.` });
       return undefined;
     }
     if (Array.isArray(value)) {
@@ -289,15 +332,15 @@ export function fromJavaScript(input: unknown): JsonReadResult {
       seen.delete(value);
       return out;
     }
-    issues.push({ path, message: `${SYNTAX} A value of type ${typeof value} cannot appear in a JSON policy.` });
+    issues.add({ path, message: `${SYNTAX} A value of type ${typeof value} cannot appear in a JSON policy.` });
     return undefined;
   };
 
   const cycle = (path: string): undefined => {
-    issues.push({ path, message: `${SYNTAX} The document refers to itself.` });
+    issues.add({ path, message: `${SYNTAX} The document refers to itself.` });
     return undefined;
   };
 
   const value = convert(input, "$", 0);
-  return value === undefined ? { issues } : { value, issues };
+  return value === undefined ? { issues: issues.list() } : { value, issues: issues.list() };
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { LintFinding, Plan, PlanContext, PolicyJson, Severity } from "../provision/types";
 import { countPolicyCharacters } from "./format";
-import { LINT_RULES, editDistance, lintPlan, lintTrustPolicy, nearest, validatePolicyText, type LintRule } from "./lint";
+import { LINT_RULES, editDistance, lintPlan, lintPrivilegedTrust, lintTrustPolicy, nearest, validatePolicyText, type LintRule } from "./lint";
 
 const V = "2012-10-17" as const;
 const ACCOUNT = "111111111111";
@@ -14,6 +14,7 @@ const BROKER_SESSION = "arn:aws:sts::999999999999:assumed-role/SwitchboardBroker
 const BROKER_ROLE = "arn:aws:iam::999999999999:role/SwitchboardBroker";
 const GITHUB = "token.actions.githubusercontent.com";
 const GITHUB_PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/${GITHUB}`;
+const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
 
 type S = Record<string, unknown>;
 
@@ -141,6 +142,8 @@ const triggering: Case[] = [
   { rule: "broker-mfa", name: "the broker with an MFA condition", setup: trust({ ...brokerStatement, Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } }), severity: "error" },
   { rule: "trust-self-assume", name: "the role's own ARN", setup: trust(brokerStatement, { Effect: "Allow", Principal: { AWS: ROLE_ARN }, Action: "sts:AssumeRole" }), severity: "warning" },
   { rule: "trust-self-assume", name: "terraform's allow_self_assume_role statement", setup: trust(brokerStatement, { Sid: "ExplicitSelfRoleAssumption", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/deploy` } } }), severity: "warning" },
+  { rule: "privileged-external-trust", name: "AdministratorAccess, trusted by an unregistered account", setup: both(trust(brokerStatement, { Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "abc-123" } } }), (p) => void (p.managedPolicyArns = [ADMIN])), severity: "error", where: `managed:${ADMIN}`, message: "account 333333333333" },
+  { rule: "privileged-external-trust", name: "allowed by the administrator", setup: both(trust(githubStatement(githubConditions)), (p) => void (p.managedPolicyArns = [ADMIN]), (_p, c) => void (c.guardrails = { allowPrivilegedExternalTrust: true })), severity: "warning" },
   // Role
   { rule: "role-name", name: "a space in the name", setup: (p) => void (p.roleName = "deploy role"), severity: "error", where: "role" },
   { rule: "role-path", name: "a path without slashes", setup: (p) => void (p.path = "team"), severity: "error", where: "role" },
@@ -218,6 +221,7 @@ const clean: Array<{ rule: LintRule; name: string; setup: Setup }> = [
   { rule: "broker-set-source-identity", name: "the builder's broker statement", setup: trust(brokerStatement) },
   { rule: "broker-mfa", name: "MFA on the accounts' statement only", setup: trust(brokerStatement, accountStatement({ Bool: { "aws:MultiFactorAuthPresent": "true" } })) },
   { rule: "trust-self-assume", name: "another role", setup: trust(brokerStatement, { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/ci` }, Action: "sts:AssumeRole" }) },
+  { rule: "privileged-external-trust", name: "AdministratorAccess, trusted by a registered account and the console", setup: both(trust(brokerStatement, accountStatement({ Bool: { "aws:MultiFactorAuthPresent": "true" } })), (p) => void (p.managedPolicyArns = [ADMIN])) },
   { rule: "role-name", name: "letters and +=,.@_-", setup: (p) => void (p.roleName = "deploy_app+prod=1,a.b@c-d") },
   { rule: "role-path", name: "/team/", setup: (p) => void (p.path = "/team/") },
   { rule: "role-path-reserved", name: "a path of our own", setup: (p) => void (p.path = "/platform/") },
@@ -441,5 +445,106 @@ describe("nearest names", () => {
   it("suggests only close names", () => {
     expect(nearest("sts:AssumeRoles", ["sts:AssumeRole", "sts:TagSession"])).toBe("sts:AssumeRole");
     expect(nearest("sts:Frobnicate", ["sts:AssumeRole", "sts:TagSession"])).toBeUndefined();
+  });
+});
+
+// Issue 10: {"AWS": "*"} is public unless a condition pins the caller to an organization,
+// account or principal with a value the caller cannot choose. Each bypass below passed before.
+describe("trust-public: which conditions restrict {\"AWS\": \"*\"}", () => {
+  const publicStatement = (condition: S): S => ({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: condition });
+  const isPublic = (condition: S) => lintTrustPolicy(policy(publicStatement(condition))).some((f) => f.rule === "trust-public" && f.severity === "error");
+
+  it.each<[string, S]>([
+    ['StringLike aws:PrincipalArn "arn:*"', { StringLike: { "aws:PrincipalArn": "arn:*" } }],
+    ['StringLike aws:PrincipalAccount "1*"', { StringLike: { "aws:PrincipalAccount": "1*" } }],
+    ['StringEquals aws:SourceIdentity "x" (the caller picks it)', { StringEquals: { "aws:SourceIdentity": "x" } }],
+    ['StringEquals sts:SourceIdentity "alice"', { StringEquals: { "sts:SourceIdentity": "alice" } }],
+    ['StringEquals sts:RoleSessionName "deploy"', { StringEquals: { "sts:RoleSessionName": "deploy" } }],
+    ["StringEquals aws:PrincipalTag/team", { StringEquals: { "aws:PrincipalTag/team": "platform" } }],
+    ["StringEquals aws:RequestTag/team", { StringEquals: { "aws:RequestTag/team": "platform" } }],
+    ["StringEquals aws:userid", { StringEquals: { "aws:userid": "AROAEXAMPLE:alice" } }],
+    ['ArnLike aws:PrincipalArn "arn:aws:iam::*:role/x" (any account)', { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/x" } }],
+    ['ArnLike aws:PrincipalArn "arn:aws:iam::1*" (a partial account)', { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::1*" } }],
+    ["ArnLike aws:PrincipalArn with ? in the account", { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::11111111111?:role/ci" } }],
+    ["ArnLike aws:PrincipalArn with a wildcard partition", { ArnLike: { "aws:PrincipalArn": "arn:*:iam::111111111111:role/ci" } }],
+    ["aws:PrincipalArn from the caller's own context (a policy variable)", { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:role/ci" } }],
+    ['StringLike aws:PrincipalOrgID "o-*"', { StringLike: { "aws:PrincipalOrgID": "o-*" } }],
+    ['StringLike aws:SourceAccount "11111111111?"', { StringLike: { "aws:SourceAccount": "11111111111?" } }],
+    ['StringLike aws:SourceOrgID "o-abc*"', { StringLike: { "aws:SourceOrgID": "o-abc*" } }],
+    ['StringLike aws:PrincipalOrgPaths "o-*/r-ab12/*"', { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-*/r-ab12/*" } }],
+    ["one restricting value and one wildcard (values are ORed)", { StringLike: { "aws:PrincipalAccount": [ACCOUNT, "*"] } }],
+    ["StringNotEquals aws:PrincipalAccount", { StringNotEquals: { "aws:PrincipalAccount": ACCOUNT } }],
+    ["StringEqualsIfExists aws:PrincipalOrgID", { StringEqualsIfExists: { "aws:PrincipalOrgID": "o-abc123def4" } }],
+    ["an ExternalId and a source identity only", { StringEquals: { "sts:ExternalId": "abc-123", "sts:SourceIdentity": "alice" } }],
+  ])("public: %s", (_name, condition) => {
+    expect(isPublic(condition)).toBe(true);
+  });
+
+  it.each<[string, S]>([
+    ["StringEquals aws:PrincipalOrgID", { StringEquals: { "aws:PrincipalOrgID": "o-abc123def4" } }],
+    ["StringEquals aws:PrincipalAccount", { StringEquals: { "aws:PrincipalAccount": [ACCOUNT, OTHER] } }],
+    ["StringEquals aws:SourceAccount", { StringEquals: { "aws:SourceAccount": ACCOUNT } }],
+    ["StringEquals aws:SourceOrgID", { StringEquals: { "aws:SourceOrgID": "o-abc123def4" } }],
+    ["ArnEquals aws:PrincipalArn, an exact role", { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/ci` } }],
+    ["ArnLike aws:PrincipalArn, roles of one account", { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/ci-*` } }],
+    ["StringLike aws:PrincipalArn, any principal of one account", { StringLike: { "aws:PrincipalArn": `arn:aws-us-gov:iam::${ACCOUNT}:*` } }],
+    ["ForAnyValue:StringLike aws:PrincipalOrgPaths under one organization", { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-abc123def4/r-ab12/ou-ab12-11111111/*" } }],
+    ["a caller-controlled key next to a restricting one", { StringEquals: { "sts:SourceIdentity": "alice", "aws:PrincipalOrgID": "o-abc123def4" } }],
+  ])("restricted: %s", (_name, condition) => {
+    expect(isPublic(condition)).toBe(false);
+  });
+
+  it("says why a caller-chosen key does not restrict", () => {
+    const finding = lintTrustPolicy(policy(publicStatement({ StringEquals: { "sts:SourceIdentity": "alice" } }))).find((f) => f.rule === "trust-public");
+    expect(finding?.message).toContain("sts:SourceIdentity");
+    expect(finding?.message).toContain("the caller chooses");
+  });
+});
+
+// Issue 10: administrator-level permissions on a role that someone outside the organization (the
+// registered accounts) can assume are an error unless the administrator allows them.
+describe("privileged-external-trust", () => {
+  const SAML = `arn:aws:iam::${ACCOUNT}:saml-provider/Okta`;
+  const samlStatement: S = { Effect: "Allow", Principal: { Federated: SAML }, Action: "sts:AssumeRoleWithSAML", Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } } };
+  const publicInOrg: S = { Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123def4" } } };
+  const unregistered: S = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:role/vendor" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "abc-123" } } };
+  const managed = (...arns: string[]): Setup => (p) => void (p.managedPolicyArns = arns);
+  const privileged = (setup: Setup) => run(setup).filter((f) => f.rule === "privileged-external-trust");
+
+  it.each<[string, Setup, string, string]>([
+    ["AdministratorAccess, GitHub Actions", both(trust(githubStatement(githubConditions)), managed(ADMIN)), `managed:${ADMIN}`, `the identity provider ${GITHUB_PROVIDER}`],
+    ["IAMFullAccess, a SAML provider", both(trust(samlStatement), managed("arn:aws:iam::aws:policy/IAMFullAccess")), "managed:arn:aws:iam::aws:policy/IAMFullAccess", `the identity provider ${SAML}`],
+    ['Allow "*" on "*", {"AWS": "*"} even within an organization', both(trust(brokerStatement, publicInOrg), inline(policy({ Effect: "Allow", Action: "*", Resource: "*" }), "admin")), "inline:admin", '{"AWS": "*"}'],
+    ['Allow "*:*" on "*", a role in an unregistered account', both(trust(unregistered), inline(policy({ Effect: "Allow", Action: "*:*", Resource: "*" }), "admin")), "inline:admin", "arn:aws:iam::555555555555:role/vendor"],
+    ['iam:PassRole on "*", an unregistered account', both(trust(unregistered), inline(policy(readBucket.Statement[0]!, { Effect: "Allow", Action: ["ec2:RunInstances", "iam:PassRole"], Resource: "*" }), "ops")), "inline:ops", "555555555555"],
+    ['NotAction on "*" (includes iam:PassRole), an OIDC provider', both(trust({ Effect: "Allow", Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.example.com` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "oidc.example.com:aud": "app" } } }), inline(policy({ Effect: "Allow", NotAction: "s3:*", Resource: "*" }), "almost-all")), "inline:almost-all", "oidc.example.com"],
+  ])("refuses %s", (_name, setup, where, who) => {
+    const [hit, ...more] = privileged(setup);
+    expect(more).toEqual([]);
+    expect(hit).toMatchObject({ severity: "error", where });
+    expect(hit?.message).toContain(who);
+    expect(hit?.fix).toBe("Trust only accounts in your organization, narrow the permissions, or set SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST=true.");
+  });
+
+  it.each<[string, Setup]>([
+    ["AdministratorAccess for the console, a registered account and the role's own account", both(trust(brokerStatement, accountStatement({ Bool: { "aws:MultiFactorAuthPresent": "true" } }), { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/ops` }, Action: "sts:AssumeRole" }), managed(ADMIN))],
+    ["AdministratorAccess for an AWS service", both(trust(serviceStatement("ec2.amazonaws.com")), managed(ADMIN), (p) => void (p.instanceProfile = { name: "deploy", path: "/" }))],
+    ["ReadOnlyAccess for GitHub Actions", both(trust(githubStatement(githubConditions)), managed("arn:aws:iam::aws:policy/ReadOnlyAccess"))],
+    ["iam:PassRole on one role for an unregistered account", both(trust(unregistered), inline(policy({ Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNT}:role/app` })))],
+    ["AdministratorAccess denied to an outside principal only", both(trust(brokerStatement, { ...unregistered, Effect: "Deny" }), managed(ADMIN))],
+  ])("allows %s", (_name, setup) => {
+    expect(privileged(setup)).toEqual([]);
+  });
+
+  it("is a warning when the administrator allows it", () => {
+    const findings = privileged(both(trust(githubStatement(githubConditions)), managed(ADMIN), (_p, c) => void (c.guardrails = { allowPrivilegedExternalTrust: true })));
+    expect(findings).toEqual([expect.objectContaining({ severity: "warning", message: expect.stringContaining("SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST allows this") })]);
+  });
+
+  it("checks a new trust policy against an existing role's permissions", () => {
+    const target = { accountId: ACCOUNT, accounts: baseContext().accounts, broker: baseContext().broker };
+    const permissions = { managedPolicyArns: [], inlinePolicies: [{ name: "admin", document: JSON.stringify(policy({ Effect: "Allow", Action: "*", Resource: "*" })) }] };
+    expect(lintPrivilegedTrust(JSON.stringify(policy(unregistered)), permissions, target, { allow: false })).toEqual([expect.objectContaining({ rule: "privileged-external-trust", severity: "error", where: "inline:admin" })]);
+    expect(lintPrivilegedTrust(JSON.stringify(policy(brokerStatement, accountStatement())), permissions, target, { allow: false })).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@
 
 import type { LintFinding, Plan, PlanContext, ProvisionPartition, Severity } from "../provision/types";
 import { countPolicyCharacters } from "./format";
-import { childPath, fromJavaScript, JsonNumber, readJson, type JsonValue } from "./json";
+import { childPath, fromJavaScript, JsonNumber, MAX_ISSUES, readJson, type JsonValue } from "./json";
 import { actionMatches, parseArn, wildcardMatch } from "./match";
 import { parseConditionOperator, type ConditionOperator } from "./operators";
 import { parsePolicy } from "./parse";
@@ -59,6 +59,7 @@ export const LINT_RULES = {
   "broker-set-source-identity": "Switchboard is trusted without sts:SetSourceIdentity.",
   "broker-mfa": "Switchboard is trusted only with MFA, which it never has.",
   "trust-self-assume": "The role trusts itself.",
+  "privileged-external-trust": "Administrator-level permissions on a role trusted from outside the organization.",
   // Role (§3, §4.5 11–12)
   "role-name": "The role name breaks IAM's rules.",
   "role-path": "The path breaks IAM's rules.",
@@ -138,6 +139,18 @@ function finding(rule: LintRule, severity: Severity, where: string, message: str
   return fix === undefined ? { rule, severity, where, message } : { rule, severity, where, message, fix };
 }
 
+const MORE = /^…and (\d+) more problems like these\.$/;
+
+/** At most MAX_ISSUES findings, most severe first, then one that counts the rest (and what the
+ * JSON reader's own "…and N more" stood for): hostile text must not become a megabyte answer. */
+function capped<T extends LintFinding>(sorted: T[]): T[] {
+  if (sorted.length <= MAX_ISSUES + 1) return sorted;
+  const rest = sorted.slice(MAX_ISSUES);
+  const count = rest.reduce((n, f) => n + Number(MORE.exec(f.message)?.[1] ?? 1), 0);
+  const first = rest[0]!;
+  return [...sorted.slice(0, MAX_ISSUES), { ...finding(first.rule as LintRule, first.severity, first.where, `…and ${count} more problems like these.`) } as T];
+}
+
 function bySeverity<T extends LintFinding>(findings: T[]): T[] {
   return findings
     .map((f, i) => ({ f, i }))
@@ -186,8 +199,11 @@ function issueFinding(issue: PolicyIssue, rule: LintRule, where: string): Policy
   };
 }
 
-const within = (path: string, parent: string) =>
-  path === parent || path.startsWith(`${parent}.`) || path.startsWith(`${parent}[`);
+/** The flagged field an issue's path lies in (`$.Statement[2].Resource` for
+ * `$.Statement[2].Resource[0]`): the only kind of path `readDocument` flags. One lookup per
+ * issue, so thousands of statements do not cost thousands × thousands comparisons. */
+const FLAGGED_FIELD = /^\$\.Statement(?:\[\d+\])?\.(?:Resource|NotResource|NotPrincipal|Principal)(?=$|[.[])/;
+const flaggedField = (path: string) => FLAGGED_FIELD.exec(path)?.[0];
 
 /**
  * Parses a document (JSON text or an already-parsed value) for `kind`, reporting IAM's grammar
@@ -203,7 +219,7 @@ function readDocument(input: unknown, kind: "identity" | "trust", where: string)
     return { findings };
   }
 
-  const flagged: string[] = [];
+  const flagged = new Set<string>();
   const dropped = new Set<number>();
   const raw = read.value;
   const rawStatements = isPlainObject(raw) ? raw.Statement : undefined;
@@ -219,21 +235,21 @@ function readDocument(input: unknown, kind: "identity" | "trust", where: string)
       // A trust policy's resource is its role: IAM rejects Resource and NotResource.
       for (const field of ["Resource", "NotResource"]) {
         if (!hasKey(value, field)) continue;
-        flagged.push(childPath(path, field));
+        flagged.add(childPath(path, field));
         findings.push({
           ...finding("trust-resource", "error", where, `${label} has ${field}, which a role trust policy cannot have; IAM refuses the policy.`, `Remove ${field}: the role itself is the resource of its trust policy.`),
           path: childPath(path, field),
         });
       }
       if (hasKey(value, "NotPrincipal")) {
-        flagged.push(childPath(path, "NotPrincipal"));
+        flagged.add(childPath(path, "NotPrincipal"));
         findings.push({
           ...finding("trust-not-principal", "error", where, `${label} uses NotPrincipal, which a role trust policy cannot use; IAM refuses the policy.`, "Name the principals that may assume the role in Principal instead."),
           path: childPath(path, "NotPrincipal"),
         });
       }
       if (value.Principal === "*") {
-        flagged.push(childPath(path, "Principal"));
+        flagged.add(childPath(path, "Principal"));
         dropped.add(i);
         findings.push({
           ...finding("trust-principal-wildcard", "error", where, `${label} has "Principal": "*"; IAM refuses a bare wildcard principal in a trust policy.`, "Name the trusted accounts, roles, services or identity providers."),
@@ -246,7 +262,7 @@ function readDocument(input: unknown, kind: "identity" | "trust", where: string)
   const parsed = parsePolicy(input, kind);
   if (parsed.ok) return { doc: { policy: parsed.policy, index: parsed.policy.Statement.map((_, i) => i) }, findings };
   const remaining = parsed.errors.filter(
-    (issue) => !syntaxKeys.has(`${issue.path}\u0000${issue.message}`) && !flagged.some((p) => within(issue.path, p)),
+    (issue) => !syntaxKeys.has(`${issue.path}\u0000${issue.message}`) && !flagged.has(flaggedField(issue.path) ?? ""),
   );
   findings.push(...remaining.map((issue) => issueFinding(issue, "policy-invalid", where)));
   if (remaining.length > 0 || read.issues.length > 0 || !isPlainObject(raw)) return { findings };
@@ -489,15 +505,55 @@ const isKey = (e: Entry, key: string) => e.key === key.toLowerCase();
 const GITHUB_ISSUER = "token.actions.githubusercontent.com";
 const isGithubPrefix = (prefix: string) => prefix.toLowerCase() === GITHUB_ISSUER || prefix.toLowerCase().startsWith(`${GITHUB_ISSUER}/`);
 
-/** Condition keys that narrow `{"AWS": "*"}` to an organization, account or principal (§4.5 5). */
-const RESTRICTING_KEYS = [
-  "aws:principalorgid",
-  "aws:principalorgpaths",
-  "aws:principalarn",
-  "aws:principalaccount",
-  "aws:sourceaccount",
-  "aws:sourceidentity",
-];
+// §4.5 5: what narrows `{"AWS": "*"}` to an organization, account or principal. AWS sets these
+// keys from the caller's own identity (the principal's ARN, account and organization), so a
+// literal value pins the caller down. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+// A wildcard in the value pins down nothing ("arn:*" or "1*" match any account), with one
+// refinement each for the two keys whose values are paths: aws:PrincipalArn may have a wildcard
+// after a literal partition and 12-digit account (`arn:aws:iam::111111111111:role/ci-*` still
+// means one account), and aws:PrincipalOrgPaths after a literal organization id
+// (`o-abc123def4/r-ab12/*` still means one organization).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
+const RESTRICTING_KEYS: Record<string, (literalPrefix: string, hasWildcard: boolean) => boolean> = {
+  "aws:principalorgid": (_, wild) => !wild,
+  "aws:principalaccount": (_, wild) => !wild,
+  "aws:sourceaccount": (_, wild) => !wild,
+  "aws:sourceorgid": (_, wild) => !wild,
+  "aws:principalarn": (prefix, wild) => !wild || /^arn:[a-z][a-z-]*:(iam|sts)::\d{12}:/.test(prefix),
+  "aws:principalorgpaths": (prefix, wild) => !wild || /^o-[a-z0-9]{10,32}\//.test(prefix),
+};
+
+/** Condition keys whose value the caller chooses, so they never restrict who may call, however
+ * exact the value: the source identity, session name and ExternalId are request parameters of
+ * AssumeRole, session and request tags are set by the caller, principal tags and user names by
+ * whoever owns the caller's account (any account can have a user "alice"), and aws:userid ends
+ * with the caller-chosen session name.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html */
+const CALLER_CONTROLLED_KEYS = ["aws:sourceidentity", "sts:sourceidentity", "sts:rolesessionname", "sts:externalid", "sts:transitivetagkeys", "aws:tagkeys", "aws:userid", "aws:username"];
+const CALLER_CONTROLLED_PREFIXES = ["aws:principaltag/", "aws:requesttag/"];
+const callerControlled = (key: string) => CALLER_CONTROLLED_KEYS.includes(key) || CALLER_CONTROLLED_PREFIXES.some((p) => key.startsWith(p));
+
+/** A policy variable such as `${aws:PrincipalAccount}` is filled in from the request, so the
+ * caller supplies it; `${*}`, `${?}` and `${$}` are the literal characters. */
+const hasPolicyVariable = (value: string) => /\$\{(?![*?$]\})/.test(value);
+
+/** Whether a condition entry limits `{"AWS": "*"}` to callers its author named: a key from
+ * RESTRICTING_KEYS, an operator that fails when the key is missing, and every value (values are
+ * ORed) narrow enough. */
+function restrictsCaller(e: Entry): boolean {
+  const rule = RESTRICTING_KEYS[e.key];
+  if (!rule || !enforcing(e) || (e.operator.family !== "String" && e.operator.family !== "Arn")) return false;
+  return (
+    e.values.length > 0 &&
+    e.values.every((value) => {
+      if (hasPolicyVariable(value)) return false;
+      const plain = value.replace(/\$\{[*?$]\}/g, "_");
+      const first = plain.search(/[*?]/);
+      return rule(first === -1 ? plain : plain.slice(0, first), first !== -1);
+    })
+  );
+}
 
 /** ExternalId as STS accepts it: 2–1224 of [\w+=,.@:/-].
  * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html */
@@ -587,9 +643,16 @@ function trustRules(doc: Doc, target: TrustLintTarget, where: string): LintFindi
     for (const value of principalValues(s, "AWS")) {
       // §4.5 5: a public trust policy. https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-custom-policy-checks.html
       if (value === "*") {
-        const restricted = list.some((e) => RESTRICTING_KEYS.includes(e.key) && enforcing(e) && e.values.some((v) => !matchesAll(v)));
-        if (!restricted) {
-          push("trust-public", "error", `${at} trusts {"AWS": "*"} with no condition on the caller's organization, account or ARN: any AWS principal in the world could assume the role${externalId ? " (an ExternalId is not a secret, so it does not stop them)" : ""}.`, "Name the trusted accounts or roles, or add aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn.");
+        if (!list.some(restrictsCaller)) {
+          const written = Object.values(s.Condition ?? {}).flatMap((keys) => Object.keys(keys));
+          const chosen = [...new Set(written.filter((k) => callerControlled(k.toLowerCase()) && k.toLowerCase() !== "sts:externalid"))];
+          const why = chosen.length ? ` (${chosen.join(", ")} ${chosen.length === 1 ? "is a value" : "are values"} the caller chooses, so ${chosen.length === 1 ? "it does" : "they do"} not limit who calls)` : "";
+          push(
+            "trust-public",
+            "error",
+            `${at} trusts {"AWS": "*"} with no condition that pins the caller's organization, account or ARN to exact values: any AWS principal in the world could assume the role${externalId ? " (an ExternalId is not a secret, so it does not stop them)" : ""}${why}.`,
+            "Name the trusted accounts or roles, or add an exact aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn (a wildcard in an ARN only after the account id).",
+          );
         }
         continue;
       }
@@ -711,13 +774,15 @@ function githubSubjectFindings(at: string, subKey: string, list: Entry[], where:
  * the policy already trusts. */
 function redundantPrincipalFindings(doc: Doc, where: string): LintFinding[] {
   const allowed = doc.policy.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => principalValues(s, "AWS"));
-  const roles = allowed.flatMap((v) => {
-    const m = ROLE_ARN.exec(v);
-    return m ? [`${m[1]}/${m[2]}`] : [];
-  });
+  const roles = new Set(
+    allowed.flatMap((v) => {
+      const m = ROLE_ARN.exec(v);
+      return m ? [`${m[1]}/${m[2]}`] : [];
+    }),
+  );
   return allowed.flatMap((value) => {
     const session = SESSION_ARN.exec(value);
-    if (!session || !roles.includes(`${session[1]}/${session[2]}`)) return [];
+    if (!session || !roles.has(`${session[1]}/${session[2]}`)) return [];
     return [finding("principal-redundant", "info", where, `${value} is a session of role ${session[2]}, which the policy already trusts.`, "Remove the session principal.")];
   });
 }
@@ -935,7 +1000,7 @@ function analyzeTrust(document: unknown, target: TrustLintTarget, where: string)
 /** Lints a role trust policy (JSON text or a parsed document) for the role `target` describes. */
 export function lintTrustPolicy(document: unknown, target: TrustLintTarget = {}, where = "trust"): LintFinding[] {
   const result = analyzeTrust(document, target, where);
-  return bySeverity([...result.findings, ...result.rules]);
+  return capped(bySeverity([...result.findings, ...result.rules]));
 }
 
 /**
@@ -954,6 +1019,7 @@ export function lintPlan(plan: Plan, ctx: PlanContext): LintFinding[] {
   const trust = analyzeTrust(plan.trustPolicy, target, "trust");
   const findings: LintFinding[] = [...trust.findings, ...trust.rules, ...roleRules(plan)];
   if (trust.doc) findings.push(...planTrustRules(plan, ctx, trust.doc));
+  if (trust.doc) findings.push(...privilegedTrustFindings(trust.doc, plan, target, ctx.guardrails?.allowPrivilegedExternalTrust ?? false));
   findings.push(...inlineRules(plan, ctx.quotas.inlinePoliciesSize));
   findings.push(...managedRules(plan, ctx.quotas.managedPoliciesPerRole));
   for (const source of plan.sourcePolicies) {
@@ -1014,6 +1080,114 @@ function planTrustRules(plan: Plan, ctx: PlanContext, doc: Doc): LintFinding[] {
   return out;
 }
 
+// ─── Privileged roles trusted from outside the organization ──────────────────────────────────
+
+/** What a role may do, for the privileged-trust guardrail: managed policy ARNs and inline
+ * documents (JSON text or parsed). */
+export type RolePermissions = {
+  managedPolicyArns: readonly string[];
+  inlinePolicies: ReadonlyArray<{ name: string; document: unknown }>;
+};
+
+type PrivilegedGrant = { where: string; policy: string; what: string };
+
+/** The statements of a permission policy as far as they can be read, without IAM's whole
+ * grammar: a guardrail must not look away because a policy IAM accepted (`"*:*"`) is stricter
+ * than it needs to be here. */
+function looseStatements(document: unknown): Statement[] {
+  const read = typeof document === "string" ? readJson(document) : fromJavaScript(document);
+  const raw = read.value === undefined ? undefined : toPlain(read.value);
+  const list = isPlainObject(raw) ? (Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement]) : [];
+  const strings = (v: unknown) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string"));
+  return list.filter(isPlainObject).map((s) => ({
+    Effect: s.Effect === "Allow" ? "Allow" : "Deny",
+    ...(s.Action !== undefined && { Action: strings(s.Action) }),
+    ...(s.NotAction !== undefined && { NotAction: strings(s.NotAction) }),
+    ...(s.Resource !== undefined && { Resource: strings(s.Resource) }),
+    ...(s.NotResource !== undefined && { NotResource: strings(s.NotResource) }),
+  }));
+}
+
+const PRIVILEGED_MANAGED = /^arn:[\w-]+:iam::aws:policy\/(AdministratorAccess|IAMFullAccess)$/;
+
+/** Permissions that amount to administrator access: AdministratorAccess, IAMFullAccess (a role
+ * that controls IAM can grant itself anything), Allow `*` on `*`, and iam:PassRole on every role
+ * (it hands any role, an administrator one included, to a service it then drives).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html */
+function privilegedGrants(permissions: RolePermissions): PrivilegedGrant[] {
+  const out: PrivilegedGrant[] = [];
+  for (const arn of permissions.managedPolicyArns) {
+    const m = PRIVILEGED_MANAGED.exec(arn);
+    if (!m) continue;
+    out.push({ where: `managed:${arn}`, policy: `The AWS managed policy ${m[1]}`, what: m[1] === "AdministratorAccess" ? "full administrator access" : "full control of IAM, with which it can grant itself anything" });
+  }
+  for (const { name, document } of permissions.inlinePolicies) {
+    for (const s of looseStatements(document)) {
+      if (s.Effect !== "Allow") continue;
+      // NotResource without "*" also covers every resource but the few it lists.
+      const everyResource = s.Resource ? s.Resource.includes("*") : !!s.NotResource && !s.NotResource.includes("*");
+      if (!everyResource) continue;
+      const everything = (s.Action ?? []).some((a) => a === "*" || a === "*:*");
+      if (everything || allows(s, "iam:PassRole")) {
+        out.push({ where: `inline:${name}`, policy: `The inline policy ${name}`, what: everything ? "every action on every resource" : "iam:PassRole on every role" });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Who may assume the role from outside the organization: `{"AWS": "*"}`, AWS principals of
+ * accounts Switchboard does not know (its registered accounts are the organization it manages),
+ * and every identity provider (OIDC, GitHub Actions, SAML), whose users are not AWS principals of
+ * the organization at all. AWS services and the console itself are inside. */
+function externalPrincipals(doc: Doc, target: TrustLintTarget): string[] {
+  const inside = new Set([...(target.accountId ? [target.accountId] : []), ...(target.accounts ?? []).map((a) => a.accountId)]);
+  const out = new Set<string>();
+  for (const s of doc.policy.Statement) {
+    if (s.Effect !== "Allow") continue;
+    for (const value of principalValues(s, "AWS")) {
+      if (value === "*") {
+        out.add('{"AWS": "*"} (any AWS principal)');
+        continue;
+      }
+      // A unique ID is a deleted principal: it matches nobody.
+      if (UNIQUE_ID_PRINCIPAL.test(value) || namesBroker(value, target.broker)) continue;
+      const account = accountOf(value);
+      if (!account) out.add(value);
+      else if (!inside.has(account)) out.add(isAccountRoot(value) ? `account ${account}, which is not registered in Switchboard` : `${value} (account ${account} is not registered in Switchboard)`);
+    }
+    for (const value of principalValues(s, "Federated")) out.add(`the identity provider ${value}`);
+  }
+  return [...out];
+}
+
+const PRIVILEGED_FIX = "Trust only accounts in your organization, narrow the permissions, or set SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST=true.";
+
+function privilegedTrustFindings(doc: Doc, permissions: RolePermissions, target: TrustLintTarget, allow: boolean): LintFinding[] {
+  const grants = privilegedGrants(permissions);
+  if (grants.length === 0) return [];
+  const outside = externalPrincipals(doc, target);
+  if (outside.length === 0) return [];
+  const who = outside.length === 1 ? outside[0]! : `${outside[0]} and ${outside.length - 1} more from outside`;
+  return grants.map(({ where, policy, what }) =>
+    allow
+      ? finding("privileged-external-trust", "warning", where, `${policy} gives the role ${what}, and it is trusted from outside your organization: ${who}. SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST allows this.`, "Make sure this is intended; otherwise trust only accounts in your organization, or narrow the permissions.")
+      : finding("privileged-external-trust", "error", where, `${policy} gives the role ${what}, but the role is trusted from outside your organization: ${who}. ${PRIVILEGED_FIX}`, PRIVILEGED_FIX),
+  );
+}
+
+/**
+ * The privileged-trust guardrail for an existing role whose trust policy is being replaced:
+ * `trustPolicy` (JSON text or parsed) against the role's current permissions. Errors unless
+ * `allow` (the administrator's SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST), then warnings.
+ */
+export function lintPrivilegedTrust(trustPolicy: unknown, permissions: RolePermissions, target: TrustLintTarget, opts: { allow: boolean }): LintFinding[] {
+  const read = readDocument(trustPolicy, "trust", "trust");
+  return read.doc ? privilegedTrustFindings(read.doc, permissions, target, opts.allow) : [];
+}
+
 /**
  * Validates policy JSON as a person types it: syntax errors with line and column, IAM's grammar,
  * then the lint rules for the kind of policy (trust rules need `options.target` to know the
@@ -1036,7 +1210,7 @@ export function validatePolicyText(text: string, kind: "identity" | "trust", opt
   return {
     ok: !!read.doc && !findings.some((f) => f.severity === "error"),
     ...(read.doc && { policy: read.doc.policy }),
-    findings,
+    findings: capped(findings),
   };
 }
 

@@ -20,7 +20,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DEV, OPS, PROD, TEST, awsPolicy, decoded, failure, roleArn, session, sessionArn, userArn } from "@/sandbox/iam-test-support";
-import { startTestSandbox, type Creds, type TestSandbox } from "@/sandbox/testing";
+import { credsOf, startTestSandbox, type Creds, type TestSandbox } from "@/sandbox/testing";
 import { applyPlan, applySteps, rollbackJournal, sourceTargetOf, type ApplyDeps, type JournalEntry } from "./apply";
 import type { ApplyStep, Plan, PolicyJson } from "./types";
 
@@ -36,9 +36,18 @@ afterAll(async () => {
 
 const NAMES: Record<string, string> = { [PROD]: "Production", [DEV]: "Development", [OPS]: "Operations", [TEST]: "Test" };
 
+/** The acting person's AWS identity: lib/aws/broker-clients names each provisioning session
+ * after them (RoleSessionName and SourceIdentity). */
+const ACTING = "ada@example.com";
+
+/** A provisioning-role session, as lib/aws/broker-clients assumes it. */
+async function provisioningSession(accountId: string): Promise<Creds> {
+  return credsOf(await t.sts(t.broker).send(new AssumeRoleCommand({ RoleArn: roleArn(accountId, "OrganizationAccountAccessRole"), RoleSessionName: ACTING, SourceIdentity: ACTING })));
+}
+
 /** IAM in an account through its provisioning role, as lib/aws/broker-clients does it. */
 async function provisioningIam(accountId: string, opts: { maxAttempts?: number } = {}): Promise<IAMClient> {
-  return t.iam(await session(t, roleArn(accountId, "OrganizationAccountAccessRole"), "switchboard-provisioning"), opts);
+  return t.iam(await provisioningSession(accountId), opts);
 }
 
 const deps = (extra: Partial<ApplyDeps> = {}): ApplyDeps => ({
@@ -186,7 +195,7 @@ describe("applying a plan", () => {
       `${DEV} GetUserPolicy`,
       `${DEV} PutUserPolicy`,
     ]);
-    for (const call of calls) expect(call.caller).toContain(":assumed-role/OrganizationAccountAccessRole/switchboard-provisioning");
+    for (const call of calls) expect(call.caller).toContain(`:assumed-role/OrganizationAccountAccessRole/${ACTING}`);
 
     // Progress: every step went running → done, in order, each time as a fresh copy.
     expect(progress.map((steps) => steps.map((s) => s.status[0]).join(""))).toEqual([
@@ -335,7 +344,7 @@ describe("when a step fails", () => {
   it("undoes everything when AttachRolePolicy is refused, and says which permission the provisioning role lacks", async () => {
     const before = { prod: await inventory(PROD), dev: await inventory(DEV) };
     const plan = everything("half-made");
-    const refused = `User: ${sessionArn(PROD, "OrganizationAccountAccessRole", "switchboard-provisioning")} is not authorized to perform: iam:AttachRolePolicy on resource: ${plan.roleArn} because no identity-based policy allows the iam:AttachRolePolicy action`;
+    const refused = `User: ${sessionArn(PROD, "OrganizationAccountAccessRole", ACTING)} is not authorized to perform: iam:AttachRolePolicy on resource: ${plan.roleArn} because no identity-based policy allows the iam:AttachRolePolicy action`;
     await t.admin.addFault({ service: "iam", action: "AttachRolePolicy", code: "AccessDenied", status: 403, message: refused, count: 1 });
     const since = await t.admin.lastSeq();
 
@@ -590,7 +599,7 @@ describe("IAM eventual consistency and throttling", () => {
       new IAMClient({
         endpoint: t.url,
         region: "us-east-1",
-        credentials: await session(t, roleArn(id, "OrganizationAccountAccessRole"), "switchboard-provisioning"),
+        credentials: await provisioningSession(id),
         maxAttempts: 1,
         requestHandler: { requestTimeout: 100, throwOnRequestTimeout: true },
       });

@@ -11,7 +11,9 @@ import {
 import { findAccount } from "@/lib/accounts/queries";
 import { assertPermission, type Actor } from "@/lib/auth/guard";
 import { brokerProfile, provisioningIam } from "@/lib/aws/broker-clients";
+import { awsIdentityOf } from "@/lib/aws/session-name";
 import { getRole } from "@/lib/catalog/roles";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { SERVICE_PRINCIPALS } from "./schema";
@@ -104,7 +106,7 @@ export async function cloneDocument(actor: Actor, roleId: string): Promise<Clone
   const where = `${account.name} (${account.accountId})`;
   let iam: IAMClient;
   try {
-    iam = await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName });
+    iam = await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName }, awsIdentityOf(actor));
   } catch (err) {
     throw new AppError("bad_request", `The console could not assume ${account.provisioningRoleName} in ${where}, so it cannot read ${role.roleName}: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
   }
@@ -138,8 +140,17 @@ export async function cloneDocument(actor: Actor, roleId: string): Promise<Clone
       notices.push(`The customer-managed policy ${arn} exists only in ${where}, so it was left out. Copy its statements into an inline policy, or create it in the target account first.`);
       return false;
     });
-    const boundary = live?.PermissionsBoundary?.PermissionsBoundaryArn;
-    if (boundary && !isAwsManaged(boundary)) notices.push(`The permissions boundary ${boundary} exists only in ${where}, so it was left out.`);
+    const liveBoundary = live?.PermissionsBoundary?.PermissionsBoundaryArn;
+    // The administrator's boundary replaces any other: the plan puts it on the copy and would
+    // refuse a document asking for a different one.
+    const required = getConfig().provisioning.permissionsBoundaryArn;
+    let boundary = liveBoundary;
+    if (required) {
+      boundary = undefined;
+      if (liveBoundary) notices.push(`${role.roleName} has the permissions boundary ${liveBoundary}; the copy gets the one your administrator sets on every role instead (${required}).`);
+    } else if (boundary && !isAwsManaged(boundary)) {
+      notices.push(`The permissions boundary ${boundary} exists only in ${where}, so it was left out.`);
+    }
     let trustPolicy: unknown;
     try {
       trustPolicy = JSON.parse(decodePolicyDocument(live?.AssumeRolePolicyDocument ?? ""));

@@ -2,6 +2,7 @@
 // a raw JSON policy can produce instead of an exception.
 import { describe, expect, it } from "vitest";
 import { parsePolicy } from "@/lib/policy";
+import { exportCli, exportCloudFormation, exportTerraform } from "./exports";
 import { buildPlan, quotaUsage, roleArn } from "./plan";
 import { wizardDocumentInput, type WizardDocumentRaw } from "./schema";
 import type { PlanContext, ProvisionPartition, TrustedEntity, WizardDocument } from "./types";
@@ -100,6 +101,33 @@ describe("buildPlan", () => {
     expect(plan.sourcePolicies[0]?.document.Statement[0]?.Resource).toBe(plan.roleArn);
     expect(plan.permissionsBoundaryArn).toBe(`arn:aws:iam::${TARGET}:policy/Boundary`);
     expect(plan.managedPolicyArns).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+  });
+
+  // Issue 10: the administrator's permissions boundary goes on every role the wizard creates.
+  describe("the administrator's permissions boundary", () => {
+    const REQUIRED = `arn:aws:iam::${TARGET}:policy/SwitchboardBoundary`;
+    const guarded = () => context({ guardrails: { permissionsBoundaryArn: REQUIRED, allowPrivilegedExternalTrust: false } });
+
+    it("is put on a role whose document has none, and so into every export", () => {
+      const plan = buildPlan(wizard({}), guarded());
+      expect(plan.permissionsBoundaryArn).toBe(REQUIRED);
+      expect(plan.findings).toEqual([]);
+      expect(exportTerraform(plan)).toContain(`permissions_boundary = "${REQUIRED}"`);
+      expect(exportCloudFormation(plan)).toContain(REQUIRED);
+      expect(exportCli(plan)).toMatch(new RegExp(`--permissions-boundary '?${REQUIRED}`));
+    });
+
+    it("is accepted when the document names it", () => {
+      const plan = buildPlan(wizard({ target: { permissionsBoundaryArn: REQUIRED } }), guarded());
+      expect(plan.permissionsBoundaryArn).toBe(REQUIRED);
+      expect(plan.findings).toEqual([]);
+    });
+
+    it("refuses a document that asks for another boundary, naming the required one", () => {
+      const plan = buildPlan(wizard({ target: { permissionsBoundaryArn: "arn:aws:iam::aws:policy/PowerUserAccess" } }), guarded());
+      expect(plan.permissionsBoundaryArn).toBe(REQUIRED);
+      expect(plan.findings).toEqual([expect.objectContaining({ rule: "permissions-boundary-required", severity: "error", where: "role", message: expect.stringContaining(REQUIRED) })]);
+    });
   });
 
   describe("instance profile", () => {

@@ -89,6 +89,22 @@ export function buildPlan(doc: WizardDocument, ctx: PlanContext): Plan {
     findings.push(...result.findings);
   }
 
+  // The administrator's boundary goes on every role, whatever the document says: a document
+  // without one gets it, one asking for another boundary is refused (an error finding, which
+  // prepareApply turns into a 400). The exports are made from the plan, so they carry it too.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+  const requiredBoundary = ctx.guardrails?.permissionsBoundaryArn;
+  const askedBoundary = doc.target.permissionsBoundaryArn;
+  if (requiredBoundary && askedBoundary && askedBoundary !== requiredBoundary) {
+    findings.push({
+      rule: "permissions-boundary-required",
+      severity: "error",
+      where: "role",
+      message: `Your administrator requires the permissions boundary ${requiredBoundary} on every role the console creates; this role asks for ${askedBoundary} instead.`,
+      fix: `Remove the other boundary: the console sets ${requiredBoundary} itself.`,
+    });
+  }
+
   const trustsEc2 = doc.trust.entities.some((e) => e.kind === "service" && e.service === "ec2.amazonaws.com");
   const trustsGitHub = doc.trust.entities.some((e) => e.kind === "github");
   const maxSessionDuration = doc.target.maxSessionDuration;
@@ -102,7 +118,7 @@ export function buildPlan(doc: WizardDocument, ctx: PlanContext): Plan {
     description: doc.target.description,
     maxSessionDuration,
     tags: doc.target.tags,
-    permissionsBoundaryArn: doc.target.permissionsBoundaryArn ?? null,
+    permissionsBoundaryArn: requiredBoundary ?? askedBoundary ?? null,
     trustPolicy: buildTrustPolicy(doc, ctx),
     inlinePolicies,
     managedPolicyArns: doc.permissions.managedPolicyArns,

@@ -38,7 +38,7 @@ let iam: IAMClient;
 
 beforeAll(async () => {
   t = await startTestSandbox();
-  provisioning = await session(t, roleArn(PROD, "OrganizationAccountAccessRole"), "switchboard-provisioning");
+  provisioning = await session(t, roleArn(PROD, "OrganizationAccountAccessRole"), "crash@example.com");
   iam = t.iam(provisioning);
   await getDb();
 });
@@ -191,6 +191,19 @@ describe("a console killed while creating a role", () => {
     expect(second.map((r) => [r.roleArn, r.state])).toEqual([[plan.roleArn, "rolled_back"]]);
     expect(await gone(iam.send(new GetRoleCommand({ RoleName: plan.roleName })))).toBe("NoSuchEntityException");
   }, 60_000);
+});
+
+describe("the reconciler's identity", () => {
+  it("acts for the person who started the run, so CloudTrail names them", async () => {
+    const plan = makePlan(`orphan-${Math.random().toString(36).slice(2, 8)}`);
+    const run = await startRun({ actor: ACTOR, plan });
+    await run.journal([{ id: "role", status: "running", undo: true }]);
+    const asked: unknown[] = [];
+    const reconciled = await reconcileRuns({ ...iamDeps, iamFor: async (_accountId, actor) => (asked.push(actor), iam), db: await getDb(), now: afterLease() });
+    expect(reconciled.map((r) => r.roleArn)).toContain(plan.roleArn);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const actor of asked) expect(actor).toEqual({ actorId: ACTOR.id, actorEmail: ACTOR.email });
+  });
 });
 
 describe("idempotency keys", () => {

@@ -1,4 +1,5 @@
 import "server-only";
+import type { IAMClient } from "@aws-sdk/client-iam";
 import type { Kysely } from "kysely";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb } from "@/lib/db/client";
@@ -109,7 +110,12 @@ export const GIVE_UP_MS = 60 * 60_000;
  * claimed with a conditional update first, so two instances never reconcile the same run. Every
  * reconciled run gets an audit event.
  */
-export async function reconcileRuns(deps: Pick<ApplyDeps, "iamFor" | "accountName" | "retry"> & { db?: Kysely<Database>; now?: number }): Promise<ReconciledRun[]> {
+/** Who started a run: the reconciler acts in their name (their AWS identity in CloudTrail). */
+export type RunActor = { actorId: string; actorEmail: string };
+
+export async function reconcileRuns(
+  deps: Pick<ApplyDeps, "accountName" | "retry"> & { iamFor: (accountId: string, run: RunActor) => Promise<IAMClient>; db?: Kysely<Database>; now?: number },
+): Promise<ReconciledRun[]> {
   const store = deps.db ?? (await getDb());
   const now = deps.now ?? Date.now();
   const stale = await store
@@ -143,7 +149,8 @@ export async function reconcileRuns(deps: Pick<ApplyDeps, "iamFor" | "accountNam
       out.push({ id: row.id, roleArn: row.role_arn, state: "succeeded", problems: [] });
       continue;
     }
-    const rolled = await rollbackJournal(plan, Date.parse(row.started_at), entries, deps);
+    const actor: RunActor = { actorId: row.actor_id, actorEmail: row.actor_email };
+    const rolled = await rollbackJournal(plan, Date.parse(row.started_at), entries, { ...deps, iamFor: (accountId) => deps.iamFor(accountId, actor) });
     // A rollback that failed (AWS unreachable, a permission missing) is tried again at the next
     // start or apply, for a while; after that the run is left as incomplete, for people.
     const retryLater = !rolled.ok && now - Date.parse(row.started_at) < GIVE_UP_MS;

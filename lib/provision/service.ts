@@ -5,22 +5,25 @@ import { assertPermission, type Actor } from "@/lib/auth/guard";
 import { queryAccounts } from "@/lib/accounts/queries";
 import type { AccountDto } from "@/lib/accounts/dto";
 import { brokerProfile, provisioningIam } from "@/lib/aws/broker-clients";
+import { awsIdentityOf } from "@/lib/aws/session-name";
 import { createGrant } from "@/lib/catalog/grants";
 import type { RoleDto } from "@/lib/catalog/role-dto";
 import { queryRoles } from "@/lib/catalog/role-queries";
 import { registerRole } from "@/lib/catalog/roles";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import type { Partition } from "@/lib/db/schema";
 import { AppError, badRequest, conflict } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { checkActions, lintPolicyActions } from "@/lib/policy/actions";
 import { lintPlan, validatePolicyText } from "@/lib/policy/lint";
+import { awsIdentityFor } from "@/lib/users/aws-identity";
 import { applyPlan, rollbackJournal, type JournalEntry } from "./apply";
 import { exportAwsConfig, exportCli, exportCloudFormation, exportTerraform } from "./exports";
 import { buildPlan, quotaUsage } from "./plan";
 import { findRunByKey, reconcileRuns, startRun, type ReconciledRun } from "./runs";
 import { SERVICE_PRINCIPALS } from "./schema";
-import type { ApplyStep, LintFinding, Plan, PlanContext, PlanResult, WizardContext, WizardDocument } from "./types";
+import type { ApplyStep, Guardrails, LintFinding, Plan, PlanContext, PlanResult, WizardContext, WizardDocument } from "./types";
 
 // The role wizard's server side: what the pages' actions and /api/v1/provisioning call. Every
 // function takes the caller and checks "provisioning.manage" itself.
@@ -41,6 +44,17 @@ export async function getWizardContext(actor: Actor): Promise<WizardContext> {
     accounts: accounts.map((a) => ({ accountId: a.accountId, name: a.name, environment: a.environment, color: a.color, partition: a.partition, canProvision: true })),
     broker: { arn: broker.arn, accountId: broker.accountId, temporary: broker.kind === "temporary" },
     services: SERVICE_PRINCIPALS.map((s) => ({ principal: s.principal, label: s.label })),
+    permissionsBoundaryArn: getConfig().provisioning.permissionsBoundaryArn ?? null,
+  };
+}
+
+/** The administrator's guardrails for a role in `accountId` (the boundary's `{accountId}`
+ * replaced), handed to the pure plan builder and lint rules. */
+function guardrailsFor(accountId: string): Guardrails {
+  const { permissionsBoundaryArn, allowPrivilegedExternalTrust } = getConfig().provisioning;
+  return {
+    ...(permissionsBoundaryArn ? { permissionsBoundaryArn: permissionsBoundaryArn.replaceAll("{accountId}", accountId) } : {}),
+    allowPrivilegedExternalTrust,
   };
 }
 
@@ -51,10 +65,11 @@ async function targetAccount(actor: Actor, accountId: string): Promise<AccountDt
   return account;
 }
 
-/** IAM in an account through its provisioning role, with the failure said in plain words. */
-async function iamIn(account: AccountDto): Promise<IAMClient> {
+/** IAM in an account through its provisioning role, in a session that names `who` (the acting
+ * person's AWS identity) in CloudTrail, with the failure said in plain words. */
+async function iamIn(account: AccountDto, who: string): Promise<IAMClient> {
   try {
-    return await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName });
+    return await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName }, who);
   } catch (err) {
     throw new AppError(
       "bad_request",
@@ -67,7 +82,7 @@ async function iamIn(account: AccountDto): Promise<IAMClient> {
 /** The live facts a plan depends on: the account's quotas and whether GitHub's provider exists. */
 async function planContext(actor: Actor, account: AccountDto): Promise<{ ctx: PlanContext; notes: LintFinding[] }> {
   const [broker, accounts] = await Promise.all([brokerProfile(), queryAccounts(await getDb(), actor)]);
-  const iam = await iamIn(account);
+  const iam = await iamIn(account, awsIdentityOf(actor));
   const notes: LintFinding[] = [];
   let quotas = DEFAULT_QUOTAS;
   try {
@@ -94,6 +109,7 @@ async function planContext(actor: Actor, account: AccountDto): Promise<{ ctx: Pl
       accounts: accounts.map((a) => ({ accountId: a.accountId, name: a.name, canProvision: true })),
       quotas,
       githubProviderExists,
+      guardrails: guardrailsFor(account.accountId),
     },
     notes,
   };
@@ -174,7 +190,7 @@ export async function executeApply(
     iamFor: async (accountId: string) => {
       const target = accountsById.get(accountId);
       if (!target) throw new AppError("bad_request", `Account ${accountId} is not registered, so the console has no provisioning role there.`);
-      return iamIn(target);
+      return iamIn(target, awsIdentityOf(actor));
     },
     accountName: (accountId: string) => accountsById.get(accountId)?.name,
   };
@@ -261,7 +277,8 @@ export async function earlierApply(actor: Actor, idempotencyKey: string, doc: Wi
  * Rolls back role-wizard runs whose console process died halfway (./runs): at start-up and
  * before each apply. It runs for nobody in particular, so it reads the accounts table directly
  * (unsafe: no caller to check); it only ever undoes what a run's own journal recorded, through
- * the provisioning role of the account the run used.
+ * the provisioning role of the account the run used, in a session named after the person who
+ * started the run (CloudTrail shows whose role was removed again).
  */
 export async function reconcileInterruptedRuns(): Promise<ReconciledRun[]> {
   const db = await getDb();
@@ -273,10 +290,10 @@ export async function reconcileInterruptedRuns(): Promise<ReconciledRun[]> {
   };
   const reconciled = await reconcileRuns({
     db,
-    iamFor: async (accountId) => {
+    iamFor: async (accountId, run) => {
       const a = (await accounts()).get(accountId);
       if (!a) throw new Error(`account ${accountId} is no longer registered, so its provisioning role is unknown`);
-      return provisioningIam({ awsAccountId: a.aws_account_id, partition: a.partition, provisioningRoleName: a.provisioning_role_name });
+      return provisioningIam({ awsAccountId: a.aws_account_id, partition: a.partition, provisioningRoleName: a.provisioning_role_name }, awsIdentityOf(await runActor(run)));
     },
     accountName: (accountId) => byId?.get(accountId)?.name,
   });
@@ -284,6 +301,13 @@ export async function reconcileInterruptedRuns(): Promise<ReconciledRun[]> {
     console.warn(`[provision] run ${r.id} for ${r.roleArn} was interrupted: ${r.state === "succeeded" ? "it had finished; kept" : r.state === "rolled_back" ? "rolled back" : r.state === "retry_later" ? "rolling back failed; will try again" : "rolling back failed; left for an administrator"}${r.problems.length ? ` (${r.problems.join(" ")})` : ""}`);
   }
   return reconciled;
+}
+
+/** The AWS identity of the person who started a run: their stored one, or, for a user deleted
+ * since (or created before identities were stored), the one their recorded email gives. */
+async function runActor(run: { actorId: string; actorEmail: string }): Promise<{ awsIdentity: string }> {
+  const user = await (await getDb()).selectFrom("users").select("aws_identity").where("id", "=", run.actorId).executeTakeFirst();
+  return { awsIdentity: user?.aws_identity ?? awsIdentityFor(run.actorEmail) };
 }
 
 /** prepareApply + executeApply, for callers that do not stream. */
@@ -294,7 +318,7 @@ export async function applyRole(actor: Actor, doc: WizardDocument, meta: Request
 /** The account's managed policies for the "What" step: AWS-managed and its own, filtered. */
 export async function listManagedPolicies(actor: Actor, accountId: string, query: string): Promise<Array<{ arn: string; name: string; description: string | null; awsManaged: boolean }>> {
   assertPermission(actor, "provisioning.manage");
-  const iam = await iamIn(await targetAccount(actor, accountId));
+  const iam = await iamIn(await targetAccount(actor, accountId), awsIdentityOf(actor));
   const q = query.trim().toLowerCase();
   const out: Array<{ arn: string; name: string; description: string | null; awsManaged: boolean }> = [];
   let marker: string | undefined;

@@ -1,21 +1,33 @@
 import "server-only";
-import { GetRoleCommand, UpdateAssumeRolePolicyCommand, type IAMClient } from "@aws-sdk/client-iam";
+import {
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  UpdateAssumeRolePolicyCommand,
+  type IAMClient,
+  type ListAttachedRolePoliciesCommandOutput,
+  type ListRolePoliciesCommandOutput,
+} from "@aws-sdk/client-iam";
 import { findAccount, queryAccounts } from "@/lib/accounts/queries";
 import type { AccountDto } from "@/lib/accounts/dto";
 import { recordAudit } from "@/lib/audit/record";
 import { assertPermission, type Actor } from "@/lib/auth/guard";
 import { brokerProfile, provisioningIam } from "@/lib/aws/broker-clients";
+import { awsIdentityOf } from "@/lib/aws/session-name";
 import type { RoleDto } from "@/lib/catalog/role-dto";
 import { getRole } from "@/lib/catalog/roles";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { validatePolicyText, type TrustLintTarget } from "@/lib/policy/lint";
+import { lintPrivilegedTrust, validatePolicyText, type RolePermissions, type TrustLintTarget } from "@/lib/policy/lint";
 import type { LintFinding } from "./types";
 
 // Editing the trust policy of a role already in the catalog: read it live (GetRole) through its
 // account's provisioning role, lint the proposed one with the wizard's trust rules, and write it
-// with UpdateAssumeRolePolicy. Each function checks "provisioning.manage" itself.
+// with UpdateAssumeRolePolicy. Each function checks "provisioning.manage" itself. Nothing is
+// written while a lint error stands, the privileged-trust guardrail included (issue 10).
 
 export type TrustView = {
   role: Pick<RoleDto, "id" | "roleArn" | "displayName" | "accountId" | "accountName">;
@@ -35,7 +47,7 @@ async function locate(actor: Actor, roleId: string): Promise<Located> {
   const [account, accounts, broker] = await Promise.all([findAccount(db, actor, role.accountRef), queryAccounts(db, actor), brokerProfile()]);
   let iam: IAMClient;
   try {
-    iam = await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName });
+    iam = await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName }, awsIdentityOf(actor));
   } catch (err) {
     throw new AppError(
       "bad_request",
@@ -111,16 +123,56 @@ export async function getTrust(actor: Actor, roleId: string): Promise<TrustView>
   };
 }
 
-/** Lints the proposed policy (errors refuse, warnings need acknowledging), then writes it with
- * UpdateAssumeRolePolicy. Audited as provisioning.trust_update, success or failure. */
+/** The role's permission policies as IAM has them now: attached managed policy ARNs and inline
+ * documents (ListAttachedRolePolicies, ListRolePolicies, GetRolePolicy). */
+async function rolePermissions(iam: IAMClient, roleName: string): Promise<RolePermissions> {
+  const managedPolicyArns: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page: ListAttachedRolePoliciesCommandOutput = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker }));
+    managedPolicyArns.push(...(page.AttachedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  const names: string[] = [];
+  do {
+    const page: ListRolePoliciesCommandOutput = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName, Marker: marker }));
+    names.push(...(page.PolicyNames ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  const inlinePolicies = await Promise.all(
+    names.map(async (name) => ({ name, document: decodePolicyDocument((await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }))).PolicyDocument ?? "") })),
+  );
+  return { managedPolicyArns, inlinePolicies };
+}
+
+const refuse = (errors: LintFinding[]) =>
+  new AppError("bad_request", `Fix ${errors.length === 1 ? "this problem" : `these ${errors.length} problems`} first: ${errors.map((e) => e.message).join(" ")}`, { details: { findings: errors } });
+
+/** Lints the proposed policy (errors refuse, warnings need acknowledging) and checks it against
+ * the role's current permissions (administrator-level permissions may not become reachable from
+ * outside the organization), then writes it with UpdateAssumeRolePolicy. Audited as
+ * provisioning.trust_update, success or failure. */
 export async function updateTrust(actor: Actor, roleId: string, policyText: string, opts: { acknowledgeWarnings: boolean }, meta: RequestMeta): Promise<TrustUpdateResult> {
   assertPermission(actor, "provisioning.manage");
   const { role, account, iam, target } = await locate(actor, roleId);
   const lint = validatePolicyText(policyText, "trust", { target });
   const errors = lint.findings.filter((f) => f.severity === "error");
-  if (!lint.ok || errors.length) {
-    throw new AppError("bad_request", `Fix ${errors.length === 1 ? "this problem" : `these ${errors.length} problems`} first: ${errors.map((e) => e.message).join(" ")}`, { details: { findings: errors } });
+  if (!lint.ok || errors.length) throw refuse(errors);
+  let permissions: RolePermissions;
+  try {
+    permissions = await rolePermissions(iam, role.roleName);
+  } catch (err) {
+    // Without the role's permissions the guardrail cannot be checked, so nothing is written.
+    throw new AppError(
+      "bad_request",
+      `The console could not read ${role.roleName}'s permission policies in ${account.name} (${account.accountId}) to check them against the new trust policy (${codeOf(err)}: ${messageOf(err)}). Allow its provisioning role iam:ListAttachedRolePolicies, iam:ListRolePolicies and iam:GetRolePolicy, then try again.`,
+      { cause: err },
+    );
   }
+  const privileged = lintPrivilegedTrust(policyText, permissions, target, { allow: getConfig().provisioning.allowPrivilegedExternalTrust });
+  const privilegedErrors = privileged.filter((f) => f.severity === "error");
+  if (privilegedErrors.length) throw refuse(privilegedErrors);
+  lint.findings.push(...privileged);
   const warnings = lint.findings.filter((f) => f.severity === "warning");
   if (warnings.length && !opts.acknowledgeWarnings) {
     throw new AppError("bad_request", `Acknowledge the ${warnings.length === 1 ? "warning" : `${warnings.length} warnings`} before saving.`, { details: { findings: warnings } });

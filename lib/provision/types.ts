@@ -90,6 +90,17 @@ export type PlanContext = {
   quotas: { trustPolicySize: number; inlinePoliciesSize: number; managedPoliciesPerRole: number };
   /** Whether token.actions.githubusercontent.com already exists in the target account. */
   githubProviderExists: boolean;
+  /** The administrator's guardrails (lib/config), passed in so that the plan builder and the
+   * lint rules stay pure. Absent: no boundary required, privileged external trust refused. */
+  guardrails?: Guardrails;
+};
+
+export type Guardrails = {
+  /** The permissions boundary every role must carry, `{accountId}` already replaced. */
+  permissionsBoundaryArn?: string;
+  /** Administrator-level permissions on a role trusted from outside the organization are a
+   * warning instead of an error (SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST). */
+  allowPrivilegedExternalTrust: boolean;
 };
 
 export type Severity = "error" | "warning" | "info";
@@ -167,6 +178,9 @@ export type WizardContext = {
   /** The console's own AWS identity; `temporary` when it runs on role credentials (chaining). */
   broker: { arn: string; accountId: string; temporary: boolean };
   services: Array<{ principal: string; label: string }>;
+  /** The permissions boundary the administrator puts on every role (SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN),
+   * with `{accountId}` standing for the role's account; null when none is required. */
+  permissionsBoundaryArn: string | null;
 };
 
 export type WizardExports = { terraform: string; cloudformation: string; cli: string; awsConfig: string };

@@ -11,10 +11,10 @@ const TRUST_LOOKUP_TIMEOUT_MS = 5000;
 
 /** Reads the role's trust policy through its account's provisioning role (best effort: an
  * explanation is still given without it). */
-async function readTrust(role: RoleDto, provisioningRoleName: string): Promise<{ trustPolicy?: string; roleExists?: boolean; maxSessionDuration?: number }> {
+async function readTrust(role: RoleDto, provisioningRoleName: string, who: string): Promise<{ trustPolicy?: string; roleExists?: boolean; maxSessionDuration?: number }> {
   const account = { awsAccountId: role.accountId, partition: role.partition, provisioningRoleName };
   try {
-    const iam = await provisioningIam(account);
+    const iam = await provisioningIam(account, who);
     const out = await iam.send(new GetRoleCommand({ RoleName: role.roleName }), { abortSignal: AbortSignal.timeout(TRUST_LOOKUP_TIMEOUT_MS) });
     const doc = out.Role?.AssumeRolePolicyDocument;
     // IAM returns policy documents URL-encoded (RFC 3986).
@@ -37,7 +37,8 @@ export async function explainAssumeFailure(failure: AssumeRoleFailed, role: Role
   if (name !== "AccessDenied" && name !== "ValidationError" && name !== "RegionDisabledException") {
     return { error: new AppError("upstream_error", describeAwsError(failure.cause, `assume ${role.roleArn}`)) };
   }
-  const trust = name === "AccessDenied" ? await readTrust(role, provisioningRoleName) : {};
+  // Read on behalf of the person whose switch failed: their identity is the session name sent.
+  const trust = name === "AccessDenied" ? await readTrust(role, provisioningRoleName, failure.request.sessionName) : {};
   const explanation = explainAssumeRoleFailure({
     error: failure.awsError,
     roleArn: role.roleArn,

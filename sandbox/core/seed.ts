@@ -3,7 +3,7 @@
 // four accounts in one organization, the console's broker in Operations, provisioning roles
 // everywhere, and roles that show each way AssumeRole can succeed or be refused.
 import { organizationId, rootId, secretAccessKey, totpSeed, uniqueId } from "./ids";
-import type { Account, Role, SandboxState, User } from "./state";
+import { STATE_VERSION, type Account, type Role, type SandboxState, type User } from "./state";
 import { PARTITION } from "./world";
 
 export const ACCOUNTS = {
@@ -83,6 +83,16 @@ function addRole(
 }
 
 const trust = (statements: unknown[]) => ({ Version: "2012-10-17", Statement: statements });
+
+/** What the console's broker does with a provisioning role: assume it in a session that carries
+ * the acting person as source identity (and may carry session tags), so setting them is allowed
+ * too. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html */
+const PROVISIONING_ACTIONS = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"];
+
+/** The provisioning roles' trust: the Operations account, where the broker lives. */
+function provisioningTrust() {
+  return trust([allowAws(iamArn(ACCOUNTS.operations, "root"), PROVISIONING_ACTIONS)]);
+}
 const allowAws = (principal: string | string[], actions: string | string[] = "sts:AssumeRole", condition?: unknown) => ({
   Effect: "Allow",
   Principal: { AWS: principal },
@@ -144,8 +154,8 @@ export function seedState(now: number): SandboxState {
 
   // A provisioning role in every account, as AWS Organizations creates it in member accounts.
   for (const account of accounts) {
-    addRole(account, "OrganizationAccountAccessRole", now, {
-      trust: trust([allowAws(opsRoot)]),
+    addRole(account, PROVISIONING_ROLE, now, {
+      trust: provisioningTrust(),
       description: "Provisioning role: full administration, assumable from the Operations account",
       managed: ["AdministratorAccess"],
     });
@@ -232,7 +242,7 @@ export function seedState(now: number): SandboxState {
   };
 
   const state: SandboxState = {
-    version: 1,
+    version: STATE_VERSION,
     createdAt: now,
     clockOffsetMs: 0,
     organization: {
@@ -268,4 +278,41 @@ export function seedState(now: number): SandboxState {
   const serialNumber = iamArn(ACCOUNTS.operations, `mfa/${BROKER_USER}`);
   operations.mfaDevices[serialNumber] = { serialNumber, userName: BROKER_USER, seed: totpSeed(), enableDate: now, usedSteps: [] };
   return state;
+}
+
+/**
+ * Brings a state persisted by an older sandbox up to STATE_VERSION, so `npm run demo` keeps
+ * working on an existing `.sandbox/`. Version 1 → 2: the seeded provisioning roles' statement
+ * trusting Operations with sts:AssumeRole alone also allows sts:SetSourceIdentity and
+ * sts:TagSession (other statements, and trust policies someone changed, are left as they are).
+ * Returns undefined for a version it does not know.
+ */
+export function migrateState(saved: { version?: unknown } & Record<string, unknown>): SandboxState | undefined {
+  if (saved.version === STATE_VERSION) return saved as unknown as SandboxState;
+  if (saved.version !== 1) return undefined;
+  const state = saved as unknown as Omit<SandboxState, "version"> & { version: number };
+  const opsRoot = iamArn(ACCOUNTS.operations, "root");
+  for (const account of Object.values(state.accounts)) {
+    const role = account.roles[PROVISIONING_ROLE.toLowerCase()];
+    if (!role) continue;
+    let policy: { Statement?: unknown };
+    try {
+      policy = JSON.parse(role.assumeRolePolicyDocument) as { Statement?: unknown };
+    } catch {
+      continue;
+    }
+    const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+    let changed = false;
+    for (const s of statements as Array<Record<string, unknown> | undefined>) {
+      const principal = (s?.Principal as { AWS?: unknown } | undefined)?.AWS;
+      const actions = Array.isArray(s?.Action) ? s.Action : [s?.Action];
+      if (s?.Effect === "Allow" && principal === opsRoot && actions.length === 1 && actions[0] === "sts:AssumeRole") {
+        s.Action = PROVISIONING_ACTIONS;
+        changed = true;
+      }
+    }
+    if (changed) role.assumeRolePolicyDocument = doc(policy);
+  }
+  state.version = STATE_VERSION;
+  return state as SandboxState;
 }

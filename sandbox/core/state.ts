@@ -162,8 +162,13 @@ export type Organization = {
   rootId: string;
 };
 
+/** The persisted state's format. 2: the provisioning roles' trust allows sts:SetSourceIdentity
+ * (the console names the person in every provisioning session); `migrateState` (./seed) brings
+ * a version 1 state up to date on load. */
+export const STATE_VERSION = 2;
+
 export type SandboxState = {
-  version: 1;
+  version: typeof STATE_VERSION;
   createdAt: number;
   /** Milliseconds added to the real clock by the test interface. */
   clockOffsetMs: number;

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { migrateState } from "./seed";
 import type { SandboxState } from "./state";
 
 /** Writes a file so that a crash leaves either the old or the new content, never a torn file:
@@ -51,8 +52,10 @@ export class StateStore {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw err;
     }
-    const state = JSON.parse(text) as SandboxState;
-    if (state.version !== 1) throw new Error(`${path}: unsupported state version ${String(state.version)}; start with --reset`);
+    const saved = JSON.parse(text) as { version?: unknown } & Record<string, unknown>;
+    // An older version is brought up to date (and written back on the next flush).
+    const state = migrateState(saved);
+    if (!state) throw new Error(`${path}: unsupported state version ${String(saved.version)}; start with --reset`);
     return state;
   }
 

@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect } from "react";
 import { ColorBar, EnvironmentBadge } from "@/components/registry/environment";
 import { Badge } from "@/components/ui/badge";
 import { Field, Input, Select } from "@/components/ui/field";
@@ -29,6 +30,15 @@ export function WhereStep({ doc, context, errors, onChange }: { doc: WizardDocum
   const arn = account && t.roleName && !problems["target.roleName"] && !problems["target.path"] ? `arn:${account.partition}:iam::${account.accountId}:role${path}${t.roleName.trim()}` : null;
   const switchTooLong = (path.length > 1 ? path.length : 0) + t.roleName.trim().length > 64;
   const boundary = t.permissionsBoundaryArn ?? "";
+  const requiredBoundary = context.permissionsBoundaryArn ? context.permissionsBoundaryArn.replaceAll("{accountId}", t.accountId || "{accountId}") : null;
+
+  // A draft or a clone may still ask for a boundary of its own; the server would refuse it next
+  // to the administrator's, so it is dropped (the administrator's is shown instead).
+  useEffect(() => {
+    if (!context.permissionsBoundaryArn || t.permissionsBoundaryArn === undefined) return;
+    const { permissionsBoundaryArn: _drop, ...rest } = t;
+    onChange({ ...doc, target: rest });
+  }, [context.permissionsBoundaryArn, t, doc, onChange]);
 
   return (
     <div className="grid gap-6 lg:grid-cols-2">
@@ -114,30 +124,45 @@ export function WhereStep({ doc, context, errors, onChange }: { doc: WizardDocum
           </p>
         ) : null}
 
-        <Field
-          label="Permissions boundary ARN (optional)"
-          htmlFor={id("permissionsBoundaryArn")}
-          error={err("permissionsBoundaryArn")}
-          hint="A managed policy that caps what the role may ever do, whatever its own policies say."
-        >
-          <Input
-            id={id("permissionsBoundaryArn")}
-            value={boundary}
-            onChange={(e) => {
-              const value = e.target.value;
-              if (value) set({ permissionsBoundaryArn: value });
-              else {
-                const { permissionsBoundaryArn: _drop, ...rest } = t;
-                onChange({ ...doc, target: rest });
-              }
-            }}
-            placeholder="arn:aws:iam::123456789012:policy/DeveloperBoundary"
-            autoComplete="off"
-            spellCheck={false}
-            className="font-mono"
-            invalid={Boolean(err("permissionsBoundaryArn"))}
-          />
-        </Field>
+        {requiredBoundary ? (
+          // Fixed by the administrator (SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN): the server puts it on
+          // every role the wizard creates and refuses any other, so there is nothing to edit here.
+          <div className="space-y-1" data-testid="wizard-required-boundary">
+            <p className="block text-sm font-medium text-slate-700">Permissions boundary</p>
+            <p className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700">
+              Set by your administrator: <span className="font-mono text-xs [overflow-wrap:anywhere]">{requiredBoundary}</span>
+            </p>
+            <p className="text-xs text-slate-500">
+              Every role the console creates carries it: it caps what the role may ever do, whatever its own policies say.
+              {t.accountId ? "" : " {accountId} becomes the account you choose."}
+            </p>
+          </div>
+        ) : (
+          <Field
+            label="Permissions boundary ARN (optional)"
+            htmlFor={id("permissionsBoundaryArn")}
+            error={err("permissionsBoundaryArn")}
+            hint="A managed policy that caps what the role may ever do, whatever its own policies say."
+          >
+            <Input
+              id={id("permissionsBoundaryArn")}
+              value={boundary}
+              onChange={(e) => {
+                const value = e.target.value;
+                if (value) set({ permissionsBoundaryArn: value });
+                else {
+                  const { permissionsBoundaryArn: _drop, ...rest } = t;
+                  onChange({ ...doc, target: rest });
+                }
+              }}
+              placeholder="arn:aws:iam::123456789012:policy/DeveloperBoundary"
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+              invalid={Boolean(err("permissionsBoundaryArn"))}
+            />
+          </Field>
+        )}
 
         <TagsEditor tags={t.tags} onChange={(tags) => set({ tags })} errors={errors} />
       </div>
