@@ -3,6 +3,7 @@
 import { ChevronDown, LogOut } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useEffect, useId, useRef, useState } from "react";
+import { clearDrafts } from "@/components/wizard/draft";
 
 export type UserMenuProps = { name: string; email: string; roleLabel: string };
 
@@ -64,7 +65,15 @@ export function UserMenu({ name, email, roleLabel }: UserMenuProps) {
             ref={first}
             type="button"
             role="menuitem"
-            onClick={() => signOut({ callbackUrl: "/signin?signedOut=1" })}
+            onClick={() => {
+              // Wizard drafts can name accounts, roles and policies: not for the next person here.
+              try {
+                clearDrafts(window.localStorage);
+              } catch {
+                // storage unavailable: nothing was kept
+              }
+              void signOut({ callbackUrl: "/signin?signedOut=1" });
+            }}
             className="flex w-full items-center gap-2 px-4 py-2 text-left text-sm hover:bg-slate-50 focus:bg-slate-50 focus:outline-none"
           >
             <LogOut className="h-4 w-4" aria-hidden />

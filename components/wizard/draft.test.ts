@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { WizardDocument } from "@/lib/provision/types";
-import { DRAFT_KEY, draftKey, emptyDocument, emptyDraft, parseDraft, readDocument, serializeDraft, toSubmission, trustedAccountIds } from "./draft";
+import { clearDrafts, DRAFT_KEY, draftKey, emptyDocument, emptyDraft, parseDraft, readDocument, serializeDraft, toSubmission, trustedAccountIds } from "./draft";
 
 const full: WizardDocument = {
   target: {
@@ -141,5 +141,25 @@ describe("toSubmission", () => {
   it("drops source-side policies for accounts the role no longer trusts", () => {
     const doc = { ...full, applySourcePolicies: ["222222222222", "333333333333", "444444444444", "222222222222"] };
     expect(toSubmission(doc).applySourcePolicies).toEqual(["222222222222", "333333333333"]);
+  });
+});
+
+describe("clearDrafts (at sign-out)", () => {
+  it("removes every user's draft and nothing else", () => {
+    const data = new Map<string, string>([
+      [draftKey("01AAAAAAAAAAAAAAAAAAAAAAAA"), "{}"],
+      [draftKey("01BBBBBBBBBBBBBBBBBBBBBBBB"), "{}"],
+      [DRAFT_KEY, "{}"],
+      ["theme", "dark"],
+    ]);
+    const storage = {
+      get length() {
+        return data.size;
+      },
+      key: (i: number) => [...data.keys()][i] ?? null,
+      removeItem: (k: string) => void data.delete(k),
+    };
+    expect(clearDrafts(storage)).toBe(3);
+    expect([...data.keys()]).toEqual(["theme"]);
   });
 });

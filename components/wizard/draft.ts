@@ -15,6 +15,19 @@ export const DRAFT_KEY = "switchboard.role-wizard.draft";
 export function draftKey(userId: string): string {
   return `${DRAFT_KEY}.${userId}`;
 }
+/** Removes every wizard draft from this browser's storage (at sign-out: a draft can name
+ * accounts, roles and policies, which the next person at a shared browser has no business
+ * reading). Takes the storage so it can be tested without a browser. */
+export function clearDrafts(storage: Pick<Storage, "length" | "key" | "removeItem">): number {
+  const keys: string[] = [];
+  for (let i = 0; i < storage.length; i++) {
+    const key = storage.key(i);
+    if (key === DRAFT_KEY || key?.startsWith(`${DRAFT_KEY}.`)) keys.push(key);
+  }
+  for (const key of keys) storage.removeItem(key);
+  return keys.length;
+}
+
 const DRAFT_VERSION = 1;
 /** Far above anything the form can produce (a few inline policies of ≤ 128 KiB each). */
 const MAX_DRAFT_CHARS = 1_000_000;

@@ -26,6 +26,16 @@ function hours(seconds: number): string {
   return `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? "" : "s"}`;
 }
 
+function minutes(seconds: number): string {
+  const m = Math.round(seconds / 60);
+  return m % 60 === 0 && m >= 60 ? hours(seconds) : `${m} minute${m === 1 ? "" : "s"}`;
+}
+
+function rate({ points, seconds }: { points: number; seconds: number }): string {
+  const window = seconds === 1 ? "second" : seconds === 60 ? "minute" : seconds === 3600 ? "hour" : seconds % 3600 === 0 ? `${seconds / 3600} hours` : seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} seconds`;
+  return `${points} per ${window}`;
+}
+
 export default async function SettingsPage() {
   await requirePage("settings.read");
   const config = getConfig();
@@ -113,7 +123,31 @@ export default async function SettingsPage() {
               </>
             ) : null}
             <Row label="Session lifetime">
-              {hours(config.sessionMaxAgeSeconds)} from sign-in. Signing out, disabling a user or resetting their password ends their sessions at once.
+              {hours(config.sessionMaxAgeSeconds)} from sign-in, or {minutes(config.sessionIdleSeconds)} without a request. Signing out, disabling a user or resetting their password ends their sessions at once. No AWS session outlives the console session that asked for it.
+            </Row>
+            <Row label="Recent sign-in">Creating roles and changing trust policies need a sign-in (or the password again) from the last 15 minutes.</Row>
+            <Row label="Failed sign-ins">
+              At most {rate(config.rateLimits.signInPerIp)} attempts per address. After {config.rateLimits.signInDelayAfter} wrong passwords in a row, an account&apos;s next attempt waits 1 s, 2 s, 4 s… up to {minutes(config.rateLimits.signInMaxDelaySeconds)}; an administrator can clear it on the Users page.
+            </Row>
+          </dl>
+        </Card>
+
+        <Card>
+          <CardHeader title="Limits and guardrails" description="Set through the environment; every refusal is answered with HTTP 429 and written to the audit log." />
+          <dl className="divide-y divide-slate-100" data-testid="limits">
+            <Row label="Switches per person">{rate(config.rateLimits.switch)}</Row>
+            <Row label="STS calls, whole console">{rate(config.rateLimits.sts)}, kept below the broker account&apos;s STS quota, which AWS does not raise</Row>
+            <Row label="Permissions boundary">
+              {config.provisioning.permissionsBoundaryArn ? (
+                <span>
+                  Every role the wizard creates carries <span className="font-mono text-xs break-all">{config.provisioning.permissionsBoundaryArn}</span>
+                </span>
+              ) : (
+                "None required"
+              )}
+            </Row>
+            <Row label="Administrator rights for outside trust">
+              {config.provisioning.allowPrivilegedExternalTrust ? "Allowed (a warning in the wizard)" : "Refused: a role trusted from outside the organization cannot get administrator-level permissions"}
             </Row>
           </dl>
         </Card>
