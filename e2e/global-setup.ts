@@ -54,6 +54,8 @@ export default async function globalSetup() {
   process.env.E2E_SANDBOX_TOKEN = sandboxToken;
   process.env.E2E_SANDBOX_DIR = join(dir, "sandbox");
   process.env.E2E_OIDC_ISSUER = oidc.issuer;
+  // The console's SQLite file, for specs that must set up what no request can (an old sign-in).
+  process.env.E2E_STORE = join(dir, "data", "switchboard.db");
 
   return async () => {
     await app.stop();

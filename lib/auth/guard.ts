@@ -77,9 +77,7 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   if (!token?.uid || !token.authAt || !token.sid) return null;
   const config = getConfig();
   const now = Date.now();
-  const signedInAt = token.authAt * 1000;
-  const endsAt = signedInAt + config.sessionMaxAgeSeconds * 1000;
-  if (now >= endsAt) return null;
+  if (now >= token.authAt * 1000 + config.sessionMaxAgeSeconds * 1000) return null;
   const db = await getDb();
   const row = await db
     .selectFrom("users")
@@ -94,6 +92,7 @@ export const getActor = cache(async (): Promise<Actor | null> => {
       "users.disabled_at",
       "users.session_version",
       "users.aws_identity",
+      "console_sessions.created_at",
       "console_sessions.last_seen_at",
       "console_sessions.step_up_at",
       "console_sessions.ended_at",
@@ -102,6 +101,11 @@ export const getActor = cache(async (): Promise<Actor | null> => {
     .where("console_sessions.id", "=", token.sid)
     .executeTakeFirst();
   if (!row || row.disabled_at || row.session_version !== token.sv || row.ended_at) return null;
+  // The store's row is the authority on when the session began (the cookie says the same, and
+  // the earlier of the two counts).
+  const signedInAt = Math.min(token.authAt * 1000, Date.parse(row.created_at));
+  const endsAt = signedInAt + config.sessionMaxAgeSeconds * 1000;
+  if (now >= endsAt) return null;
   const lastSeen = Date.parse(row.last_seen_at);
   if (now - lastSeen > config.sessionIdleSeconds * 1000) return null;
   if (now - lastSeen >= LAST_SEEN_RESOLUTION_MS) {

@@ -1,0 +1,15 @@
+// The shared console's store (a real SQLite file), for the few things a test must arrange that no
+// request can: a sign-in that happened long enough ago.
+import Database from "better-sqlite3";
+
+/** Makes every open console session of this person look as if it began `minutes` ago. */
+export function ageSessions(email: string, minutes: number): void {
+  const db = new Database(process.env.E2E_STORE!);
+  try {
+    db.pragma("busy_timeout = 5000");
+    const at = new Date(Date.now() - minutes * 60_000).toISOString();
+    db.prepare("update console_sessions set created_at = ? where user_id = (select id from users where email = ?)").run(at, email.toLowerCase());
+  } finally {
+    db.close();
+  }
+}
