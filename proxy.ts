@@ -29,8 +29,35 @@ function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+/** Next.js answers a path it cannot percent-decode (`%ZZ`, a lone `%`, an overlong or surrogate
+ * UTF-8 sequence) with a plain-text 500 before any handler runs; answer it as the bad request it is. */
+function undecodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Server actions accept at most 1 MB (Next.js's default bodySizeLimit); past it Next.js throws
+ * and answers 500. Refuse by the declared length first. */
+const MAX_ACTION_BODY_BYTES = 1024 * 1024;
+
+function refuse(status: 400 | 413, message: string) {
+  const code = status === 400 ? "bad_request" : "payload_too_large";
+  return NextResponse.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
+}
+
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  if (undecodable(pathname)) return refuse(400, "This address is not valid: part of its path is not correctly percent-encoded.");
+  if (request.headers.has("next-action") && Number(request.headers.get("content-length") ?? "0") > MAX_ACTION_BODY_BYTES) {
+    return refuse(413, "The request body must be at most 1 MB.");
+  }
+  // JSON routes authenticate every request themselves and need no nonce; they only pass the
+  // checks above.
+  if (pathname.startsWith("/api/")) return NextResponse.next();
   if (!PUBLIC_PAGES.includes(pathname) && !hasSessionCookie(request)) {
     const signIn = new URL("/signin", request.url);
     signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
@@ -52,9 +79,8 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   matcher: [
-    // Pages only: not static assets, and not /api (JSON routes authenticate every request
-    // themselves, need no CSP nonce, and make their own request ids; skipping the proxy
-    // takes a hop off every API call, a switch included).
-    "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/).*)",
+    // Everything but static assets. /api requests only get the path and body-size checks
+    // (JSON routes authenticate every request themselves and need no CSP nonce).
+    "/((?!_next/static|_next/image|favicon.ico|icon.svg).*)",
   ],
 };

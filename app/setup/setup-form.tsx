@@ -20,7 +20,8 @@ export function SetupForm({ token }: { token: string }) {
       return;
     }
     startTransition(async () => {
-      const result = await setupAction({ email: form.get("email"), name: form.get("name"), password: form.get("password"), token: form.get("token") });
+      const value = (name: string) => String(form.get(name) ?? "");
+      const result = await setupAction({ email: value("email"), name: value("name"), password: value("password"), token: value("token") });
       if (result.ok) router.replace("/signin?setup=1");
       else setError(result.error);
     });

@@ -2,11 +2,10 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { getActor, type Actor } from "@/lib/auth/guard";
-import { recordAudit } from "@/lib/audit/record";
-import { getConfig } from "@/lib/config";
+import type { Actor } from "@/lib/auth/guard";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { authorize, type Requirement } from "./authorize";
+import { CROSS_SITE_MESSAGE, isCrossSite, recordCrossSite } from "./cross-site";
 import { describeFailure } from "./failure";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
 import { collectServerTiming } from "./server-timing";
@@ -54,18 +53,6 @@ export function errorResponse(
   );
 }
 
-/** Browsers send Origin (and Sec-Fetch-Site) with every cross-site POST; refuse those, since
- * route handlers get no CSRF protection from Next.js. Clients that send neither (curl, SDKs)
- * are not browsers and cannot be tricked into sending the cookie. */
-function crossSite(request: NextRequest): boolean {
-  const site = request.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return true;
-  const origin = request.headers.get("origin");
-  if (origin === null) return false;
-  const own = new URL(getConfig().baseUrl).origin;
-  return origin !== own && origin !== request.nextUrl.origin;
-}
-
 async function readJson(request: NextRequest): Promise<unknown> {
   const length = Number(request.headers.get("content-length") ?? "0");
   if (length > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body must be at most 1 MB.");
@@ -102,12 +89,9 @@ export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodTy
     const operation = `${request.method} ${request.nextUrl.pathname}`;
     let actor: Actor | null = null;
     try {
-      if (request.method !== "GET" && request.method !== "HEAD" && crossSite(request)) {
-        const message = "Cross-site requests are refused. Use the console itself, or call the API without browser cookies from another site.";
-        // Audited like every refusal, naming the person whose cookie the other site tried to use.
-        const victim = await getActor().catch(() => null);
-        await recordAudit({ action: "access.denied", outcome: "denied", actor: victim, reason: message, request: meta, details: { operation, origin: (request.headers.get("origin") ?? "").slice(0, 200), fetchSite: request.headers.get("sec-fetch-site") } }).catch(() => undefined);
-        return errorResponse("forbidden", message, 403, { requestId: meta.requestId });
+      if (request.method !== "GET" && request.method !== "HEAD" && isCrossSite(request.headers, request.nextUrl.origin)) {
+        await recordCrossSite(request.headers, operation, meta);
+        return errorResponse("forbidden", CROSS_SITE_MESSAGE, 403, { requestId: meta.requestId });
       }
       actor = await authorize(spec, { operation, meta });
       const params = parse(spec.params, await context.params, "path");
