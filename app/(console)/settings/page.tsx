@@ -127,7 +127,7 @@ export default async function SettingsPage() {
             </Row>
             <Row label="Recent sign-in">Creating roles and changing trust policies need a sign-in (or the password again) from the last 15 minutes.</Row>
             <Row label="Failed sign-ins">
-              At most {rate(config.rateLimits.signInPerIp)} attempts per address. After {config.rateLimits.signInDelayAfter} wrong passwords in a row, an account&apos;s next attempt waits 1 s, 2 s, 4 s… up to {minutes(config.rateLimits.signInMaxDelaySeconds)}; an administrator can clear it on the Users page.
+              At most {rate(config.rateLimits.signInPerIp).replace(" per ", " attempts per ")} from one address. After {config.rateLimits.signInDelayAfter} wrong passwords in a row, an account&apos;s next attempt waits 1 s, 2 s, 4 s… up to {minutes(config.rateLimits.signInMaxDelaySeconds)}; an administrator can clear it on the Users page.
             </Row>
           </dl>
         </Card>
