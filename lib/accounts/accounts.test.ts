@@ -1,22 +1,14 @@
 // The account registry against a real SQLite store: defaults, validation that needs the store
 // (partition vs region, duplicates), who may see and change accounts, deleting with and without
 // the cascade over role entries and grants, and the audit event every change writes.
+import { withTempStore } from "@/lib/config/testing";
 import { testActor } from "@/lib/auth/testing";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/guard";
 import { ENVIRONMENT_COLORS, guessEnvironment } from "./dto";
 
 // The config (and so the store) is read from the environment on first use.
-const dir = mkdtempSync(join(tmpdir(), "switchboard-accounts-"));
-const savedDatabaseUrl = process.env.DATABASE_URL;
-process.env.DATABASE_URL = `file:${join(dir, "store.db")}`;
-afterAll(() => {
-  if (savedDatabaseUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = savedDatabaseUrl;
-});
+withTempStore("accounts");
 
 const { getDb } = await import("@/lib/db/client");
 const { newId } = await import("@/lib/db/ids");

@@ -1,17 +1,9 @@
 // Single sign-on identities (issue 10, hole 7), against a real SQLite store: unverified emails,
 // group claims sent as one string, and an AWS identity that does not follow the email.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { withTempStore } from "@/lib/config/testing";
+import { describe, expect, it } from "vitest";
 
-const dir = mkdtempSync(join(tmpdir(), "switchboard-oidc-"));
-const savedDatabaseUrl = process.env.DATABASE_URL;
-process.env.DATABASE_URL = `file:${join(dir, "store.db")}`;
-afterAll(() => {
-  if (savedDatabaseUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = savedDatabaseUrl;
-});
+withTempStore("oidc");
 
 const { getDb } = await import("@/lib/db/client");
 const { emailIsVerified, groupsFromClaims, signInWithOidc } = await import("./oidc-sign-in");

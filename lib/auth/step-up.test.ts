@@ -1,18 +1,10 @@
 // Step-up with a password (issue 10, hole 6), against a real SQLite store: the right password
 // marks this session as recently verified; a wrong one does not, and both are audited.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withTempStore } from "@/lib/config/testing";
+import { beforeAll, describe, expect, it } from "vitest";
 import { testActor } from "./testing";
 
-const dir = mkdtempSync(join(tmpdir(), "switchboard-step-up-"));
-const savedDatabaseUrl = process.env.DATABASE_URL;
-process.env.DATABASE_URL = `file:${join(dir, "store.db")}`;
-afterAll(() => {
-  if (savedDatabaseUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = savedDatabaseUrl;
-});
+withTempStore("step-up");
 
 const { getDb } = await import("@/lib/db/client");
 const { newId } = await import("@/lib/db/ids");

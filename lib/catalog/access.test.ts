@@ -3,21 +3,13 @@
 // for the same entry is refused; administrators see and use everything; auditors see but can
 // neither use nor manage; a revoked grant stops working on the next call. Covers the catalog
 // (roles, grants) and the Switch Role menu (getMenuData, getLastRole, setPinned).
+import { withTempStore } from "@/lib/config/testing";
 import { testActor } from "@/lib/auth/testing";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/guard";
 
 // The config (and so the store) is read from the environment on first use.
-const dir = mkdtempSync(join(tmpdir(), "switchboard-catalog-access-"));
-const savedDatabaseUrl = process.env.DATABASE_URL;
-process.env.DATABASE_URL = `file:${join(dir, "store.db")}`;
-afterAll(() => {
-  if (savedDatabaseUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = savedDatabaseUrl;
-});
+withTempStore("catalog-access");
 
 const { getDb } = await import("@/lib/db/client");
 const { newId } = await import("@/lib/db/ids");

@@ -32,3 +32,16 @@ export function configureForSandbox(t: Pick<TestSandbox, "url" | "broker" | "clo
   });
   return dir;
 }
+
+/** A fresh SQLite store for this test file (DATABASE_URL, read on first use), put back when the
+ * file ends. Returns the store's folder. */
+export function withTempStore(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `switchboard-${name}-`));
+  const saved = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = `file:${join(dir, "store.db")}`;
+  afterAll(() => {
+    if (saved === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = saved;
+  });
+  return dir;
+}

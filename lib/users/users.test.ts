@@ -1,19 +1,11 @@
 // Sign-in, lockout, the first administrator and user changes, against a real SQLite store.
+import { withTempStore } from "@/lib/config/testing";
 import { testActor } from "@/lib/auth/testing";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/auth/guard";
 
 // The config (and so the store) is read from the environment on first use.
-const dir = mkdtempSync(join(tmpdir(), "switchboard-users-"));
-const savedDatabaseUrl = process.env.DATABASE_URL;
-process.env.DATABASE_URL = `file:${join(dir, "store.db")}`;
-afterAll(() => {
-  if (savedDatabaseUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = savedDatabaseUrl;
-});
+withTempStore("users");
 
 const { getDb } = await import("@/lib/db/client");
 const { signInWithPassword } = await import("@/lib/auth/local-sign-in");
