@@ -79,8 +79,11 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   matcher: [
-    // Everything but static assets. /api requests only get the path and body-size checks
-    // (JSON routes authenticate every request themselves and need no CSP nonce).
-    "/((?!_next/static|_next/image|favicon.ico|icon.svg).*)",
+    // Pages: everything but static assets and /api.
+    "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/).*)",
+    // /api only when its path holds a percent sign, the one case the proxy has work there (an
+    // undecodable path): JSON routes authenticate every request themselves and need no nonce,
+    // so every other API call, a switch included, skips the hop.
+    "/api/:path(.*%.*)",
   ],
 };
