@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { ConfigError } from "@/lib/config/schema";
 import { getDb } from "@/lib/db/client";
+import { logger } from "@/lib/log";
 import { LEASE_MS } from "@/lib/provision/runs";
 import { ensureInitialAdmin, unsafeHasUsers } from "@/lib/users/bootstrap";
 import { setupToken } from "@/lib/users/setup-token";
@@ -13,7 +14,8 @@ export async function startup(): Promise<void> {
     config = getConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(err.message);
+      // The log settings may be among the problems, so this line uses the defaults (JSON, info).
+      logger.error({ operation: "startup", problems: err.problems }, "Switchboard cannot start: its configuration is invalid. See README.md (\"Configuration\") or .env.example.");
       process.exit(1);
     }
     throw err;
@@ -22,23 +24,24 @@ export async function startup(): Promise<void> {
     await getDb();
   } catch (err) {
     const where = config.database.dialect === "sqlite" ? config.database.path : "the Postgres server in DATABASE_URL";
-    console.error(`Switchboard cannot start: the store at ${where} is not usable: ${err instanceof Error ? err.message : String(err)}`);
+    logger.error({ err, operation: "startup" }, `Switchboard cannot start: the store at ${where} is not usable`);
     process.exit(1);
   }
   const admin = await ensureInitialAdmin();
-  if (admin === "created") console.log(`Created the first administrator, ${config.initialAdmin?.email}.`);
+  if (admin === "created") logger.info({ operation: "startup" }, `Created the first administrator, ${config.initialAdmin?.email}.`);
   if (admin === "not-configured" && !(await unsafeHasUsers())) {
-    // The one time a secret belongs in the log: whoever installs the console reads it there.
-    console.log(`To create the first administrator, open ${config.baseUrl}/setup?token=${setupToken()} (the page works until someone is set up).`);
+    // The one time a secret belongs in the log: whoever installs the console reads it there
+    // (in the message, which redaction leaves alone; a `setupToken` field would be redacted).
+    logger.info({ operation: "startup" }, `To create the first administrator, open ${config.baseUrl}/setup?token=${setupToken()} (the page works until someone is set up).`);
   }
-  if (!config.authSecret) console.warn("NEXTAUTH_SECRET is not set: using a random secret, so sessions end when the server restarts.");
-  // A role-wizard run that a previous process left halfway is rolled back (security reference
-  // R12). In the background: AWS may be slow or unreachable, and start-up must not wait for it.
+  if (!config.authSecret) logger.warn({ operation: "startup" }, "NEXTAUTH_SECRET is not set: using a random secret, so sessions end when the server restarts.");
+  // A role-wizard run that a previous process left halfway is rolled back, so no half-made role
+  // stays in IAM. In the background: AWS may be slow or unreachable, and start-up must not wait for it.
   // A run only counts as abandoned once its lease has run out, so look again after one lease.
   const reconcile = () =>
     import("@/lib/provision/service")
       .then(({ reconcileInterruptedRuns }) => reconcileInterruptedRuns())
-      .catch((err: unknown) => console.error(`[provision] reconciling interrupted runs failed: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) => logger.error({ err, operation: "provision.reconcile" }, "reconciling interrupted runs failed"));
   void reconcile();
   setTimeout(() => void reconcile(), LEASE_MS + 5_000).unref();
 }

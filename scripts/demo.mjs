@@ -72,6 +72,8 @@ try {
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
       SWITCHBOARD_ADMIN_EMAIL: adminEmail,
       SWITCHBOARD_ADMIN_PASSWORD: adminPassword,
+      // The console's log is read by a person here (it is shown if the console stops).
+      SWITCHBOARD_LOG_FORMAT: process.env.SWITCHBOARD_LOG_FORMAT ?? "pretty",
     },
   });
 } catch (err) {

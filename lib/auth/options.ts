@@ -7,6 +7,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { getConfig, type Config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { requestMeta, requestMetaFrom } from "@/lib/http/request-meta";
+import { logger } from "@/lib/log";
 import { openConsoleSession } from "./console-sessions";
 import { signInWithPassword } from "./local-sign-in";
 import { authSecret } from "./secret";
@@ -145,10 +146,10 @@ export function getAuthOptions(): AuthOptions {
     logger: {
       // next-auth's own logging can include request details; keep only the code.
       error(code) {
-        console.error(`[auth] ${code}`);
+        logger.error({ operation: "auth", code }, "next-auth reported an error");
       },
       warn(code) {
-        if (code !== "DEBUG_ENABLED") console.warn(`[auth] ${code}`);
+        if (code !== "DEBUG_ENABLED") logger.warn({ operation: "auth", code }, "next-auth reported a warning");
       },
       debug() {},
     },

@@ -63,11 +63,12 @@ describe("parseConfig: each variable's own message", () => {
     [{ SWITCHBOARD_RATE_STS: "0/1s" }, 'SWITCHBOARD_RATE_STS: must look like "30/1m"'],
     [{ SWITCHBOARD_IDLE_MINUTES: "1" }, "SWITCHBOARD_IDLE_MINUTES: must be at least 5 minutes"],
     [{ SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: "Boundary" }, "SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: must be a policy ARN"],
-    // Issue 10, hole 9: production settings that are unsafe stop the server, naming the variable.
+    // Production settings that are unsafe stop the server, naming the variable.
     [{ NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: "http://switchboard.example.com" }, "NEXTAUTH_URL: is plain http on a network address"],
     [{ NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, SWITCHBOARD_SANDBOX_URL: "http://127.0.0.1:4566" }, "SWITCHBOARD_SANDBOX_URL: points a production server at the local AWS sandbox"],
     [{ SWITCHBOARD_OIDC_DEFAULT_ROLE: "admin" }, "SWITCHBOARD_OIDC_DEFAULT_ROLE: must not be admin"],
     [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL: Invalid option"],
+    [{ SWITCHBOARD_LOG_FORMAT: "text" }, 'SWITCHBOARD_LOG_FORMAT: must be "json" or "pretty"'],
     [{ NODE_ENV: "staging" }, "NODE_ENV: Invalid option"],
   ])("%j → %s", (env, expected) => {
     const problems = problemsOf(env);
@@ -164,6 +165,11 @@ describe("parseConfig: valid values", () => {
     expect(config.sessionIdleSeconds).toBe(1800);
     expect(config.provisioning).toEqual({ permissionsBoundaryArn: "arn:aws:iam::{accountId}:policy/SwitchboardBoundary", allowPrivilegedExternalTrust: false });
     expect(parseConfig({}).oidc).toBeUndefined();
+  });
+
+  it("reads the log level and format: info and JSON lines unless told otherwise", () => {
+    expect(parseConfig({})).toMatchObject({ logLevel: "info", logFormat: "json" });
+    expect(parseConfig({ LOG_LEVEL: "debug", SWITCHBOARD_LOG_FORMAT: "pretty" })).toMatchObject({ logLevel: "debug", logFormat: "pretty" });
   });
 
   it("falls back to AWS_DEFAULT_REGION", () => {

@@ -168,6 +168,7 @@ const envSchema = z.object({
   ),
   SWITCHBOARD_SIGNIN_MAX_DELAY_MINUTES: durationMinutes("the longest wait between sign-in attempts after repeated failures", 1, 1440, 15),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["error", "warn", "info", "debug"]).default("info")),
+  SWITCHBOARD_LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(["json", "pretty"], { error: 'must be "json" or "pretty"' }).default("json")),
 });
 
 export type DatabaseConfig = { dialect: "sqlite"; path: string } | { dialect: "postgres"; url: string };
@@ -223,6 +224,8 @@ export type Config = {
     signInMaxDelaySeconds: number;
   };
   logLevel: "error" | "warn" | "info" | "debug";
+  /** One JSON object per line (for a log collector), or coloured text for a person at a terminal. */
+  logFormat: "json" | "pretty";
 };
 
 export class ConfigError extends Error {
@@ -355,5 +358,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       signInMaxDelaySeconds: e.SWITCHBOARD_SIGNIN_MAX_DELAY_MINUTES * 60,
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.SWITCHBOARD_LOG_FORMAT,
   };
 }

@@ -5,6 +5,7 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { getConfig, type DatabaseConfig } from "@/lib/config";
+import { logger } from "@/lib/log";
 import { migrateToLatest } from "./migrate";
 import type { Database } from "./schema";
 
@@ -48,7 +49,7 @@ function postgresDialect(url: string): PostgresDialect {
       });
       // An idle connection that the server drops emits "error" on the pool; unhandled, that
       // would end the process. The pool replaces the connection by itself.
-      pool.on("error", (err) => console.error(`Store: an idle Postgres connection failed: ${err.message}`));
+      pool.on("error", (err) => logger.error({ err, operation: "store" }, "an idle Postgres connection failed"));
       return pool;
     },
   });

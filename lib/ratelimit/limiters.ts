@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getConfig, type Config } from "@/lib/config";
+import { logger } from "@/lib/log";
 
 // The console's rate limiters (rate-limiter-flexible), built once per process on first use.
 // With SQLite the console is one process, so memory is the store. With Postgres several
@@ -95,7 +96,7 @@ export async function createRateLimiters(settings: RateLimitSettings, store: Rat
   const pool = new pg.Pool({ connectionString: store.url, max: POOL_SIZE });
   // An idle connection the server drops emits "error" on the pool; unhandled, it would end the
   // process. The pool replaces the connection by itself.
-  pool.on("error", (err) => console.error(`Rate limits: an idle Postgres connection failed: ${err.message}`));
+  pool.on("error", (err) => logger.error({ err, operation: "ratelimit" }, "an idle Postgres connection failed"));
   const table = store.table ?? RATE_LIMIT_TABLE;
   try {
     // One after the other: concurrent CREATE TABLE IF NOT EXISTS can collide in Postgres.

@@ -1,6 +1,7 @@
 import "server-only";
 import { recordAudit, type AuditEvent } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
+import { logger, requestLogger } from "@/lib/log";
 
 /** A rate-limit refusal: written to the audit log (one row, however many follow; a failure to
  * write it is logged and does not change the answer), then returned as the 429 to throw. */
@@ -8,7 +9,7 @@ export async function refusal(message: string, retryAfter: number, event: AuditE
   try {
     await recordAudit(event);
   } catch (err) {
-    console.error(`[audit] could not record a rate-limit refusal (${event.action}): ${err instanceof Error ? err.message : String(err)}`);
+    (event.request ? requestLogger(event.request) : logger).error({ err, operation: event.action }, "could not record a rate-limit refusal in the audit log");
   }
   const error = new AppError("rate_limited", message, { retryAfter });
   error.audited = true;
