@@ -1,5 +1,5 @@
 // The seeded world's provisioning roles and the persisted state's versions: the console sets a
-// source identity on every provisioning session (issue 10), so each provisioning role's trust
+// source identity on every provisioning session, so each provisioning role's trust
 // must allow sts:SetSourceIdentity, in a fresh sandbox and in one persisted by an older seed.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import type { Environment } from "@/lib/db/schema";
+import type { Environment } from "@/lib/domain/environments";
 
 export const ENVIRONMENT_LABELS: Record<Environment, string> = {
   production: "Production",

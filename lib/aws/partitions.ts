@@ -6,12 +6,13 @@
 //   the same table botocore ships), https://docs.aws.amazon.com/general/latest/gr/rande.html
 // - Federation protocol: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html
 // - Sign-in endpoints: https://docs.aws.amazon.com/general/latest/gr/signin-service.html
-// - Hosts per partition: reference/switch-and-federation.md, table B4 (Granted pkg/console/partition.go
-//   @4a52c35, aws-vault cli/login.go, Teleport lib/srv/app/cloud.go).
+// - Hosts per partition: https://docs.aws.amazon.com/general/latest/gr/signin-service.html and the
+//   console hosts Granted (pkg/console/partition.go), aws-vault (cli/login.go) and Teleport
+//   (lib/srv/app/cloud.go) use.
 
-export type Partition = "aws" | "aws-us-gov" | "aws-cn" | "aws-eusc";
+import type { Partition } from "@/lib/domain/partitions";
 
-export const PARTITIONS: readonly Partition[] = ["aws", "aws-us-gov", "aws-cn", "aws-eusc"];
+export { PARTITIONS, type Partition } from "@/lib/domain/partitions";
 
 /** Maps a region to its partition by prefix, as the SDK's partition regexes do
  * (`^cn-…` aws-cn, `^us-gov-…` aws-us-gov, `^eusc-…` aws-eusc, everything else aws). */
@@ -111,7 +112,7 @@ const HOSTS: Record<Partition, PartitionHosts> = {
   "aws-us-gov": { signin: "signin.amazonaws-us-gov.com", console: "console.amazonaws-us-gov.com", signinHome: "us-gov-west-1" },
   // Granted, aws-vault, Teleport: no prefix for cn-north-1; Granted prefixes the other region.
   "aws-cn": { signin: "signin.amazonaws.cn", console: "console.amazonaws.cn", signinHome: "cn-north-1" },
-  // Table B4 gives only the global host (Granted @4a52c35 added the partition in 2026-07;
+  // The sources above give only the global host (Granted @4a52c35 added the partition in 2026-07;
   // ByteNess aws-vault notes it as "not yet available"), so no regional prefix is used.
   "aws-eusc": { signin: "signin.amazonaws-eusc.eu", console: "console.amazonaws-eusc.eu" },
 };
@@ -143,8 +144,8 @@ export function federationEndpoint(partition: Partition, region: string | undefi
 const SERVICE = /^[a-z0-9-]{2,40}$/;
 
 /** The console URL to land on after sign-in. Built here from stored values only, never taken
- * from request input (security R5, ASVS 3.7.2). A `service` that is not a plain path segment is
- * ignored and the console home page is used. */
+ * from request input (ASVS 3.7.2: no redirect to a destination the request chose). A `service`
+ * that is not a plain path segment is ignored and the console home page is used. */
 export function consoleDestination(opts: { partition: Partition; region: string; service?: string; sandboxUrl?: string }): string {
   const { partition, region, sandboxUrl } = opts;
   const service = opts.service !== undefined && SERVICE.test(opts.service) ? opts.service : undefined;
@@ -153,7 +154,7 @@ export function consoleDestination(opts: { partition: Partition; region: string;
   const query = `?region=${region}`;
   if (sandboxUrl) return `${sandboxBase(sandboxUrl)}/console${service ? `/${service}/home` : "/home"}${query}`;
   // Commercial: the regional console host, as AWS's own region switcher uses it (and aws-vault,
-  // Leapp). Other partitions: the hosts of table B4, with the region in the query string.
+  // Leapp). Other partitions: their console host in HOSTS, with the region in the query string.
   const host = partition === "aws" ? `${region}.${HOSTS.aws.console}` : HOSTS[partition].console;
   return `https://${host}${path}${query}`;
 }

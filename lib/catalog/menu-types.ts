@@ -2,7 +2,10 @@
 // roles the signed-in person may use. Accounts are listed once and referenced by index, so
 // 5,000 role entries in 1,000 accounts stay small. Pure types: shared by server and client.
 
-export type MenuEnvironment = "production" | "staging" | "development" | "test" | "operations" | "sandbox" | "other";
+import type { Environment } from "@/lib/domain/environments";
+import type { Partition } from "@/lib/domain/partitions";
+
+export type MenuEnvironment = Environment;
 
 export type MenuAccount = {
   /** The 12-digit AWS account id. */
@@ -12,7 +15,7 @@ export type MenuAccount = {
   environment: MenuEnvironment;
   /** `#rrggbb`. */
   color: string;
-  partition: "aws" | "aws-us-gov" | "aws-cn" | "aws-eusc";
+  partition: Partition;
 };
 
 export type MenuRole = {
@@ -34,7 +37,7 @@ export type MenuRole = {
   /** How often this person switched into it. */
   uses: number;
   /** The entry sends an ExternalId (shown as a badge: the AWS console itself cannot switch into these). */
-  externalId: boolean;
+  requiresExternalId: boolean;
 };
 
 export type MenuData = {

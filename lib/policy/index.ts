@@ -26,7 +26,6 @@ export { authorize, describeCaller, describeStatement, evaluatePolicies, matchSt
 export {
   LINT_RULES,
   lintPermissionPolicy,
-  lintPlan,
   lintTrustPolicy,
   validatePolicyText,
   type LintRule,

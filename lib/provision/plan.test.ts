@@ -1,17 +1,18 @@
 // The plan: what will be created for a document, in each partition, and the structural findings
 // a raw JSON policy can produce instead of an exception.
 import { describe, expect, it } from "vitest";
+import type { Partition } from "@/lib/domain/partitions";
 import { parsePolicy } from "@/lib/policy";
 import { exportCli, exportCloudFormation, exportTerraform } from "./exports";
 import { buildPlan, quotaUsage, roleArn } from "./plan";
 import { wizardDocumentInput, type WizardDocumentRaw } from "./schema";
-import type { PlanContext, ProvisionPartition, TrustedEntity, WizardDocument } from "./types";
+import type { PlanContext, TrustedEntity, WizardDocument } from "./types";
 
 const TARGET = "111111111111";
 const OTHER = "222222222222";
 const BROKER_ACCOUNT = "999999999999";
 
-function context(overrides: Partial<PlanContext> = {}, partition: ProvisionPartition = "aws"): PlanContext {
+function context(overrides: Partial<PlanContext> = {}, partition: Partition = "aws"): PlanContext {
   return {
     partition,
     broker: { arn: `arn:${partition}:sts::${BROKER_ACCOUNT}:assumed-role/SwitchboardBroker/switchboard`, accountId: BROKER_ACCOUNT, temporary: true },
@@ -172,7 +173,7 @@ describe("buildPlan", () => {
       expect(buildPlan(wizard({}), context({ githubProviderExists: false })).oidcProvider).toBeNull();
     });
 
-    it.each<[ProvisionPartition, string]>([
+    it.each<[Partition, string]>([
       ["aws-us-gov", "sts.amazonaws.com"],
       ["aws-cn", "sts.amazonaws.com.cn"],
     ])("uses the %s partition and its audience", (partition, audience) => {
@@ -226,7 +227,7 @@ describe("buildPlan", () => {
   });
 
   describe("partitions", () => {
-    it.each<ProvisionPartition>(["aws-us-gov", "aws-cn"])("writes every ARN in %s", (partition) => {
+    it.each<Partition>(["aws-us-gov", "aws-cn"])("writes every ARN in %s", (partition) => {
       const doc = wizard({
         entities: [{ kind: "broker" }, { kind: "account", accountId: OTHER }],
         permissions: {

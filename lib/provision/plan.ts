@@ -2,15 +2,16 @@
 // page shows. Pure: the caller supplies what is known about the world (PlanContext).
 //
 // `findings` holds only structural problems found while building (a raw JSON document that is not
-// a valid policy, template parameters out of bounds); the lint rules (lib/policy/lint.ts) add
+// a valid policy, template parameters out of bounds); the lint rules (lib/provision/plan-lint.ts) add
 // theirs when the two are combined. Building never throws on a document that parsed with
 // `wizardDocumentInput`, and does not throw on a bad inline policy either.
+import type { Partition } from "@/lib/domain/partitions";
 import { countPolicyCharacters, formatPolicy, parsePolicy } from "@/lib/policy";
 import { NEAR_QUOTA } from "@/lib/policy/lint";
 import { buildSourcePolicies } from "./source-policy";
 import { renderTemplate, templateProblem } from "./templates";
 import { buildTrustPolicy, GITHUB_OIDC_URL, githubAudience, githubProviderArn } from "./trust";
-import type { InlinePolicySpec, LintFinding, Plan, PlanContext, PolicyJson, ProvisionPartition, QuotaMeter, QuotaUsage, WizardDocument } from "./types";
+import type { InlinePolicySpec, LintFinding, Plan, PlanContext, PolicyJson, QuotaMeter, QuotaUsage, WizardDocument } from "./types";
 
 /** Role chaining (a role session assuming another role) caps sessions at one hour, whatever the
  * role's MaxSessionDuration. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining */
@@ -20,13 +21,13 @@ export const ROLE_CHAINING_MAX_SECONDS = 3600;
 const MAX_JSON_FINDINGS = 10;
 
 /** `arn:<partition>:iam::<account>:role<path><name>`; the path starts and ends with "/". */
-export function roleArn(partition: ProvisionPartition, accountId: string, path: string, roleName: string): string {
+export function roleArn(partition: Partition, accountId: string, path: string, roleName: string): string {
   return `arn:${partition}:iam::${accountId}:role${path}${roleName}`;
 }
 
 type InlineResult = { policy?: { name: string; document: PolicyJson }; findings: LintFinding[] };
 
-function inlinePolicy(spec: InlinePolicySpec, target: { partition: ProvisionPartition; accountId: string }): InlineResult {
+function inlinePolicy(spec: InlinePolicySpec, target: { partition: Partition; accountId: string }): InlineResult {
   const where = `inline:${spec.name}`;
   if ("template" in spec) {
     const problem = templateProblem(spec.template);

@@ -1,6 +1,6 @@
 // The role wizard's input schema: what POST /api/v1/provisioning/plan and the wizard's pages accept,
 // with the sentence a person sees when a field is wrong. Limits follow the IAM and STS API models
-// (reference/role-wizard-and-iam-limits.md §3):
+// and IAM's quotas:
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 import { z } from "zod";

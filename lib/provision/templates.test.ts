@@ -1,10 +1,11 @@
 // Inline-policy templates: the documents they produce in each partition, that those documents
 // are valid identity policies granting what they say (and no more), and their parameters' rules.
 import { describe, expect, it } from "vitest";
+import type { Partition } from "@/lib/domain/partitions";
 import { evaluatePolicies, parsePolicy } from "@/lib/policy";
 import type { AuthzRequest } from "@/lib/policy/types";
 import { codeDeployApplicationField, describeTemplate, POLICY_TEMPLATES, policyTemplateInput, renderTemplate, s3BucketNameProblem, templateProblem } from "./templates";
-import type { PolicyJson, PolicyTemplate, ProvisionPartition } from "./types";
+import type { PolicyJson, PolicyTemplate } from "./types";
 
 const ACCOUNT = "111111111111";
 
@@ -25,7 +26,7 @@ describe("read-s3-bucket", () => {
     });
   });
 
-  it.each<[ProvisionPartition, string]>([
+  it.each<[Partition, string]>([
     ["aws-us-gov", "arn:aws-us-gov:s3:::gov-bucket"],
     ["aws-cn", "arn:aws-cn:s3:::gov-bucket"],
   ])("uses the %s partition in its ARNs", (partition, bucketArn) => {

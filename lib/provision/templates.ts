@@ -1,9 +1,10 @@
 // Inline-policy templates the wizard offers instead of raw JSON: what each grants, in plain words,
 // its parameters' rules, and the document it becomes in the role's partition and account.
 import { z } from "zod";
-import type { PolicyJson, PolicyTemplate, ProvisionPartition } from "./types";
+import type { Partition } from "@/lib/domain/partitions";
+import type { PolicyJson, PolicyTemplate } from "./types";
 
-export type TemplateTarget = { partition: ProvisionPartition; accountId: string };
+export type TemplateTarget = { partition: Partition; accountId: string };
 
 export type TemplateInfo = { id: PolicyTemplate["id"]; title: string; description: string };
 

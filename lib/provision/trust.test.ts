@@ -2,10 +2,11 @@
 // as whole documents; then the properties that must hold for all of them (IAM's grammar,
 // determinism) and what lib/policy's evaluator decides for the callers they are meant for.
 import { describe, expect, it } from "vitest";
+import type { Partition } from "@/lib/domain/partitions";
 import { evaluatePolicies, parsePolicy } from "@/lib/policy";
 import type { RequestContext, RequestPrincipal } from "@/lib/policy/types";
 import { brokerPrincipalArn, buildTrustPolicy, githubSubject, oidcConditionPrefix, samlAudience, servicePrincipal } from "./trust";
-import type { PolicyJson, ProvisionPartition, TrustConditions, TrustedEntity, WizardDocument } from "./types";
+import type { PolicyJson, TrustConditions, TrustedEntity, WizardDocument } from "./types";
 
 const TARGET = "111111111111";
 const OTHER = "222222222222";
@@ -29,7 +30,7 @@ function doc(entities: TrustedEntity[], conditions: TrustConditions = {}): Wizar
   };
 }
 
-function trust(entities: TrustedEntity[], conditions: TrustConditions = {}, partition: ProvisionPartition = "aws", brokerArn = BROKER_SESSION): PolicyJson {
+function trust(entities: TrustedEntity[], conditions: TrustConditions = {}, partition: Partition = "aws", brokerArn = BROKER_SESSION): PolicyJson {
   return buildTrustPolicy(doc(entities, conditions), { partition, broker: { arn: brokerArn, accountId: BROKER_ACCOUNT, temporary: true } });
 }
 
@@ -229,7 +230,7 @@ const principalCases: Case[] = [
 
 const serviceCases: Case[] = [
   [
-    "EC2, exactly the reference's §6.2 statement (plus its Sid)",
+    "EC2, exactly the statement the IAM console's Create role wizard writes (plus its Sid)",
     [{ kind: "service", service: "ec2.amazonaws.com" }],
     {},
     policy({ Sid: "TrustServices", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }),
@@ -276,7 +277,7 @@ const serviceCases: Case[] = [
 
 const githubCases: Case[] = [
   [
-    "GitHub, one branch: exactly the reference's §6.1 statement (plus its Sid)",
+    "GitHub, one branch: exactly the statement GitHub's OIDC guide for AWS gives (plus its Sid)",
     [{ kind: "github", owner: "octo-org", repo: "octo-repo", ref: { type: "branch", name: "main" } }],
     {},
     policy({
@@ -471,9 +472,9 @@ describe("buildTrustPolicy", () => {
 });
 
 describe("partitions", () => {
-  const ctxFor = (partition: ProvisionPartition) => `arn:${partition}:sts::${BROKER_ACCOUNT}:assumed-role/SwitchboardBroker/switchboard`;
+  const ctxFor = (partition: Partition) => `arn:${partition}:sts::${BROKER_ACCOUNT}:assumed-role/SwitchboardBroker/switchboard`;
 
-  it.each<[ProvisionPartition, string, string]>([
+  it.each<[Partition, string, string]>([
     ["aws-us-gov", "https://signin.amazonaws-us-gov.com/saml", "sts.amazonaws.com"],
     ["aws-cn", "https://signin.amazonaws.cn/saml", "sts.amazonaws.com.cn"],
   ])("%s: ARNs, SAML endpoint and GitHub audience of the partition", (partition, samlEndpoint, audience) => {
@@ -524,7 +525,7 @@ describe("partitions", () => {
     expect(trust([{ kind: "service", service: "ec2.amazonaws.com" }], {}, "aws-cn").Statement[0]?.Principal).toEqual({ Service: "ec2.amazonaws.com.cn" });
   });
 
-  it.each<[ProvisionPartition, string]>([
+  it.each<[Partition, string]>([
     ["aws", "https://signin.aws.amazon.com/saml"],
     ["aws-us-gov", "https://signin.amazonaws-us-gov.com/saml"],
     ["aws-cn", "https://signin.amazonaws.cn/saml"],

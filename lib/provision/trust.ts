@@ -12,9 +12,9 @@
 //
 // Output is deterministic: statements in that order, values sorted and de-duplicated; a single
 // value is written as a string and several as an array, as AWS's own examples do.
-// Reference: reference/role-wizard-and-iam-limits.md §1.2, §3 and §6.
+import type { Partition } from "@/lib/domain/partitions";
 import { SERVICE_PRINCIPALS } from "./schema";
-import type { PlanContext, PolicyJson, ProvisionPartition, TrustConditions, TrustedEntity, WizardDocument } from "./types";
+import type { PlanContext, PolicyJson, TrustConditions, TrustedEntity, WizardDocument } from "./types";
 
 export const TRUST_SIDS = {
   broker: "TrustSwitchboardBroker",
@@ -62,7 +62,7 @@ export function brokerPrincipalArn(brokerArn: string): string {
  * `ec2.amazonaws.com.cn` (the China IAM console's EC2 template; EKS refuses node roles without
  * it, awslabs/cdk-eks-blueprints#558; hashicorp/terraform-provider-aws#47141); every other
  * service the wizard offers uses `<service>.amazonaws.com` everywhere (aws-cdk region-info). */
-export function servicePrincipal(service: string, partition: ProvisionPartition): string {
+export function servicePrincipal(service: string, partition: Partition): string {
   if (partition === "aws-cn" && service === "ec2.amazonaws.com") return "ec2.amazonaws.com.cn";
   return service;
 }
@@ -86,11 +86,11 @@ export function githubSubject(entity: Extract<TrustedEntity, { kind: "github" }>
 /** The audience configure-aws-credentials requests: `sts.amazonaws.com`, except in the China
  * partition, whose STS expects `sts.amazonaws.com.cn` (aws-actions/configure-aws-credentials
  * README "OIDC audience"; issue #457). The provider's client ID list must contain it. */
-export function githubAudience(partition: ProvisionPartition): string {
+export function githubAudience(partition: Partition): string {
   return partition === "aws-cn" ? "sts.amazonaws.com.cn" : "sts.amazonaws.com";
 }
 
-export function githubProviderArn(partition: ProvisionPartition, accountId: string): string {
+export function githubProviderArn(partition: Partition, accountId: string): string {
   return `arn:${partition}:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
 }
 
@@ -98,14 +98,14 @@ export function githubProviderArn(partition: ProvisionPartition, accountId: stri
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_relying-party.html
 // GovCloud and China: the IdP set-ups' ACS URLs (saml2aws, Okta, aws-cdk SamlConsolePrincipal).
 // The European Sovereign Cloud's is inferred from its sign-in host (lib/aws/partitions.ts).
-const SAML_ENDPOINTS: Record<ProvisionPartition, string> = {
+const SAML_ENDPOINTS: Record<Partition, string> = {
   aws: "https://signin.aws.amazon.com/saml",
   "aws-us-gov": "https://signin.amazonaws-us-gov.com/saml",
   "aws-cn": "https://signin.amazonaws.cn/saml",
   "aws-eusc": "https://signin.amazonaws-eusc.eu/saml",
 };
 
-export function samlAudience(partition: ProvisionPartition): string {
+export function samlAudience(partition: Partition): string {
   return SAML_ENDPOINTS[partition];
 }
 

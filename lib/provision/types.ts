@@ -4,11 +4,13 @@
 //   WizardDocument ──buildPlan──► Plan ──exports──► Terraform / CloudFormation / CLI / ~/.aws/config
 //                                   └──applyPlan──► IAM calls through the provisioning role, with rollback
 //
-// Reference: ../shared/reference/role-wizard-and-iam-limits.md (the AWS console's Create role
-// wizard, terraform-aws-modules/iam, the limits in §3 and the lint set in §4.5).
+// The wizard follows the AWS console's Create role wizard and terraform-aws-modules/iam:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create.html
 
-/** AWS partitions the console knows (also lib/aws/partitions.ts). */
-export type ProvisionPartition = "aws" | "aws-us-gov" | "aws-cn" | "aws-eusc";
+import type { Partition } from "@/lib/domain/partitions";
+import type { BrokerIdentity, LintFinding } from "@/lib/policy/lint/types";
+
+export type { LintFinding, Severity } from "@/lib/policy/lint/types";
 
 /** Who may assume the role: one trusted entity of the wizard's "Who" step. */
 export type TrustedEntity =
@@ -81,9 +83,9 @@ export type WizardDocument = {
 
 /** What the plan builder knows about the world besides the document. */
 export type PlanContext = {
-  partition: ProvisionPartition;
+  partition: Partition;
   /** The broker's ARN (user, role, or assumed-role session) and whether it holds temporary credentials. */
-  broker: { arn: string; accountId: string; temporary: boolean };
+  broker: BrokerIdentity;
   /** Registered accounts (12-digit id → name, and whether the console can provision there). */
   accounts: Array<{ accountId: string; name: string; canProvision: boolean }>;
   /** From GetAccountSummary in the target account; defaults 2048 / 10240 / 10 when unknown. */
@@ -103,8 +105,6 @@ export type Guardrails = {
   allowPrivilegedExternalTrust: boolean;
 };
 
-export type Severity = "error" | "warning" | "info";
-
 /** How much of one IAM quota the role takes: characters without whitespace, or policies; "near"
  * from 80 % (where the lint rules warn), "over" past the quota (IAM would refuse it). */
 export type QuotaMeter = { used: number; quota: number; level: "ok" | "near" | "over" };
@@ -112,24 +112,12 @@ export type QuotaMeter = { used: number; quota: number; level: "ok" | "near" | "
 /** The review step's size meters, against the target account's quotas (GetAccountSummary). */
 export type QuotaUsage = { trustPolicy: QuotaMeter; inlinePolicies: QuotaMeter; managedPolicies: QuotaMeter };
 
-/** One lint finding. Errors block creation; warnings need an acknowledgement. */
-export type LintFinding = {
-  /** Stable rule id, e.g. "trust-size", "cross-account-no-condition". */
-  rule: string;
-  severity: Severity;
-  message: string;
-  /** What to do about it, in plain words. */
-  fix?: string;
-  /** Which policy: "trust", "inline:<name>", "managed:<arn>", "source:<accountId>", "role". */
-  where: string;
-};
-
 export type PolicyJson = { Version: "2012-10-17"; Statement: Array<Record<string, unknown>> };
 
 /** Everything that will be created, in the order it will be created. */
 export type Plan = {
   accountId: string;
-  partition: ProvisionPartition;
+  partition: Partition;
   roleName: string;
   path: string;
   roleArn: string;

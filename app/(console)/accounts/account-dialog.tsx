@@ -9,7 +9,8 @@ import { ENVIRONMENT_LABELS } from "@/components/registry/environment";
 import { formErrors } from "@/components/registry/form-errors";
 import { ENVIRONMENT_COLORS, type AccountDto } from "@/lib/accounts/dto";
 import { REGIONS } from "@/lib/aws/partitions";
-import { ENVIRONMENTS, PARTITIONS, type Environment, type Partition } from "@/lib/db/schema";
+import { ENVIRONMENTS, type Environment } from "@/lib/domain/environments";
+import { PARTITIONS, type Partition } from "@/lib/domain/partitions";
 import type { ActionError } from "@/lib/http/action";
 import { createAccountAction, updateAccountAction } from "./actions";
 

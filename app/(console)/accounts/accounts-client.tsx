@@ -10,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Alert, Input } from "@/components/ui/field";
 import { ColorBar, EnvironmentBadge } from "@/components/registry/environment";
 import type { AccountDto } from "@/lib/accounts/dto";
-import { ENVIRONMENTS } from "@/lib/db/schema";
+import { ENVIRONMENTS } from "@/lib/domain/environments";
 import { AccountDialog } from "./account-dialog";
 import { DeleteAccountDialog } from "./delete-account-dialog";
 import { ImportDialog } from "./import-dialog";

@@ -7,7 +7,7 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/textarea";
 import { generateExternalId } from "@/components/registry/external-id";
 import { REGIONS } from "@/lib/aws/partitions";
-import type { Partition } from "@/lib/db/schema";
+import type { Partition } from "@/lib/domain/partitions";
 
 export const ROLE_OPTION_FIELDS = ["displayName", "color", "defaultRegion", "sessionDuration", "externalId", "sourceIdentity", "description"] as const;
 

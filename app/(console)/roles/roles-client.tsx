@@ -6,13 +6,13 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Alert, Input, Select } from "@/components/ui/field";
-import { CopyButton } from "@/components/registry/copy-button";
 import { ColorBar, EnvironmentBadge } from "@/components/registry/environment";
 import { formatDuration, plural } from "@/components/registry/format";
 import type { RoleDto } from "@/lib/catalog/role-dto";
-import { ENVIRONMENTS } from "@/lib/db/schema";
+import { ENVIRONMENTS } from "@/lib/domain/environments";
 import { testRoleAction } from "./actions";
 import { AddRoleDialog } from "./add-role-dialog";
 import { DiscoverDialog } from "./discover-dialog";
@@ -282,7 +282,7 @@ function RoleRow({
           <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
             <span className="inline-flex min-w-0 items-center">
               <span className="font-mono text-slate-600 [overflow-wrap:anywhere]">{role.roleArn}</span>
-              <CopyButton text={role.roleArn} label="Copy ARN" />
+              <CopyButton text={role.roleArn} label="Copy ARN" iconOnly />
             </span>
             <span title="Default region">{role.defaultRegion}</span>
             <span title="Session duration">{role.sessionDuration ? formatDuration(role.sessionDuration) : "1 h (default)"} sessions</span>

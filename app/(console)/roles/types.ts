@@ -1,5 +1,6 @@
 // What the Roles page hands to its client components: only what they draw. Pure types.
-import type { Environment, Partition } from "@/lib/db/schema";
+import type { Environment } from "@/lib/domain/environments";
+import type { Partition } from "@/lib/domain/partitions";
 
 export type AccountOption = {
   /** Registry id. */

@@ -2,7 +2,8 @@
 // partition, and what the trust policy asks of the caller (ExternalId, MFA).
 // PURE: no server-only, no node: imports; the review page renders the exports in the browser.
 
-import type { PolicyJson, ProvisionPartition } from "@/lib/provision/types";
+import type { Partition } from "@/lib/domain/partitions";
+import type { PolicyJson } from "@/lib/provision/types";
 
 /** Text for a comment line: every control character and line break (including the Unicode
  * ones YAML 1.1 counts) becomes a space, so a value can never end its comment and start code. */
@@ -23,7 +24,7 @@ export function uniqueName(base: string, taken: Set<string>, separator = "_"): s
 /** The region each partition's IAM endpoint is reached through. IAM is global within a partition,
  * but the CLI and SDKs pick the partition (and STS endpoint) from the region.
  * https://docs.aws.amazon.com/general/latest/gr/iam-service.html */
-export const HOME_REGION: Record<ProvisionPartition, string> = {
+export const HOME_REGION: Record<Partition, string> = {
   aws: "us-east-1",
   "aws-us-gov": "us-gov-west-1",
   "aws-cn": "cn-north-1",

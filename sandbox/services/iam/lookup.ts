@@ -73,10 +73,3 @@ export function requireBoundaryPolicy(account: Account, arn: string): PolicyRef 
   if (!found) throw noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
   return found;
 }
-
-/** A policy's default document. */
-export function defaultDocument(ref: PolicyRef): string {
-  if (ref.scope === "aws") return ref.policy.document;
-  const version = ref.policy.versions.find((v) => v.versionId === ref.policy.defaultVersionId);
-  return version?.document ?? "";
-}

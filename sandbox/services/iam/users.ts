@@ -1,25 +1,12 @@
 // IAM users: create, read, list, delete, their inline and managed policies, and MFA devices.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html
-import type { RequestContext } from "../../../lib/policy";
 import { deleteConflict, entityAlreadyExists } from "../../core/errors";
 import { uniqueId } from "../../core/ids";
 import type { ApiContext, ApiHandler } from "../../core/runtime";
 import type { Account, Tag, User } from "../../core/state";
 import { authorize, authorizedUser, boundaryContext, callerAccount, requestTagContext, targetUserName } from "./access";
 import { accessKeysOf } from "./access-keys";
-import {
-  attachedPolicyOutput,
-  attachedPolicyRefs,
-  attachPolicy,
-  deleteInlinePolicy,
-  detachPolicy,
-  getInlinePolicy,
-  inlinePolicyNames,
-  policyListKey,
-  putInlinePolicy,
-  type PolicyHolder,
-} from "./attachments";
-import { encodeDocument } from "./documents";
+import { entityPolicyHandlers } from "./entity-policies";
 import { findUser, requireBoundaryPolicy, userArn } from "./lookup";
 import { userOutput } from "./outputs";
 import { paginate, underPath, type PageInput } from "./paging";
@@ -27,10 +14,6 @@ import { quota, quotaExceeded, SUMMARY_QUOTAS } from "./quotas";
 import { setOwn } from "./records";
 import { requestTags } from "./tags";
 import { forgetPrincipal } from "./trust";
-
-const holder = (user: User): PolicyHolder => ({ kind: "user", name: user.name, entity: user });
-const withBoundary = (user: User | undefined): RequestContext => boundaryContext(user?.permissionsBoundary);
-const withPolicyArn = (arn: string) => (user: User | undefined): RequestContext => ({ "iam:PolicyARN": arn, ...withBoundary(user) });
 
 const mfaDevicesOf = (account: Account, user: User) =>
   Object.values(account.mfaDevices).filter((d) => d.userName.toLowerCase() === user.name.toLowerCase());
@@ -88,48 +71,6 @@ function deleteUser(input: { UserName: string }, ctx: ApiContext) {
   ctx.world.changed();
 }
 
-function putUserPolicy(input: { UserName: string; PolicyName: string; PolicyDocument: string }, ctx: ApiContext) {
-  const { user } = authorizedUser(ctx, "iam:PutUserPolicy", input.UserName, withBoundary);
-  putInlinePolicy(holder(user), input.PolicyName, input.PolicyDocument, SUMMARY_QUOTAS.UserPolicySizeQuota);
-  ctx.world.changed();
-}
-
-function getUserPolicy(input: { UserName: string; PolicyName: string }, ctx: ApiContext) {
-  const { user } = authorizedUser(ctx, "iam:GetUserPolicy", input.UserName);
-  const policy = getInlinePolicy(holder(user), input.PolicyName);
-  return { UserName: user.name, PolicyName: policy.name, PolicyDocument: encodeDocument(policy.document) };
-}
-
-function listUserPolicies(input: PageInput & { UserName: string }, ctx: ApiContext) {
-  const { user } = authorizedUser(ctx, "iam:ListUserPolicies", input.UserName);
-  const page = paginate(inlinePolicyNames(holder(user)), (name) => name.toLowerCase(), input);
-  return { PolicyNames: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
-}
-
-function deleteUserPolicy(input: { UserName: string; PolicyName: string }, ctx: ApiContext) {
-  const { user } = authorizedUser(ctx, "iam:DeleteUserPolicy", input.UserName, withBoundary);
-  deleteInlinePolicy(holder(user), input.PolicyName);
-  ctx.world.changed();
-}
-
-function attachUserPolicy(input: { UserName: string; PolicyArn: string }, ctx: ApiContext) {
-  const { account, user } = authorizedUser(ctx, "iam:AttachUserPolicy", input.UserName, withPolicyArn(input.PolicyArn));
-  attachPolicy(account, holder(user), input.PolicyArn, "PoliciesPerUser");
-  ctx.world.changed();
-}
-
-function detachUserPolicy(input: { UserName: string; PolicyArn: string }, ctx: ApiContext) {
-  const { user } = authorizedUser(ctx, "iam:DetachUserPolicy", input.UserName, withPolicyArn(input.PolicyArn));
-  detachPolicy(holder(user), input.PolicyArn);
-  ctx.world.changed();
-}
-
-function listAttachedUserPolicies(input: PageInput & { UserName: string; PathPrefix?: string }, ctx: ApiContext) {
-  const { account, user } = authorizedUser(ctx, "iam:ListAttachedUserPolicies", input.UserName);
-  const page = paginate(attachedPolicyRefs(account, holder(user), input.PathPrefix), policyListKey, input);
-  return { AttachedPolicies: page.items.map(attachedPolicyOutput), IsTruncated: page.IsTruncated, Marker: page.Marker };
-}
-
 function listMFADevices(input: PageInput & { UserName?: string }, ctx: ApiContext) {
   const { account, user } = authorizedUser(ctx, "iam:ListMFADevices", targetUserName(ctx, input.UserName));
   const page = paginate(mfaDevicesOf(account, user), (d) => d.serialNumber, input);
@@ -145,12 +86,14 @@ export const userHandlers: Record<string, ApiHandler> = {
   GetUser: getUser,
   ListUsers: listUsers,
   DeleteUser: deleteUser,
-  PutUserPolicy: putUserPolicy,
-  GetUserPolicy: getUserPolicy,
-  ListUserPolicies: listUserPolicies,
-  DeleteUserPolicy: deleteUserPolicy,
-  AttachUserPolicy: attachUserPolicy,
-  DetachUserPolicy: detachUserPolicy,
-  ListAttachedUserPolicies: listAttachedUserPolicies,
+  ...entityPolicyHandlers({
+    kind: "User",
+    authorized: (ctx, action, name, context) => {
+      const { account, user } = authorizedUser(ctx, action, name, context);
+      return { account, entity: user };
+    },
+    inlineSizeQuota: SUMMARY_QUOTAS.UserPolicySizeQuota,
+    attachedQuota: "PoliciesPerUser",
+  }),
   ListMFADevices: listMFADevices,
 };

@@ -8,7 +8,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { TagsEditor } from "@/components/wizard/tags-editor";
 import type { WizardContext } from "@/components/wizard/types";
 import { fieldId, validateWhere, type FieldErrors } from "@/components/wizard/validate";
-import { ENVIRONMENTS, type Environment } from "@/lib/db/schema";
+import { ENVIRONMENTS, type Environment } from "@/lib/domain/environments";
 import type { WizardDocument } from "@/lib/provision/types";
 
 const HOURS = Array.from({ length: 12 }, (_, i) => i + 1);

@@ -8,6 +8,7 @@ import { Checkbox } from "@/components/wizard/checkbox";
 import type { WizardContext } from "@/components/wizard/types";
 import { fieldId, isAccountId, type FieldErrors } from "@/components/wizard/validate";
 import { generateExternalId } from "@/lib/provision/schema";
+import { githubSubject } from "@/lib/provision/trust";
 import type { TrustConditions, TrustedEntity, WizardDocument } from "@/lib/provision/types";
 
 type Kind = TrustedEntity["kind"];
@@ -64,12 +65,10 @@ function firstField(e: TrustedEntity): string | null {
 }
 
 /** GitHub's `sub` claim for a workflow run, as the trust policy will match it. */
-function githubSubject(owner: string, repo: string, ref: GithubRef): string {
-  const o = owner.trim() || "OWNER";
-  const r = repo.trim() || "REPO";
-  if (ref.type === "pull_request") return `repo:${o}/${r}:pull_request`;
-  if (ref.type === "environment") return `repo:${o}/${r}:environment:${ref.name.trim() || "ENVIRONMENT"}`;
-  return `repo:${o}/${r}:ref:refs/${ref.type === "tag" ? "tags" : "heads"}/${ref.name.trim() || (ref.type === "tag" ? "TAG" : "BRANCH")}`;
+/** The subject the trust policy will require, with placeholders for what is not typed yet. */
+function subjectPreview(owner: string, repo: string, ref: GithubRef): string {
+  const placeholder = ref.type === "pull_request" ? ref : { type: ref.type, name: ref.name.trim() || ref.type.toUpperCase() };
+  return githubSubject({ kind: "github", owner: owner.trim() || "OWNER", repo: repo.trim() || "REPO", ref: placeholder });
 }
 
 const isAwsPrincipal = (e: TrustedEntity) => e.kind === "broker" || e.kind === "account" || e.kind === "principal";
@@ -406,7 +405,7 @@ function EntityCard({
             ) : null}
           </div>
           <p className="text-xs text-slate-500">
-            Tokens must carry <span className="font-mono text-slate-700 [overflow-wrap:anywhere]">{githubSubject(entity.owner, entity.repo, ref)}</span>
+            Tokens must carry <span className="font-mono text-slate-700 [overflow-wrap:anywhere]">{subjectPreview(entity.owner, entity.repo, ref)}</span>
             {ref.type === "environment" ? ". Jobs that use an environment get this subject instead of their branch's." : "."} The account&apos;s GitHub OIDC provider is created first if it has none
             (Review says).
           </p>

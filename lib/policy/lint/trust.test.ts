@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { ACCOUNT, accountStatement, OTHER, policy, type S } from "./testing";
+import { lintTrustPolicy } from "./trust";
+
+describe("lintTrustPolicy", () => {
+  it("lints JSON text without a plan; cross-account rules need the role's account", () => {
+    const text = JSON.stringify(policy(accountStatement()));
+    expect(lintTrustPolicy(text).map((f) => f.rule)).toEqual([]);
+    expect(lintTrustPolicy(text, { accountId: ACCOUNT }).map((f) => f.rule)).toEqual(["cross-account-no-condition"]);
+  });
+});
+
+// Issue 10: {"AWS": "*"} is public unless a condition pins the caller to an organization,
+// account or principal with a value the caller cannot choose. Each bypass below passed before.
+describe("trust-public: which conditions restrict {\"AWS\": \"*\"}", () => {
+  const publicStatement = (condition: S): S => ({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: condition });
+  const isPublic = (condition: S) => lintTrustPolicy(policy(publicStatement(condition))).some((f) => f.rule === "trust-public" && f.severity === "error");
+
+  it.each<[string, S]>([
+    ['StringLike aws:PrincipalArn "arn:*"', { StringLike: { "aws:PrincipalArn": "arn:*" } }],
+    ['StringLike aws:PrincipalAccount "1*"', { StringLike: { "aws:PrincipalAccount": "1*" } }],
+    ['StringEquals aws:SourceIdentity "x" (the caller picks it)', { StringEquals: { "aws:SourceIdentity": "x" } }],
+    ['StringEquals sts:SourceIdentity "alice"', { StringEquals: { "sts:SourceIdentity": "alice" } }],
+    ['StringEquals sts:RoleSessionName "deploy"', { StringEquals: { "sts:RoleSessionName": "deploy" } }],
+    ["StringEquals aws:PrincipalTag/team", { StringEquals: { "aws:PrincipalTag/team": "platform" } }],
+    ["StringEquals aws:RequestTag/team", { StringEquals: { "aws:RequestTag/team": "platform" } }],
+    ["StringEquals aws:userid", { StringEquals: { "aws:userid": "AROAEXAMPLE:alice" } }],
+    ['ArnLike aws:PrincipalArn "arn:aws:iam::*:role/x" (any account)', { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/x" } }],
+    ['ArnLike aws:PrincipalArn "arn:aws:iam::1*" (a partial account)', { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::1*" } }],
+    ["ArnLike aws:PrincipalArn with ? in the account", { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::11111111111?:role/ci" } }],
+    ["ArnLike aws:PrincipalArn with a wildcard partition", { ArnLike: { "aws:PrincipalArn": "arn:*:iam::111111111111:role/ci" } }],
+    ["aws:PrincipalArn from the caller's own context (a policy variable)", { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:role/ci" } }],
+    ['StringLike aws:PrincipalOrgID "o-*"', { StringLike: { "aws:PrincipalOrgID": "o-*" } }],
+    ['StringLike aws:SourceAccount "11111111111?"', { StringLike: { "aws:SourceAccount": "11111111111?" } }],
+    ['StringLike aws:SourceOrgID "o-abc*"', { StringLike: { "aws:SourceOrgID": "o-abc*" } }],
+    ['StringLike aws:PrincipalOrgPaths "o-*/r-ab12/*"', { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-*/r-ab12/*" } }],
+    ["one restricting value and one wildcard (values are ORed)", { StringLike: { "aws:PrincipalAccount": [ACCOUNT, "*"] } }],
+    ["StringNotEquals aws:PrincipalAccount", { StringNotEquals: { "aws:PrincipalAccount": ACCOUNT } }],
+    ["StringEqualsIfExists aws:PrincipalOrgID", { StringEqualsIfExists: { "aws:PrincipalOrgID": "o-abc123def4" } }],
+    ["an ExternalId and a source identity only", { StringEquals: { "sts:ExternalId": "abc-123", "sts:SourceIdentity": "alice" } }],
+  ])("public: %s", (_name, condition) => {
+    expect(isPublic(condition)).toBe(true);
+  });
+
+  it.each<[string, S]>([
+    ["StringEquals aws:PrincipalOrgID", { StringEquals: { "aws:PrincipalOrgID": "o-abc123def4" } }],
+    ["StringEquals aws:PrincipalAccount", { StringEquals: { "aws:PrincipalAccount": [ACCOUNT, OTHER] } }],
+    ["StringEquals aws:SourceAccount", { StringEquals: { "aws:SourceAccount": ACCOUNT } }],
+    ["StringEquals aws:SourceOrgID", { StringEquals: { "aws:SourceOrgID": "o-abc123def4" } }],
+    ["ArnEquals aws:PrincipalArn, an exact role", { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/ci` } }],
+    ["ArnLike aws:PrincipalArn, roles of one account", { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/ci-*` } }],
+    ["StringLike aws:PrincipalArn, any principal of one account", { StringLike: { "aws:PrincipalArn": `arn:aws-us-gov:iam::${ACCOUNT}:*` } }],
+    ["ForAnyValue:StringLike aws:PrincipalOrgPaths under one organization", { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-abc123def4/r-ab12/ou-ab12-11111111/*" } }],
+    ["a caller-controlled key next to a restricting one", { StringEquals: { "sts:SourceIdentity": "alice", "aws:PrincipalOrgID": "o-abc123def4" } }],
+  ])("restricted: %s", (_name, condition) => {
+    expect(isPublic(condition)).toBe(false);
+  });
+
+  it("says why a caller-chosen key does not restrict", () => {
+    const finding = lintTrustPolicy(policy(publicStatement({ StringEquals: { "sts:SourceIdentity": "alice" } }))).find((f) => f.rule === "trust-public");
+    expect(finding?.message).toContain("sts:SourceIdentity");
+    expect(finding?.message).toContain("the caller chooses");
+  });
+});
