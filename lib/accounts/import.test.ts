@@ -3,7 +3,7 @@
 // 222222222222 Development, 333333333333 Operations, 444444444444 Test), the real SDK.
 import { testActor } from "@/lib/auth/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/auth/actor";
 import { configureForSandbox } from "@/lib/config/testing";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 
@@ -73,7 +73,7 @@ describe("previewing an import", () => {
   it("explains an Organizations refusal instead of failing obscurely", async () => {
     await t.admin.addFault({ service: "organizations", action: "ListAccounts", code: "AccessDeniedException", message: "You don't have permissions to access this resource." });
     await expect(previewImport(admin)).rejects.toMatchObject({
-      code: "bad_request",
+      code: "aws_denied",
       message:
         "AWS Organizations refused to list the accounts (AccessDeniedException): the console's AWS identity must be in the organization's management account (or a delegated administrator) and allowed organizations:ListAccounts. Register accounts by hand instead.",
     });

@@ -28,7 +28,7 @@ import {
   type StatementMatch,
 } from "@/lib/policy";
 import { sessionDuration, type BrokerKind } from "./duration";
-import { describeAwsError } from "./errors";
+import { classifyAwsError, describeAwsError } from "./errors";
 
 /** Stands for the role's ExternalId in suggested statements. */
 export const EXTERNAL_ID_PLACEHOLDER = "<the ExternalId stored in Switchboard for this role>";
@@ -147,7 +147,7 @@ function roleMissing(roleArn: string): Explanation {
 }
 
 function isAccessDenied(error: { name: string }): boolean {
-  return error.name === "AccessDenied" || error.name === "AccessDeniedException";
+  return classifyAwsError(error).kind === "denied";
 }
 
 function cannotTell(input: AssumeRoleFailure, brokerArn: string, unreadable: boolean): Explanation {

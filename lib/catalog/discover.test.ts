@@ -2,7 +2,7 @@
 // the real store (SQLite), the real sandbox over HTTP (its seeded Production roles), the real SDK.
 import { testActor } from "@/lib/auth/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/auth/actor";
 import { configureForSandbox } from "@/lib/config/testing";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 
@@ -125,7 +125,7 @@ describe("when the provisioning role does not work", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(err).toMatchObject({ name: "AppError", code: "bad_request" });
+    expect(err).toMatchObject({ name: "AppError", code: "aws_denied" });
     const message = (err as Error).message;
     expect(message.startsWith("The console could not list the roles of Test: its provisioning role OrgAccessRole refused (")).toBe(true);
     expect(message.endsWith(
@@ -140,7 +140,7 @@ describe("when the provisioning role does not work", () => {
     await db.updateTable("accounts").set({ provisioning_role_name: "DevelopmentTesters" }).where("aws_account_id", "=", "444444444444").execute();
     try {
       await expect(discoverRoles(admin, "444444444444")).rejects.toMatchObject({
-        code: "bad_request",
+        code: "aws_denied",
         message: expect.stringMatching(/^The console could not list the roles of Test: its provisioning role DevelopmentTesters refused \(/),
       });
     } finally {

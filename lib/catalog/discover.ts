@@ -2,9 +2,9 @@ import "server-only";
 import { ListRolesCommand, type Role } from "@aws-sdk/client-iam";
 import { findAccount } from "@/lib/accounts/queries";
 import type { AccountDto } from "@/lib/accounts/dto";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { brokerProfile, forgetProvisioning, provisioningIam } from "@/lib/aws/broker-clients";
-import { describeAwsError } from "@/lib/aws/errors";
+import { appErrorOf, classifyAwsError, toAppError } from "@/lib/aws/errors";
 import { awsIdentityOf } from "@/lib/aws/session-name";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -47,14 +47,13 @@ export async function discoverRoles(actor: Actor, accountRef: string): Promise<{
     } while (marker && roles.length < MAX_ROLES);
   } catch (err) {
     forgetProvisioning(target);
-    const name = (err as Error).name;
-    if (name === "AccessDenied" || name === "AccessDeniedException") {
-      throw new AppError(
-        "bad_request",
+    if (classifyAwsError(err).kind === "denied") {
+      throw appErrorOf(
+        err,
         `The console could not list the roles of ${account.name}: its provisioning role ${account.provisioningRoleName} refused (${(err as Error).message}). Check that the role exists, trusts the console's AWS identity, and allows iam:ListRoles — or set another provisioning role on the account.`,
       );
     }
-    throw new AppError("upstream_error", describeAwsError(err, `list the roles of ${account.name}`));
+    throw toAppError(err, `list the roles of ${account.name}`);
   }
   const broker = await brokerProfile();
   const names = new Map((await db.selectFrom("accounts").select(["aws_account_id", "name"]).execute()).map((a) => [a.aws_account_id, a.name]));

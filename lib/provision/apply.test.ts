@@ -619,7 +619,7 @@ describe("IAM eventual consistency and throttling", () => {
   });
 });
 
-describe("the journal: what a restarted console needs to roll back (security reference R12)", () => {
+describe("the journal: what a restarted console needs to roll back", () => {
   /** Role, inline and managed policies, an instance profile, and the developer's source-side
    * policy, replacing one of the same name that was there before. */
   const full = async (roleName: string) => {

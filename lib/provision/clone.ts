@@ -9,13 +9,13 @@ import {
   type ListRolePoliciesCommandOutput,
 } from "@aws-sdk/client-iam";
 import { findAccount } from "@/lib/accounts/queries";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { brokerProfile, provisioningIam } from "@/lib/aws/broker-clients";
+import { appErrorOf } from "@/lib/aws/errors";
 import { awsIdentityOf } from "@/lib/aws/session-name";
 import { getRole } from "@/lib/catalog/roles";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { SERVICE_PRINCIPALS } from "./schema";
 import { brokerPrincipalArn } from "./trust";
 import { decodePolicyDocument, describeTrustError } from "./trust-update";
@@ -108,7 +108,7 @@ export async function cloneDocument(actor: Actor, roleId: string): Promise<Clone
   try {
     iam = await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName }, awsIdentityOf(actor));
   } catch (err) {
-    throw new AppError("bad_request", `The console could not assume ${account.provisioningRoleName} in ${where}, so it cannot read ${role.roleName}: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
+    throw appErrorOf(err, `The console could not assume ${account.provisioningRoleName} in ${where}, so it cannot read ${role.roleName}: ${err instanceof Error ? err.message : String(err)}.`);
   }
   const broker = await brokerProfile();
   try {
@@ -175,6 +175,6 @@ export async function cloneDocument(actor: Actor, roleId: string): Promise<Clone
     };
     return { document, notices: [...notices, ...trust.notices], source: { roleArn: role.roleArn, displayName: role.displayName } };
   } catch (err) {
-    throw new AppError("bad_request", `The console could not read ${role.roleName} in ${where}: ${describeTrustError(err, role.roleName, where, "read")}`, { cause: err });
+    throw appErrorOf(err, `The console could not read ${role.roleName} in ${where}: ${describeTrustError(err, role.roleName, where, "read")}`);
   }
 }

@@ -1,10 +1,11 @@
 import "server-only";
 import { GetAccountSummaryCommand, ListOpenIDConnectProvidersCommand, ListPoliciesCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { recordAudit } from "@/lib/audit/record";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { queryAccounts } from "@/lib/accounts/queries";
 import type { AccountDto } from "@/lib/accounts/dto";
 import { brokerProfile, provisioningIam } from "@/lib/aws/broker-clients";
+import { appErrorOf } from "@/lib/aws/errors";
 import { awsIdentityOf } from "@/lib/aws/session-name";
 import { createGrant } from "@/lib/catalog/grants";
 import type { RoleDto } from "@/lib/catalog/role-dto";
@@ -15,12 +16,14 @@ import { getDb } from "@/lib/db/client";
 import type { Partition } from "@/lib/db/schema";
 import { AppError, badRequest, conflict } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { logger, requestLogger } from "@/lib/log";
 import { checkActions, lintPolicyActions } from "@/lib/policy/actions";
-import { lintPlan, validatePolicyText } from "@/lib/policy/lint";
+import { validatePolicyText } from "@/lib/policy/lint";
 import { awsIdentityFor } from "@/lib/users/aws-identity";
 import { applyPlan, rollbackJournal, type JournalEntry } from "./apply";
 import { exportAwsConfig, exportCli, exportCloudFormation, exportTerraform } from "./exports";
 import { buildPlan, quotaUsage } from "./plan";
+import { lintPlan } from "./plan-lint";
 import { findRunByKey, reconcileRuns, startRun, type ReconciledRun } from "./runs";
 import { SERVICE_PRINCIPALS } from "./schema";
 import type { ApplyStep, Guardrails, LintFinding, Plan, PlanContext, PlanResult, WizardContext, WizardDocument } from "./types";
@@ -28,7 +31,8 @@ import type { ApplyStep, Guardrails, LintFinding, Plan, PlanContext, PlanResult,
 // The role wizard's server side: what the pages' actions and /api/v1/provisioning call. Every
 // function takes the caller and checks "provisioning.manage" itself.
 
-/** IAM's default quotas, used when GetAccountSummary cannot be read (reference §3). */
+/** IAM's default quotas, used when GetAccountSummary cannot be read
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
 const DEFAULT_QUOTAS = { trustPolicySize: 2048, inlinePoliciesSize: 10240, managedPoliciesPerRole: 10 };
 const GITHUB_PROVIDER = "token.actions.githubusercontent.com";
 
@@ -71,10 +75,9 @@ async function iamIn(account: AccountDto, who: string): Promise<IAMClient> {
   try {
     return await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName }, who);
   } catch (err) {
-    throw new AppError(
-      "bad_request",
+    throw appErrorOf(
+      err,
       `The console could not assume ${account.provisioningRoleName} in ${account.name} (${account.accountId}): ${err instanceof Error ? err.message : String(err)}. Check the account's provisioning role on the Accounts page.`,
-      { cause: err },
     );
   }
 }
@@ -151,7 +154,9 @@ export async function planRole(actor: Actor, doc: WizardDocument): Promise<PlanR
   };
 }
 
-export type ApplyResult = { ok: boolean; steps: ApplyStep[]; error?: string; role?: Pick<RoleDto, "id" | "roleArn" | "displayName"> };
+/** The answer to "create this role": each step's status, and either the role as registered in
+ * the catalog or what failed (rolled back). Stored with the run, for Idempotency-Key replays. */
+export type CreateRoleResult = { ok: boolean; steps: ApplyStep[]; error?: string; role?: Pick<RoleDto, "id" | "roleArn" | "displayName"> };
 
 /** A plan checked and ready to apply: no errors, warnings acknowledged. */
 export type PreparedApply = { doc: WizardDocument; plan: Plan; account: AccountDto };
@@ -180,11 +185,11 @@ export async function executeApply(
   meta: RequestMeta,
   onProgress?: (steps: ApplyStep[]) => void,
   opts: { idempotencyKey?: string } = {},
-): Promise<ApplyResult> {
+): Promise<CreateRoleResult> {
   assertPermission(actor, "provisioning.manage");
   const { doc, plan, account } = prepared;
   // Runs that an earlier process left halfway are cleaned up first, in the background.
-  void reconcileInterruptedRuns().catch((err: unknown) => console.error(`[provision] reconciling interrupted runs failed: ${err instanceof Error ? err.message : String(err)}`));
+  void reconcileInterruptedRuns().catch((err: unknown) => requestLogger(meta).error({ err, operation: "provision.reconcile" }, "reconciling interrupted runs failed"));
   const accountsById = new Map((await queryAccounts(await getDb(), actor)).map((a) => [a.accountId, a]));
   const deps = {
     iamFor: async (accountId: string) => {
@@ -216,11 +221,11 @@ export async function executeApply(
     await run.finish(result.rollbackIncomplete ? "rollback_incomplete" : "rolled_back", answer);
     return answer;
   }
-  const unregistered = async (err: unknown): Promise<ApplyResult> => {
+  const unregistered = async (err: unknown): Promise<CreateRoleResult> => {
     // Created in IAM but not in the catalog: take it out of IAM again rather than leave a role
     // nobody registered (the journal says what this run created).
     const why = err instanceof AppError ? err.message : "the store refused it";
-    if (!(err instanceof AppError)) console.error(`[provision] registering ${plan.roleArn} failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof AppError)) requestLogger(meta).error({ err, operation: "provision.register", roleArn: plan.roleArn }, "registering the created role failed");
     const rolled = await rollbackJournal(plan, run.startedAt, journal, deps);
     const error = rolled.ok
       ? `The role was created but could not be added to the catalog (${why}), so it was removed again.`
@@ -254,7 +259,7 @@ export async function executeApply(
     if (!role) return unregistered(err);
   }
   await recordAudit({ action: "provisioning.apply", outcome: "success", actor, target: { type: "iam-role", label: plan.roleArn }, awsAccountId: account.accountId, request: meta, details });
-  await createGrant(actor, { roleId: role.id, userEmail: actor.email }, meta).catch((err: unknown) => console.error(`[provision] could not grant ${plan.roleName} to its creator: ${err instanceof Error ? err.message : String(err)}`));
+  await createGrant(actor, { roleId: role.id, userEmail: actor.email }, meta).catch((err: unknown) => requestLogger(meta).error({ err, operation: "provision.grant_creator", roleArn: plan.roleArn }, "could not grant the created role to its creator"));
   const answer = { ok: true, steps: result.steps, role: { id: role.id, roleArn: role.roleArn, displayName: role.displayName } };
   await run.finish("succeeded", answer);
   return answer;
@@ -262,7 +267,7 @@ export async function executeApply(
 
 /** A person's earlier apply with the same Idempotency-Key: its answer once it has finished (a
  * 409 while it is still running, or when the key was used for another role). */
-export async function earlierApply(actor: Actor, idempotencyKey: string, doc: WizardDocument): Promise<ApplyResult | undefined> {
+export async function earlierApply(actor: Actor, idempotencyKey: string, doc: WizardDocument): Promise<CreateRoleResult | undefined> {
   assertPermission(actor, "provisioning.manage");
   const earlier = await findRunByKey(actor.id, idempotencyKey);
   if (!earlier) return undefined;
@@ -298,7 +303,8 @@ export async function reconcileInterruptedRuns(): Promise<ReconciledRun[]> {
     accountName: (accountId) => byId?.get(accountId)?.name,
   });
   for (const r of reconciled) {
-    console.warn(`[provision] run ${r.id} for ${r.roleArn} was interrupted: ${r.state === "succeeded" ? "it had finished; kept" : r.state === "rolled_back" ? "rolled back" : r.state === "retry_later" ? "rolling back failed; will try again" : "rolling back failed; left for an administrator"}${r.problems.length ? ` (${r.problems.join(" ")})` : ""}`);
+    const outcome = r.state === "succeeded" ? "it had finished; kept" : r.state === "rolled_back" ? "rolled back" : r.state === "retry_later" ? "rolling back failed; will try again" : "rolling back failed; left for an administrator";
+    logger.warn({ operation: "provision.reconcile", runId: r.id, roleArn: r.roleArn, state: r.state, problems: r.problems }, `an interrupted role-wizard run: ${outcome}`);
   }
   return reconciled;
 }
@@ -308,11 +314,6 @@ export async function reconcileInterruptedRuns(): Promise<ReconciledRun[]> {
 async function runActor(run: { actorId: string; actorEmail: string }): Promise<{ awsIdentity: string }> {
   const user = await (await getDb()).selectFrom("users").select("aws_identity").where("id", "=", run.actorId).executeTakeFirst();
   return { awsIdentity: user?.aws_identity ?? awsIdentityFor(run.actorEmail) };
-}
-
-/** prepareApply + executeApply, for callers that do not stream. */
-export async function applyRole(actor: Actor, doc: WizardDocument, meta: RequestMeta, opts: { acknowledgeWarnings: boolean; onProgress?: (steps: ApplyStep[]) => void }): Promise<ApplyResult> {
-  return executeApply(actor, await prepareApply(actor, doc, opts), meta, opts.onProgress);
 }
 
 /** The account's managed policies for the "What" step: AWS-managed and its own, filtered. */

@@ -12,8 +12,9 @@ import {
 import { findAccount, queryAccounts } from "@/lib/accounts/queries";
 import type { AccountDto } from "@/lib/accounts/dto";
 import { recordAudit } from "@/lib/audit/record";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { brokerProfile, provisioningIam } from "@/lib/aws/broker-clients";
+import { appErrorOf, classifyAwsError } from "@/lib/aws/errors";
 import { awsIdentityOf } from "@/lib/aws/session-name";
 import type { RoleDto } from "@/lib/catalog/role-dto";
 import { getRole } from "@/lib/catalog/roles";
@@ -28,6 +29,10 @@ import type { LintFinding } from "./types";
 // account's provisioning role, lint the proposed one with the wizard's trust rules, and write it
 // with UpdateAssumeRolePolicy. Each function checks "provisioning.manage" itself. Nothing is
 // written while a lint error stands, the privileged-trust guardrail included (issue 10).
+//
+// One rule for failures: a policy the lint rules refuse is an AppError bad_request (with the
+// findings in its details); a failure of IAM is the AppError lib/aws/errors makes of it
+// (aws_denied when AWS refused the console, upstream_error otherwise), thrown either way.
 
 export type TrustView = {
   role: Pick<RoleDto, "id" | "roleArn" | "displayName" | "accountId" | "accountName">;
@@ -37,7 +42,8 @@ export type TrustView = {
   target: TrustLintTarget;
 };
 
-export type TrustUpdateResult = { ok: true; findings: LintFinding[] } | { ok: false; error: string };
+/** A saved trust policy: the findings it was saved with (warnings acknowledged, notes). */
+export type TrustUpdated = { findings: LintFinding[] };
 
 type Located = { role: RoleDto; account: AccountDto; iam: IAMClient; target: TrustLintTarget };
 
@@ -49,10 +55,9 @@ async function locate(actor: Actor, roleId: string): Promise<Located> {
   try {
     iam = await provisioningIam({ awsAccountId: account.accountId, partition: account.partition, provisioningRoleName: account.provisioningRoleName }, awsIdentityOf(actor));
   } catch (err) {
-    throw new AppError(
-      "bad_request",
+    throw appErrorOf(
+      err,
       `The console could not assume ${account.provisioningRoleName} in ${account.name} (${account.accountId}): ${err instanceof Error ? err.message : String(err)}. Check the account's provisioning role on the Accounts page.`,
-      { cause: err },
     );
   }
   const target: TrustLintTarget = {
@@ -80,17 +85,13 @@ export function decodePolicyDocument(encoded: string): string {
   }
 }
 
-const codeOf = (err: unknown) => ((err as { name?: string })?.name ?? "Error").replace(/(.)Exception$/, "$1");
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 /** An IAM failure said in plain words, for the page and the audit log. */
 export function describeTrustError(err: unknown, role: string, where: string, op: "read" | "change" = "change"): string {
-  const code = codeOf(err);
-  const message = messageOf(err);
+  const { kind, code, message } = classifyAwsError(err);
+  if (kind === "denied") {
+    return `The provisioning role in ${where} is not allowed to ${op} ${role}'s trust policy (${op === "read" ? "iam:GetRole" : "iam:UpdateAssumeRolePolicy"}). Grant it that permission, then try again.`;
+  }
   switch (code) {
-    case "AccessDenied":
-    case "UnauthorizedOperation":
-      return `The provisioning role in ${where} is not allowed to ${op} ${role}'s trust policy (${op === "read" ? "iam:GetRole" : "iam:UpdateAssumeRolePolicy"}). Grant it that permission, then try again.`;
     case "MalformedPolicyDocument":
       return /invalid principal/i.test(message)
         ? `IAM does not accept a principal the policy names (${message}). Check that every role, user and account in it exists.`
@@ -114,7 +115,7 @@ export async function getTrust(actor: Actor, roleId: string): Promise<TrustView>
   try {
     encoded = (await iam.send(new GetRoleCommand({ RoleName: role.roleName }))).Role?.AssumeRolePolicyDocument;
   } catch (err) {
-    throw new AppError("bad_request", describeTrustError(err, role.roleName, `${account.name} (${account.accountId})`, "read"), { cause: err });
+    throw appErrorOf(err, describeTrustError(err, role.roleName, `${account.name} (${account.accountId})`, "read"));
   }
   return {
     role: { id: role.id, roleArn: role.roleArn, displayName: role.displayName, accountId: role.accountId, accountName: role.accountName },
@@ -151,8 +152,9 @@ const refuse = (errors: LintFinding[]) =>
 /** Lints the proposed policy (errors refuse, warnings need acknowledging) and checks it against
  * the role's current permissions (administrator-level permissions may not become reachable from
  * outside the organization), then writes it with UpdateAssumeRolePolicy. Audited as
- * provisioning.trust_update, success or failure. */
-export async function updateTrust(actor: Actor, roleId: string, policyText: string, opts: { acknowledgeWarnings: boolean }, meta: RequestMeta): Promise<TrustUpdateResult> {
+ * provisioning.trust_update, success or failure. Every refusal and failure is thrown as an
+ * AppError. */
+export async function updateTrust(actor: Actor, roleId: string, policyText: string, opts: { acknowledgeWarnings: boolean }, meta: RequestMeta): Promise<TrustUpdated> {
   assertPermission(actor, "provisioning.manage");
   const { role, account, iam, target } = await locate(actor, roleId);
   const lint = validatePolicyText(policyText, "trust", { target });
@@ -163,10 +165,10 @@ export async function updateTrust(actor: Actor, roleId: string, policyText: stri
     permissions = await rolePermissions(iam, role.roleName);
   } catch (err) {
     // Without the role's permissions the guardrail cannot be checked, so nothing is written.
-    throw new AppError(
-      "bad_request",
-      `The console could not read ${role.roleName}'s permission policies in ${account.name} (${account.accountId}) to check them against the new trust policy (${codeOf(err)}: ${messageOf(err)}). Allow its provisioning role iam:ListAttachedRolePolicies, iam:ListRolePolicies and iam:GetRolePolicy, then try again.`,
-      { cause: err },
+    const { code, message } = classifyAwsError(err);
+    throw appErrorOf(
+      err,
+      `The console could not read ${role.roleName}'s permission policies in ${account.name} (${account.accountId}) to check them against the new trust policy (${code}: ${message}). Allow its provisioning role iam:ListAttachedRolePolicies, iam:ListRolePolicies and iam:GetRolePolicy, then try again.`,
     );
   }
   const privileged = lintPrivilegedTrust(policyText, permissions, target, { allow: getConfig().provisioning.allowPrivilegedExternalTrust });
@@ -183,8 +185,8 @@ export async function updateTrust(actor: Actor, roleId: string, policyText: stri
   } catch (err) {
     const error = describeTrustError(err, role.roleName, `${account.name} (${account.accountId})`);
     await recordAudit({ ...audit, action: "provisioning.trust_update", outcome: "failure", reason: error });
-    return { ok: false, error };
+    throw appErrorOf(err, error);
   }
   await recordAudit({ ...audit, action: "provisioning.trust_update", outcome: "success" });
-  return { ok: true, findings: lint.findings };
+  return { findings: lint.findings };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { GetRoleCommand } from "@aws-sdk/client-iam";
 import { forgetProvisioning, provisioningIam } from "@/lib/aws/broker-clients";
-import { describeAwsError } from "@/lib/aws/errors";
+import { appErrorOf, classifyAwsError, toAppError } from "@/lib/aws/errors";
 import { explainAssumeRoleFailure, type Explanation } from "@/lib/aws/explain-denial";
 import type { RoleDto } from "@/lib/catalog/role-dto";
 import { AppError } from "@/lib/errors";
@@ -20,7 +20,7 @@ async function readTrust(role: RoleDto, provisioningRoleName: string, who: strin
     // IAM returns policy documents URL-encoded (RFC 3986).
     return { trustPolicy: doc ? decodeURIComponent(doc) : undefined, roleExists: true, maxSessionDuration: out.Role?.MaxSessionDuration };
   } catch (err) {
-    if ((err as Error).name === "NoSuchEntity" || (err as Error).name === "NoSuchEntityException") return { roleExists: false };
+    if (classifyAwsError(err).kind === "not_found") return { roleExists: false };
     forgetProvisioning(account);
     return {};
   }
@@ -30,12 +30,12 @@ async function readTrust(role: RoleDto, provisioningRoleName: string, who: strin
  * 503/502, denials and validation errors as `aws_denied` with which half of the trust is
  * missing and the statement to add. */
 export async function explainAssumeFailure(failure: AssumeRoleFailed, role: RoleDto, provisioningRoleName: string): Promise<{ error: AppError; explanation?: Explanation }> {
-  const { name } = failure.awsError;
-  if (/^Throttl|TooManyRequests|RequestLimitExceeded/.test(name)) {
-    return { error: new AppError("unavailable", "AWS is throttling requests from the console right now; try again in a few seconds.", { retryAfter: 5 }) };
+  const { kind, code: name } = classifyAwsError(failure.cause);
+  if (kind === "throttled") {
+    return { error: appErrorOf(failure.cause, "AWS is throttling requests from the console right now; try again in a few seconds.") };
   }
-  if (name !== "AccessDenied" && name !== "ValidationError" && name !== "RegionDisabledException") {
-    return { error: new AppError("upstream_error", describeAwsError(failure.cause, `assume ${role.roleArn}`)) };
+  if (kind !== "denied" && name !== "ValidationError" && name !== "RegionDisabled") {
+    return { error: toAppError(failure.cause, `assume ${role.roleArn}`) };
   }
   // Read on behalf of the person whose switch failed: their identity is the session name sent.
   const trust = name === "AccessDenied" ? await readTrust(role, provisioningRoleName, failure.request.sessionName) : {};

@@ -6,7 +6,8 @@ import { StepUp } from "@/components/auth/step-up";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/textarea";
-import { Checkbox } from "@/components/wizard/checkbox";
+import { AcknowledgeWarnings } from "@/components/wizard/acknowledge-warnings";
+import { findingsGate } from "@/components/wizard/findings-gate";
 import { FindingsList } from "@/components/wizard/findings-list";
 import { validatePolicyText } from "@/lib/policy/lint";
 import { hasChanges, lineDiff } from "@/lib/provision/diff";
@@ -35,21 +36,18 @@ export function TrustEditor({ view }: { view: TrustView }) {
   const lint = useMemo(() => validatePolicyText(proposed, "trust", { target: view.target }), [proposed, view.target]);
   const diff = useMemo(() => lineDiff(current, proposed), [current, proposed]);
   const changed = hasChanges(diff);
-  const errors = lint.findings.filter((f) => f.severity === "error").length;
-  const warnings = lint.findings.filter((f) => f.severity === "warning").length;
-  const acked = warnings === 0 || acknowledged === proposed;
-  const canSave = changed && lint.ok && errors === 0 && acked && !saving;
+  const gate = findingsGate(lint.findings, acknowledged, proposed);
+  const canSave = changed && lint.ok && gate.canProceed && !saving;
 
   const save = () =>
     startSaving(async () => {
       setOutcome(null);
       setStepUp(null);
-      const result = await updateTrustAction({ roleId: view.role.id, policy: proposed, acknowledgeWarnings: warnings > 0 && acked });
+      const result = await updateTrustAction({ roleId: view.role.id, policy: proposed, acknowledgeWarnings: gate.acknowledgeWarnings });
       if (!result.ok && result.error.code === "step_up_required") {
         return setStepUp({ message: result.error.message, method: result.error.details?.stepUp === "oidc" ? "oidc" : "password" });
       }
       if (!result.ok) return setOutcome({ tone: "error", message: result.error.message });
-      if (!result.data.ok) return setOutcome({ tone: "error", message: result.data.error });
       setOutcome({ tone: "success", message: `Saved: ${view.role.displayName}'s trust policy is now the proposed one.` });
       setCurrent(proposed);
       setAcknowledged(null);
@@ -88,7 +86,7 @@ export function TrustEditor({ view }: { view: TrustView }) {
             onChange={(e) => setProposed(e.target.value)}
             rows={Math.min(30, Math.max(12, proposed.split("\n").length + 1))}
             spellCheck={false}
-            invalid={errors > 0}
+            invalid={gate.errors > 0}
             className="font-mono text-xs"
           />
         </section>
@@ -125,16 +123,10 @@ export function TrustEditor({ view }: { view: TrustView }) {
       </section>
 
       <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 pt-4">
-        {warnings > 0 && errors === 0 ? (
-          <Checkbox
-            id="trust-ack-warnings"
-            checked={acknowledged === proposed}
-            onChange={(on) => setAcknowledged(on ? proposed : null)}
-            label={`I have read the ${warnings === 1 ? "warning" : `${warnings} warnings`}; save anyway`}
-          />
-        ) : (
-          <span className="text-sm text-slate-600">{errors > 0 ? "Fix the errors above to save." : null}</span>
-        )}
+        {/* Holds its place when empty, so the buttons stay on the right. */}
+        <div>
+          <AcknowledgeWarnings id="trust-ack-warnings" gate={gate} checked={acknowledged === proposed} onChange={(on) => setAcknowledged(on ? proposed : null)} proceed="save" />
+        </div>
         <div className="flex gap-2">
           <Button variant="secondary" onClick={() => setProposed(current)} disabled={!changed || saving}>
             Reset to current
