@@ -4,6 +4,7 @@
 // path on (so the guard can return people where they were), give each request an id, and set a
 // per-request nonce Content-Security-Policy.
 import { NextResponse, type NextRequest } from "next/server";
+import { AppError, errorBody } from "@/lib/errors";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 const PUBLIC_PAGES = ["/signin", "/setup"];
@@ -44,16 +45,19 @@ function undecodable(pathname: string): boolean {
  * and answers 500. Refuse by the declared length first. */
 const MAX_ACTION_BODY_BYTES = 1024 * 1024;
 
-function refuse(status: 400 | 413, message: string) {
-  const code = status === 400 ? "bad_request" : "payload_too_large";
-  return NextResponse.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
+/** A refusal in the one error body (lib/errors.ts), with a request id of its own: the request
+ * never reaches a handler that would give it one. */
+function refuse(code: "bad_request" | "payload_too_large", message: string) {
+  const requestId = crypto.randomUUID();
+  const err = new AppError(code, message);
+  return NextResponse.json({ error: errorBody(err, requestId) }, { status: err.status, headers: { "Cache-Control": "no-store", "X-Request-Id": requestId } });
 }
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (undecodable(pathname)) return refuse(400, "This address is not valid: part of its path is not correctly percent-encoded.");
+  if (undecodable(pathname)) return refuse("bad_request", "This address is not valid: part of its path is not correctly percent-encoded.");
   if (request.headers.has("next-action") && Number(request.headers.get("content-length") ?? "0") > MAX_ACTION_BODY_BYTES) {
-    return refuse(413, "The request body must be at most 1 MB.");
+    return refuse("payload_too_large", "The request body must be at most 1 MB.");
   }
   // JSON routes authenticate every request themselves and need no nonce; they only pass the
   // checks above.

@@ -34,7 +34,7 @@ test.describe("HTTP API: errors that say what to fix", () => {
     await createUser(request, { email, name: "Dup", password: "long-enough-pw", role: "operator" });
     const again = await request.post("/api/v1/users", { data: { email: email.toUpperCase(), name: "Dup", password: "long-enough-pw", role: "operator" } });
     expect(again.status()).toBe(409);
-    expect(await again.json()).toEqual({ error: { code: "conflict", message: `A user with the email ${email} already exists.` } });
+    expect(await again.json()).toEqual({ error: { code: "conflict", message: `A user with the email ${email} already exists.`, requestId: expect.any(String) } });
     const missing = await request.patch("/api/v1/users/01JAAAAAAAAAAAAAAAAAAAAAAA", { data: { name: "x" } });
     expect(missing.status()).toBe(404);
     const badId = await request.patch("/api/v1/users/not-an-id", { data: { name: "x" } });

@@ -129,7 +129,7 @@ test.describe("signed out", () => {
     const res = await request.get("/api/v1/users");
     expect(res.status()).toBe(401);
     expect(res.headers()["cache-control"]).toBe("no-store");
-    expect(await res.json()).toEqual({ error: { code: "unauthorized", message: "You are not signed in, or your console session has ended. Sign in again." } });
+    expect(await res.json()).toEqual({ error: { code: "unauthorized", message: "You are not signed in, or your console session has ended. Sign in again.", requestId: expect.any(String) } });
   });
 
   test("[AUTH]: signing in through the credentials endpoint works for API clients", async ({ request }) => {

@@ -38,7 +38,7 @@ test.describe("users and console roles", () => {
     // The API behind the same operations: 403 with the reason.
     const api = await operatorContext.request.get("/api/v1/users");
     expect(api.status()).toBe(403);
-    expect(await api.json()).toEqual({ error: { code: "forbidden", message: "Your console role (operator) does not allow this (users.manage)." } });
+    expect(await api.json()).toEqual({ error: { code: "forbidden", message: "Your console role (operator) does not allow this (users.manage).", requestId: expect.any(String) } });
     const apiCreate = await operatorContext.request.post("/api/v1/users", { data: { email: uniqueEmail("x"), name: "X", password: "long-enough-pass", role: "admin" } });
     expect(apiCreate.status()).toBe(403);
 

@@ -1,11 +1,11 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { findAccount } from "@/lib/accounts/queries";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { newId } from "@/lib/db/ids";
-import { badRequest, conflict } from "@/lib/errors";
+import { AppError, badRequest, conflict } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { parseRoleArn, type RoleDto } from "./role-dto";
 import { findRole, queryRoles } from "./role-queries";
@@ -31,7 +31,12 @@ export async function registerRole(actor: Actor, input: RegisterRoleInput, meta:
   const roleName = arn?.roleName ?? (input as { roleName: string }).roleName;
   const path = arn?.path ?? (input as { path?: string }).path ?? "/";
   const field = arn ? "roleArn" : "accountId";
-  const account = await findAccount(db, actor, accountId).catch(() => undefined);
+  // Only "no such account" means it is not registered; a store failure is not an answer about
+  // the account, so it propagates (and is answered as one, with the request id).
+  const account = await findAccount(db, actor, accountId).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === "not_found") return undefined;
+    throw err;
+  });
   if (!account) throw badRequest(`Account ${accountId} is not registered yet. Register it first, then the role.`, { [field]: "Its account is not registered" });
   if (arn && account.partition !== arn.partition) {
     throw badRequest(`The ARN is in the ${arn.partition} partition, but account ${accountId} is registered in ${account.partition}.`, { roleArn: "Wrong partition" });
@@ -47,62 +52,69 @@ export async function registerRole(actor: Actor, input: RegisterRoleInput, meta:
   if (sameRole) throw conflict(`${roleName} in ${account.name} (${account.accountId}) is already in the catalog.`);
   const now = new Date().toISOString();
   const id = newId();
-  try {
-    await db
-      .insertInto("roles")
-      .values({
-        id,
-        account_id: account.id,
-        role_name: roleName,
-        path,
-        display_name: input.displayName ?? roleName,
-        color: input.color ?? null,
-        default_region: input.defaultRegion ?? null,
-        session_duration: input.sessionDuration ?? null,
-        external_id: input.externalId ?? null,
-        set_source_identity: input.sourceIdentity === false ? 0 : 1,
-        description: input.description ?? "",
-        source,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-  } catch (err) {
-    // IAM role names are unique per account, case-insensitively.
-    if (isUniqueViolation(err)) throw conflict(`${roleName} in ${account.name} (${account.accountId}) is already in the catalog.`);
-    throw err;
-  }
-  const role = await findRole(db, actor, id);
-  await recordAudit({ action: "role.create", outcome: "success", actor, target: { type: "role", id, label: role.roleArn }, awsAccountId: account.accountId, request: meta, details: { source } });
-  return role;
+  return db.transaction().execute(async (trx) => {
+    try {
+      await trx
+        .insertInto("roles")
+        .values({
+          id,
+          account_id: account.id,
+          role_name: roleName,
+          path,
+          display_name: input.displayName ?? roleName,
+          color: input.color ?? null,
+          default_region: input.defaultRegion ?? null,
+          session_duration: input.sessionDuration ?? null,
+          external_id: input.externalId ?? null,
+          set_source_identity: input.sourceIdentity === false ? 0 : 1,
+          description: input.description ?? "",
+          source,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    } catch (err) {
+      // IAM role names are unique per account, case-insensitively.
+      if (isUniqueViolation(err)) throw conflict(`${roleName} in ${account.name} (${account.accountId}) is already in the catalog.`);
+      throw err;
+    }
+    const role = await findRole(trx, actor, id);
+    await recordAudit({ action: "role.create", outcome: "success", actor, target: { type: "role", id, label: role.roleArn }, awsAccountId: account.accountId, request: meta, details: { source } }, trx);
+    return role;
+  });
 }
 
 export async function updateRole(actor: Actor, id: string, patch: UpdateRoleInput, meta: RequestMeta): Promise<RoleDto> {
   assertPermission(actor, "roles.manage");
   const db = await getDb();
   const current = await findRole(db, actor, id);
-  await db
-    .updateTable("roles")
-    .set({
-      ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
-      ...(patch.color !== undefined ? { color: patch.color } : {}),
-      ...(patch.defaultRegion !== undefined ? { default_region: patch.defaultRegion } : {}),
-      ...(patch.sessionDuration !== undefined ? { session_duration: patch.sessionDuration } : {}),
-      ...(patch.externalId !== undefined ? { external_id: patch.externalId } : {}),
-      ...(patch.sourceIdentity !== undefined ? { set_source_identity: patch.sourceIdentity ? 1 : 0 } : {}),
-      ...(patch.description !== undefined ? { description: patch.description } : {}),
-      updated_at: new Date().toISOString(),
-    })
-    .where("id", "=", id)
-    .execute();
-  await recordAudit({
-    action: "role.update",
-    outcome: "success",
-    actor,
-    target: { type: "role", id, label: current.roleArn },
-    awsAccountId: current.accountId,
-    request: meta,
-    details: { changed: Object.keys(patch).filter((k) => patch[k as keyof UpdateRoleInput] !== undefined).join(",") },
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("roles")
+      .set({
+        ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+        ...(patch.color !== undefined ? { color: patch.color } : {}),
+        ...(patch.defaultRegion !== undefined ? { default_region: patch.defaultRegion } : {}),
+        ...(patch.sessionDuration !== undefined ? { session_duration: patch.sessionDuration } : {}),
+        ...(patch.externalId !== undefined ? { external_id: patch.externalId } : {}),
+        ...(patch.sourceIdentity !== undefined ? { set_source_identity: patch.sourceIdentity ? 1 : 0 } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        updated_at: new Date().toISOString(),
+      })
+      .where("id", "=", id)
+      .execute();
+    await recordAudit(
+      {
+        action: "role.update",
+        outcome: "success",
+        actor,
+        target: { type: "role", id, label: current.roleArn },
+        awsAccountId: current.accountId,
+        request: meta,
+        details: { changed: Object.keys(patch).filter((k) => patch[k as keyof UpdateRoleInput] !== undefined).join(",") },
+      },
+      trx,
+    );
   });
   return findRole(db, actor, id);
 }
@@ -111,6 +123,8 @@ export async function deleteRole(actor: Actor, id: string, meta: RequestMeta): P
   assertPermission(actor, "roles.manage");
   const db = await getDb();
   const role = await findRole(db, actor, id);
-  await db.deleteFrom("roles").where("id", "=", id).execute();
-  await recordAudit({ action: "role.delete", outcome: "success", actor, target: { type: "role", id, label: role.roleArn }, awsAccountId: role.accountId, request: meta });
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("roles").where("id", "=", id).execute();
+    await recordAudit({ action: "role.delete", outcome: "success", actor, target: { type: "role", id, label: role.roleArn }, awsAccountId: role.accountId, request: meta }, trx);
+  });
 }

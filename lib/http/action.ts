@@ -2,8 +2,8 @@ import "server-only";
 import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import type { Actor } from "@/lib/auth/guard";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/actor";
+import { AppError, type ErrorBody } from "@/lib/errors";
 import { authorize, type Requirement } from "./authorize";
 import { CROSS_SITE_MESSAGE, isCrossSite, recordCrossSite } from "./cross-site";
 import { describeFailure } from "./failure";
@@ -17,7 +17,8 @@ function hostOrigin(h: Headers): string | undefined {
   return host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : undefined;
 }
 
-export type ActionError = { code: ErrorCode; message: string; fields?: Record<string, string>; details?: Record<string, unknown> };
+/** A failed action's error: the one error body (lib/errors.ts), as API routes answer it. */
+export type ActionError = ErrorBody;
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
 
 /** Server actions are public POST endpoints: each one is built with this wrapper, which
@@ -48,8 +49,7 @@ export function protectedAction<S extends z.ZodType, T>(
       return { ok: true, data: await handler({ actor, input: parsed.data, meta }) };
     } catch (err) {
       unstable_rethrow(err);
-      const { code, message, fields, details } = await describeFailure(err, { actor, operation, meta });
-      return { ok: false, error: { code, message, ...(fields ? { fields } : {}), ...(details ? { details } : {}) } };
+      return { ok: false, error: (await describeFailure(err, { actor, operation, meta })).body };
     }
   };
 }
@@ -77,8 +77,7 @@ export function publicAction<S extends z.ZodType, T>(
       return { ok: true, data: await handler({ input: parsed.data, meta }) };
     } catch (err) {
       unstable_rethrow(err);
-      const { code, message, fields, details } = await describeFailure(err, { actor: null, operation: spec.operation, meta });
-      return { ok: false, error: { code, message, ...(fields ? { fields } : {}), ...(details ? { details } : {}) } };
+      return { ok: false, error: (await describeFailure(err, { actor: null, operation: spec.operation, meta })).body };
     }
   };
 }

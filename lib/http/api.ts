@@ -2,11 +2,11 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import type { Actor } from "@/lib/auth/guard";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/actor";
+import { AppError } from "@/lib/errors";
 import { authorize, type Requirement } from "./authorize";
 import { CROSS_SITE_MESSAGE, isCrossSite, recordCrossSite } from "./cross-site";
-import { describeFailure } from "./failure";
+import { describeFailure, type Failure } from "./failure";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
 import { collectServerTiming } from "./server-timing";
 import { describeZodError } from "./validation";
@@ -34,20 +34,17 @@ type Spec<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = Requi
   status?: number;
 };
 
-export function errorResponse(
-  code: ErrorCode,
-  message: string,
-  status: number,
-  extra: { fields?: Record<string, string>; details?: Record<string, unknown>; requestId?: string; retryAfter?: number } = {},
-) {
+/** A failure as JSON: `{ error: ErrorBody }` with its status, never cached, with the request id
+ * as a header too (and Retry-After for 429 and 503). */
+export function errorResponse(failure: Failure): Response {
   return Response.json(
-    { error: { code, message, ...(extra.fields ? { fields: extra.fields } : {}), ...(extra.details ?? {}) } },
+    { error: failure.body },
     {
-      status,
+      status: failure.status,
       headers: {
         ...NO_STORE,
-        ...(extra.requestId ? { "X-Request-Id": extra.requestId } : {}),
-        ...(extra.retryAfter ? { "Retry-After": String(extra.retryAfter) } : {}),
+        ...(failure.body.requestId ? { "X-Request-Id": failure.body.requestId } : {}),
+        ...(failure.retryAfter ? { "Retry-After": String(failure.retryAfter) } : {}),
       },
     },
   );
@@ -80,7 +77,7 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
 
 /** Every route handler goes through here: it authenticates against the store, checks the
  * declared permission, refuses cross-site writes, parses params, query and body with zod, and
- * maps errors to `{ error: { code, message } }` — never a stack trace. */
+ * maps errors to `{ error: ErrorBody }` (lib/errors.ts) — never a stack trace. */
 export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
   spec: Spec<P, B, Q>,
   handler: (ctx: ApiContext<z.infer<P>, z.infer<B>, z.infer<Q>>) => Promise<unknown>,
@@ -91,7 +88,7 @@ export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodTy
     try {
       if (request.method !== "GET" && request.method !== "HEAD" && isCrossSite(request.headers, request.nextUrl.origin)) {
         await recordCrossSite(request.headers, operation, meta);
-        return errorResponse("forbidden", CROSS_SITE_MESSAGE, 403, { requestId: meta.requestId });
+        throw new AppError("forbidden", CROSS_SITE_MESSAGE);
       }
       actor = await authorize(spec, { operation, meta });
       const params = parse(spec.params, await context.params, "path");
@@ -106,8 +103,7 @@ export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodTy
       return Response.json(result ?? { ok: true }, { status: spec.status ?? 200, headers: { ...NO_STORE, "X-Request-Id": meta.requestId } });
     } catch (err) {
       unstable_rethrow(err);
-      const failure = await describeFailure(err, { actor, operation, meta });
-      return errorResponse(failure.code, failure.message, failure.status, { fields: failure.fields, details: failure.details, requestId: meta.requestId, retryAfter: failure.retryAfter });
+      return errorResponse(await describeFailure(err, { actor, operation, meta }));
     }
   };
   return async (request: NextRequest, context: RouteContext): Promise<Response> => {

@@ -1,3 +1,4 @@
+import "server-only";
 // The OpenAPI 3.1 description of /api/v1. Request bodies come from the very zod schemas the
 // route handlers parse with, so the document cannot drift from what the API accepts.
 import { z } from "zod";
@@ -11,6 +12,7 @@ import {
   updateRoleInput,
 } from "@/lib/catalog/schemas";
 import { stepUpInput } from "@/lib/auth/step-up";
+import { ERROR_STATUS } from "@/lib/errors";
 import { applyInput } from "@/lib/provision/api-schemas";
 import { wizardDocumentInput } from "@/lib/provision/schema";
 import { startSessionInput } from "@/lib/sessions/start-session";
@@ -24,21 +26,38 @@ const schema = (s: z.ZodType): Json => {
   return json;
 };
 
-const ERROR: Json = {
+/** The one error body (lib/errors.ts), as every route, server action and the provisioning stream
+ * answer it. */
+const ERROR_BODY: Json = {
   type: "object",
-  required: ["error"],
+  required: ["code", "message", "requestId"],
   properties: {
-    error: {
+    code: { type: "string", enum: Object.keys(ERROR_STATUS), description: "Maps to the HTTP status: see each response." },
+    message: { type: "string", description: "What went wrong and what to do, in plain words." },
+    requestId: { type: "string", description: "The request's id, as in the X-Request-Id header and the server's log: quote it when reporting a problem." },
+    fields: { type: "object", additionalProperties: { type: "string" }, description: "bad_request: field path → what is wrong with it." },
+    details: {
       type: "object",
-      required: ["code", "message"],
-      properties: {
-        code: { type: "string", enum: ["bad_request", "unauthorized", "step_up_required", "forbidden", "aws_denied", "not_found", "conflict", "payload_too_large", "rate_limited", "upstream_error", "unavailable", "internal"] },
-        message: { type: "string", description: "What went wrong and what to do, in plain words." },
-        fields: { type: "object", additionalProperties: { type: "string" }, description: "Per-field messages for invalid input." },
-        explanation: { type: "object", description: "For aws_denied: which half of the trust is missing, and the JSON statement to add." },
-      },
+      description:
+        "Structured help, never a secret: `explanation` (aws_denied: which half of the trust is missing, and the JSON statement to add), `findings` (bad_request from /provisioning/apply: the lint findings to fix or acknowledge), `stepUp` (step_up_required: \"password\" or \"oidc\").",
     },
+    retryAfter: { type: "integer", minimum: 1, description: "rate_limited (and unavailable when known): seconds to wait, also sent as Retry-After." },
   },
+};
+
+const ERROR: Json = { type: "object", required: ["error"], properties: { error: { $ref: "#/components/schemas/ErrorBody" } } };
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "bad_request: invalid path, query or body (fields names each field to fix), or a body that is not JSON",
+  401: "unauthorized: not signed in, or the session has ended; step_up_required: this changes IAM and the sign-in is older than 15 minutes (confirm with POST /me/step-up)",
+  403: "forbidden: not allowed for your console role, or a cross-site request; aws_denied: AWS refused (details.explanation says why)",
+  404: "not_found: no such resource, or not one you may see",
+  409: "conflict: clashes with what exists",
+  413: "payload_too_large: the body is over 1 MB",
+  429: "rate_limited: too many requests; wait the Retry-After header's seconds",
+  500: "internal: a bug; the message is generic and carries the request id",
+  502: "upstream_error: AWS could not be reached, throttled, or failed",
+  503: "unavailable: try again shortly",
 };
 
 const errors = (...codes: number[]): Json =>
@@ -46,11 +65,45 @@ const errors = (...codes: number[]): Json =>
     codes.map((code) => [
       String(code),
       {
-        description: { 400: "Invalid input: the message names each field to fix", 401: "Not signed in (code unauthorized), or, for operations that change IAM, not signed in recently enough (code step_up_required: confirm with POST /me/step-up)", 403: "Not allowed for your console role (or, for sessions, AWS refused)", 404: "No such resource", 409: "Conflicts with what exists", 429: "Too many requests: wait the Retry-After header's seconds", 502: "AWS failed", 503: "Try again shortly" }[code],
+        description: ERROR_DESCRIPTIONS[code],
+        headers: { "X-Request-Id": { schema: { type: "string" } }, ...(code === 429 || code === 503 ? { "Retry-After": { schema: { type: "integer" } } } : {}) },
         content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
       },
     ]),
   );
+
+/** What apiRoute itself can answer for an operation, whatever its handler does: 401 for everyone
+ * not signed in; 403 where a permission is needed or a browser sends a cross-site write; 400 where
+ * there is a path, query or body to parse; 413 where there is a body; 500 for a bug. */
+function withRouteErrors(method: string, path: string, op: Json): Json {
+  const responses = op.responses as Json;
+  const codes = [401, 500];
+  if (method !== "get" || path !== "/me") codes.push(403);
+  if (op.parameters || op.requestBody) codes.push(400);
+  if (op.requestBody) codes.push(413);
+  const added = errors(...codes.filter((c) => !(String(c) in responses)));
+  return { ...op, responses: Object.fromEntries(Object.entries({ ...responses, ...added }).sort(([a], [b]) => a.localeCompare(b))) };
+}
+
+/** One line of the provisioning stream: progress, then one result. */
+const APPLY_STEPS: Json = { type: "array", items: { type: "object", required: ["id", "label", "status"], properties: { id: { type: "string" }, label: { type: "string" }, status: { type: "string", enum: ["pending", "running", "done", "failed", "rolled-back", "skipped"] }, error: { type: "string" } } } };
+const APPLY_RESULT: Json = {
+  type: "object",
+  required: ["ok"],
+  properties: {
+    ok: { type: "boolean" },
+    steps: APPLY_STEPS,
+    error: { $ref: "#/components/schemas/ErrorBody", description: "When ok is false: why, and what was rolled back." },
+    role: { type: "object", properties: { id: { type: "string" }, roleArn: { type: "string" }, displayName: { type: "string" } } },
+    rollbackIncomplete: { type: "boolean" },
+  },
+};
+const APPLY_LINE: Json = {
+  oneOf: [
+    { type: "object", required: ["type", "steps"], properties: { type: { const: "steps" }, steps: APPLY_STEPS } },
+    { allOf: [{ type: "object", required: ["type"], properties: { type: { const: "result" } } }, APPLY_RESULT], description: "The last line. A failure after the 200 was sent (an unexpected one included) is this line with ok false and the error body." },
+  ],
+};
 
 const ok = (description: string, extra: Json = {}): Json => ({ description, content: { "application/json": { schema: { type: "object", ...extra } } } });
 const body = (s: z.ZodType): Json => ({ required: true, content: { "application/json": { schema: schema(s) } } });
@@ -70,15 +123,15 @@ export function openApiDocument(serverUrl: string): Json {
       title: "Switchboard API",
       version: "1",
       description:
-        "The same operations as the Switchboard console, through the same code and permission checks. Authenticated by the console's session cookie (sign in first). Errors are `{ error: { code, message } }`. Responses that carry credentials or console sign-in URLs are `Cache-Control: no-store` and meant only for the caller.",
+        "The same operations as the Switchboard console, through the same code and permission checks. Authenticated by the console's session cookie (sign in first). Errors are `{ error: ErrorBody }` (code, message, requestId, and fields, details or retryAfter where they apply), with the X-Request-Id header. Responses that carry credentials or console sign-in URLs are `Cache-Control: no-store` and meant only for the caller.",
     },
     servers: [{ url: `${serverUrl}/api/v1` }],
     security: [{ sessionCookie: [] }],
     components: {
       securitySchemes: { sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "`__Secure-next-auth.session-token` over HTTPS" } },
-      schemas: { Error: ERROR },
+      schemas: { ErrorBody: ERROR_BODY, Error: ERROR },
     },
-    paths: {
+    paths: withErrorsOfEveryRoute({
       "/me": { get: { summary: "Who the session belongs to", tags: ["session"], responses: { 200: ok("The caller"), ...errors(401) } } },
       "/me/pins/{roleId}": {
         put: {
@@ -149,7 +202,13 @@ export function openApiDocument(serverUrl: string): Json {
             },
           ],
           requestBody: body(applyInput),
-          responses: { 200: ok("ok, steps, error?, role?"), ...errors(400, 401, 403, 409) },
+          responses: {
+            200: {
+              description: "The apply ran: ok, steps, error (when ok is false), role (when created). With Accept: application/x-ndjson, one JSON object per line: steps lines, then one result line.",
+              content: { "application/json": { schema: APPLY_RESULT }, "application/x-ndjson": { schema: APPLY_LINE } },
+            },
+            ...errors(400, 401, 403, 409),
+          },
         },
       },
       "/roles": {
@@ -195,6 +254,10 @@ export function openApiDocument(serverUrl: string): Json {
       "/users/{id}/clear-sign-in-lock": {
         post: { summary: "Forget a user's failed sign-ins and end the wait they cause", tags: ["users"], parameters: [id], responses: { 200: ok("The user"), ...errors(400, 401, 403, 404) } },
       },
-    },
+    }),
   };
+}
+
+function withErrorsOfEveryRoute(paths: Record<string, Record<string, Json>>): Json {
+  return Object.fromEntries(Object.entries(paths).map(([path, ops]) => [path, Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, withRouteErrors(method, path, op)]))]));
 }

@@ -1,10 +1,10 @@
 import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import type { Actor } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/auth/actor";
 import { idField, regionField } from "@/lib/catalog/schemas";
 import { getConfig } from "@/lib/config";
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorCode } from "@/lib/errors";
 import { authorize } from "@/lib/http/authorize";
 import { describeFailure, type Failure } from "@/lib/http/failure";
 import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
@@ -32,7 +32,8 @@ function sameOriginPost(request: NextRequest): boolean {
   return origin !== null && (origin === new URL(getConfig().baseUrl).origin || origin === request.nextUrl.origin);
 }
 
-const TITLES: Partial<Record<Failure["code"], string>> = {
+const TITLES: Partial<Record<ErrorCode, string>> = {
+  bad_request: "This link is not valid",
   forbidden: "Not granted",
   not_found: "No such role",
   rate_limited: "Too many switches",
@@ -40,11 +41,16 @@ const TITLES: Partial<Record<Failure["code"], string>> = {
   aws_denied: "AWS did not let the console switch",
 };
 
-function failurePage(failure: Failure, nonce: string | undefined): Response {
-  const explanation = failure.details?.explanation as { fix?: { where: string; statement: object } } | undefined;
+/** The one error body (lib/http/failure.ts) as a page: its message, AWS's fix when there is one,
+ * and the request id in a header as every other answer has it. */
+function failurePage({ status, body, retryAfter }: Failure, nonce: string | undefined): Response {
+  const explanation = body.details?.explanation as { fix?: { where: string; statement: object } } | undefined;
   const fix = explanation?.fix ? statementBlock(explanation.fix.where, explanation.fix.statement) : "";
-  const title = TITLES[failure.code] ?? (failure.status >= 500 ? "Something went wrong" : "The console could not open this role");
-  return html(errorPage(title, failure.message, fix, nonce), failure.status, failure.retryAfter ? { "Retry-After": String(failure.retryAfter) } : {});
+  const title = TITLES[body.code] ?? (status >= 500 ? "Something went wrong" : "The console could not open this role");
+  return html(errorPage(title, body.message, fix, nonce), status, {
+    ...(body.requestId ? { "X-Request-Id": body.requestId } : {}),
+    ...(retryAfter ? { "Retry-After": String(retryAfter) } : {}),
+  });
 }
 
 /** GET shows what the link opens and waits for a click; only the POST from a page of this
@@ -57,7 +63,10 @@ async function handle(request: NextRequest, context: { params: Promise<{ roleId:
   const operation = `${method} /switch`;
   const p = params.safeParse(await context.params);
   const q = query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
-  if (!p.success || !q.success) return html(errorPage("This link is not valid", "The role or region in this link is malformed. Open the role from the Switch role menu instead.", "", nonce), 400);
+  if (!p.success || !q.success) {
+    const malformed = new AppError("bad_request", "The role or region in this link is malformed. Open the role from the Switch role menu instead.");
+    return failurePage(await describeFailure(malformed, { actor: null, operation, meta }), nonce);
+  }
   const here = `${request.nextUrl.pathname}${request.nextUrl.search}`;
 
   let actor: Actor | null = null;

@@ -1,4 +1,4 @@
-import { STEP_UP_WINDOW_MS } from "@/lib/auth/guard";
+import { STEP_UP_WINDOW_MS } from "@/lib/auth/actor";
 import { ROLE_PERMISSIONS } from "@/lib/auth/permissions";
 import { apiRoute } from "@/lib/http/api";
 
