@@ -1,4 +1,4 @@
-// Step-up (issue 10, hole 6): an administrator whose sign-in is older than 15 minutes is asked to
+// Step-up: an administrator whose sign-in is older than 15 minutes is asked to
 // confirm their password before a trust policy is changed, in the page, and the save goes through
 // once they have; the API answers 401 step_up_required until then. In Chromium, against the sandbox.
 import { createUser, ensureSandboxAccounts, expect, signInAsAdmin, signInWithForm, test } from "./fixtures";

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:security`: the adversarial suite (e2e/security, planned in security.md §3) with
+// `npm run test:security`: the adversarial suite (e2e/security) with
 // its full counts (SWITCHBOARD_SECURITY_FULL=1: 10,000 fuzz inputs per endpoint, every redirect
 // vector in the browser, 10,000 nonces, …). `npm test` runs the same specs with small counts.
 // Builds first if the build on disk is stale, then prints each spec's figures and ends with one

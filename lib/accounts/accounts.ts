@@ -1,12 +1,13 @@
 import "server-only";
+import type { Transaction } from "kysely";
 import { recordAudit } from "@/lib/audit/record";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { isRegion, partitionOfRegion } from "@/lib/aws/partitions";
 import type { CreateAccountInput, UpdateAccountInput } from "@/lib/catalog/schemas";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { newId } from "@/lib/db/ids";
-import type { Partition } from "@/lib/db/schema";
+import type { Database, Partition } from "@/lib/db/schema";
 import { badRequest, conflict } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { ENVIRONMENT_COLORS, type AccountDto } from "./dto";
@@ -32,15 +33,22 @@ export async function getAccount(actor: Actor, ref: string): Promise<AccountDto>
 
 export async function createAccount(actor: Actor, input: CreateAccountInput, meta: RequestMeta, source: "manual" | "organizations" = "manual"): Promise<AccountDto> {
   assertPermission(actor, "accounts.manage");
+  const db = await getDb();
+  const id = await db.transaction().execute((trx) => insertAccount(trx, actor, input, meta, source));
+  return findAccount(db, actor, id);
+}
+
+/** Inserts an account and its audit event with the caller's transaction (which commits both or
+ * neither). The caller has checked accounts.manage. Returns the new registry id. */
+export async function insertAccount(trx: Transaction<Database>, actor: Actor, input: CreateAccountInput, meta: RequestMeta, source: "manual" | "organizations"): Promise<string> {
   const partition = input.partition ?? "aws";
   const environment = input.environment ?? "other";
   const region = input.defaultRegion ?? DEFAULT_REGION[partition];
   checkRegionInPartition(region, partition);
-  const db = await getDb();
   const now = new Date().toISOString();
   const id = newId();
   try {
-    await db
+    await trx
       .insertInto("accounts")
       .values({
         id,
@@ -62,8 +70,8 @@ export async function createAccount(actor: Actor, input: CreateAccountInput, met
     if (isUniqueViolation(err)) throw conflict(`Account ${input.accountId} is already registered.`);
     throw err;
   }
-  await recordAudit({ action: "account.create", outcome: "success", actor, target: { type: "account", id, label: `${input.name} (${input.accountId})` }, awsAccountId: input.accountId, request: meta, details: { environment, source } });
-  return findAccount(db, actor, id);
+  await recordAudit({ action: "account.create", outcome: "success", actor, target: { type: "account", id, label: `${input.name} (${input.accountId})` }, awsAccountId: input.accountId, request: meta, details: { environment, source } }, trx);
+  return id;
 }
 
 export async function updateAccount(actor: Actor, ref: string, patch: UpdateAccountInput, meta: RequestMeta): Promise<AccountDto> {
@@ -72,29 +80,34 @@ export async function updateAccount(actor: Actor, ref: string, patch: UpdateAcco
   const current = await findAccount(db, actor, ref);
   const partition = patch.partition ?? current.partition;
   checkRegionInPartition(patch.defaultRegion ?? current.defaultRegion, partition);
-  await db
-    .updateTable("accounts")
-    .set({
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.alias !== undefined ? { alias: patch.alias } : {}),
-      ...(patch.environment !== undefined ? { environment: patch.environment } : {}),
-      ...(patch.color !== undefined ? { color: patch.color } : {}),
-      ...(patch.partition !== undefined ? { partition: patch.partition } : {}),
-      ...(patch.defaultRegion !== undefined ? { default_region: patch.defaultRegion } : {}),
-      ...(patch.provisioningRoleName !== undefined ? { provisioning_role_name: patch.provisioningRoleName } : {}),
-      ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
-      updated_at: new Date().toISOString(),
-    })
-    .where("id", "=", current.id)
-    .execute();
-  await recordAudit({
-    action: "account.update",
-    outcome: "success",
-    actor,
-    target: { type: "account", id: current.id, label: `${patch.name ?? current.name} (${current.accountId})` },
-    awsAccountId: current.accountId,
-    request: meta,
-    details: { changed: Object.keys(patch).filter((k) => patch[k as keyof UpdateAccountInput] !== undefined).join(",") },
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("accounts")
+      .set({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.alias !== undefined ? { alias: patch.alias } : {}),
+        ...(patch.environment !== undefined ? { environment: patch.environment } : {}),
+        ...(patch.color !== undefined ? { color: patch.color } : {}),
+        ...(patch.partition !== undefined ? { partition: patch.partition } : {}),
+        ...(patch.defaultRegion !== undefined ? { default_region: patch.defaultRegion } : {}),
+        ...(patch.provisioningRoleName !== undefined ? { provisioning_role_name: patch.provisioningRoleName } : {}),
+        ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
+        updated_at: new Date().toISOString(),
+      })
+      .where("id", "=", current.id)
+      .execute();
+    await recordAudit(
+      {
+        action: "account.update",
+        outcome: "success",
+        actor,
+        target: { type: "account", id: current.id, label: `${patch.name ?? current.name} (${current.accountId})` },
+        awsAccountId: current.accountId,
+        request: meta,
+        details: { changed: Object.keys(patch).filter((k) => patch[k as keyof UpdateAccountInput] !== undefined).join(",") },
+      },
+      trx,
+    );
   });
   return findAccount(db, actor, current.id);
 }
@@ -110,15 +123,20 @@ export async function deleteAccount(actor: Actor, ref: string, opts: { cascade: 
       `${account.name} (${account.accountId}) still has ${account.roleCount} role ${account.roleCount === 1 ? "entry" : "entries"}. Delete ${account.roleCount === 1 ? "it" : "them"} first, or confirm deleting the account with its roles and their grants (cascade).`,
     );
   }
-  await db.deleteFrom("accounts").where("id", "=", account.id).execute();
-  await recordAudit({
-    action: "account.delete",
-    outcome: "success",
-    actor,
-    target: { type: "account", id: account.id, label: `${account.name} (${account.accountId})` },
-    awsAccountId: account.accountId,
-    request: meta,
-    details: { deletedRoles: account.roleCount },
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("accounts").where("id", "=", account.id).execute();
+    await recordAudit(
+      {
+        action: "account.delete",
+        outcome: "success",
+        actor,
+        target: { type: "account", id: account.id, label: `${account.name} (${account.accountId})` },
+        awsAccountId: account.accountId,
+        request: meta,
+        details: { deletedRoles: account.roleCount },
+      },
+      trx,
+    );
   });
   return { deletedRoles: account.roleCount };
 }

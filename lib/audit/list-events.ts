@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { AUDIT_ACTIONS } from "./record";
 

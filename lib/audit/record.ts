@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import type { Database } from "@/lib/db/schema";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { logger, requestLogger } from "@/lib/log";
 
 /** Every kind of event the console records. */
 export const AUDIT_ACTIONS = [
@@ -56,10 +57,15 @@ const MAX_TEXT = 1000;
 const clip = (value: string | undefined | null) => (value == null ? null : value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value);
 
 /** Appends an event. Throws when the store refuses it: callers that issue credentials must not
- * issue them without a durable record (fail closed). */
-export async function recordAudit(event: AuditEvent, db?: Kysely<Database>): Promise<void> {
-  const store = db ?? (await getDb());
-  await store
+ * issue them without a durable record (fail closed).
+ *
+ * A change to the store (an account, a role entry, a grant, a user) passes the transaction that
+ * makes it, so the change and its event commit together or not at all: a change without its
+ * audit row is not possible. Inside a transaction every query must use that transaction: on
+ * SQLite the store has one connection, which the transaction holds until it ends. */
+export async function recordAudit(event: AuditEvent, store?: Kysely<Database>): Promise<void> {
+  const db = store ?? (await getDb());
+  await db
     .insertInto("audit_events")
     .values({
       id: newId(),
@@ -87,6 +93,6 @@ export async function recordDenial(actor: { id: string; email: string }, what: {
   try {
     await recordAudit({ action: "access.denied", outcome: "denied", actor, target: what.target, reason: what.reason, request: what.request, details: { operation: what.operation } });
   } catch (err) {
-    console.error(`[audit] could not record a denial of ${what.operation}: ${err instanceof Error ? err.message : String(err)}`);
+    (what.request ? requestLogger(what.request) : logger).error({ err, operation: what.operation }, "could not record a denial in the audit log");
   }
 }

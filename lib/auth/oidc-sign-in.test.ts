@@ -1,4 +1,4 @@
-// Single sign-on identities (issue 10, hole 7), against a real SQLite store: unverified emails,
+// Single sign-on identities, against a real SQLite store: unverified emails,
 // group claims sent as one string, and an AWS identity that does not follow the email.
 import { withTempStore } from "@/lib/config/testing";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Step-up with a password (issue 10, hole 6), against a real SQLite store: the right password
+// Step-up with a password, against a real SQLite store: the right password
 // marks this session as recently verified; a wrong one does not, and both are audited.
 import { withTempStore } from "@/lib/config/testing";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -12,7 +12,8 @@ import type { Partition } from "./partitions";
 // to real AWS, the sandbox, LocalStack or moto. Clients are reused (keep-alive connections).
 
 /** One SDK retry on top of the first attempt: STS throttling is absorbed by the SDK's backoff,
- * and nothing retries on top of it (security R11: no retry amplification). */
+ * and nothing retries on top of it: retries on top of retries would multiply the calls a
+ * throttled STS receives. */
 const MAX_ATTEMPTS = 2;
 
 /** The region STS is called in for each partition: the console's own region for the

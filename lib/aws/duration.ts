@@ -1,4 +1,5 @@
-// How long a session lasts (security R2; Teleport lib/srv/app/cloud.go getFederationDuration).
+// How long a session lasts: never longer than the console session that asked for it (Teleport's
+// lib/srv/app/cloud.go getFederationDuration caps it the same way).
 // Pure and browser-safe, so the menu can show the effective duration before the click.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (DurationSeconds)
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html (SessionDuration)
@@ -26,7 +27,7 @@ export type SessionDurationInput = {
   /** The role's MaxSessionDuration in IAM (1–12 h), when known. */
   roleMax?: number;
   brokerKind: BrokerKind;
-  /** Seconds left of the person's console session: no AWS session may outlive it (R2; Teleport
+  /** Seconds left of the person's console session: no AWS session may outlive it (Teleport
    * caps the AWS session at the identity's remaining TTL the same way). */
   sessionRemaining?: number;
 };
@@ -49,7 +50,7 @@ export type SessionDurationResult = {
  *   profile is not counted as chaining (AWS custom-URL doc; Teleport treats it the same way).
  * - A request under 900 s is raised to 900, AssumeRole's minimum; values are whole seconds.
  * - The person's remaining console session caps it too; when that is under 900 s the caller
- *   refuses instead (R2): rounding up to AWS's minimum would outlive the sign-in. */
+ *   refuses instead: rounding up to AWS's minimum would outlive the sign-in. */
 export function sessionDuration(input: SessionDurationInput): SessionDurationResult {
   const entry = positive(input.entryDefault);
   const roleMax = positive(input.roleMax);

@@ -26,7 +26,8 @@ const accessDenied = (roleArn: string, caller = BROKER.arn, action = "sts:Assume
   name: "AccessDenied",
   message: `User: ${caller} is not authorized to perform: ${action} on resource: ${roleArn}`,
 });
-/** AWS's two ValidationError texts for DurationSeconds (AssumeRole API reference, KC). */
+/** AWS's two ValidationError texts for DurationSeconds
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). */
 const CHAINING_ERROR = { name: "ValidationError", message: "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining." };
 const ROLE_MAX_ERROR = { name: "ValidationError", message: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role." };
 

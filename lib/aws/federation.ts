@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 // The AWS console federation endpoint: temporary credentials → SigninToken → login URL.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html
 // The SigninToken and the login URL are secrets (a 15-minute key to the console): they are never
-// logged, stored, or put in an error message (security R5); neither are the credentials.
+// logged, stored, or put in an error message; neither are the credentials.
 
 export type FederationCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 
-// The operator's identity as AWS records it (security R3): RoleSessionName appears in the
+// The operator's identity as AWS records it: RoleSessionName appears in the
 // assumed-role ARN, the console's nav bar and CloudTrail; SourceIdentity is fixed for the session
 // and survives role chaining.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html

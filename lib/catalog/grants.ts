@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { newId } from "@/lib/db/ids";
@@ -79,16 +79,18 @@ export async function createGrant(actor: Actor, input: CreateGrantInput, meta: R
     subject = `group ${input.group}`;
   }
   const id = newId();
-  try {
-    await db
-      .insertInto("grants")
-      .values({ id, role_id: role.id, user_id: userId, group_name: "group" in input ? input.group : null, created_by: actor.id, created_at: new Date().toISOString() })
-      .execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`${role.displayName} is already granted to ${subject}.`);
-    throw err;
-  }
-  await recordAudit({ action: "grant.create", outcome: "success", actor, target: { type: "grant", id, label: `${role.roleArn} → ${subject}` }, awsAccountId: role.accountId, request: meta });
+  await db.transaction().execute(async (trx) => {
+    try {
+      await trx
+        .insertInto("grants")
+        .values({ id, role_id: role.id, user_id: userId, group_name: "group" in input ? input.group : null, created_by: actor.id, created_at: new Date().toISOString() })
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(`${role.displayName} is already granted to ${subject}.`);
+      throw err;
+    }
+    await recordAudit({ action: "grant.create", outcome: "success", actor, target: { type: "grant", id, label: `${role.roleArn} → ${subject}` }, awsAccountId: role.accountId, request: meta }, trx);
+  });
   const [grant] = await listGrants(actor, { id });
   return grant!;
 }
@@ -98,12 +100,17 @@ export async function deleteGrant(actor: Actor, id: string, meta: RequestMeta): 
   const db = await getDb();
   const [grant] = await listGrants(actor, { id });
   if (!grant) throw notFound("No such grant.");
-  await db.deleteFrom("grants").where("id", "=", id).execute();
-  await recordAudit({
-    action: "grant.delete",
-    outcome: "success",
-    actor,
-    target: { type: "grant", id, label: `${grant.roleArn} → ${grant.user?.email ?? `group ${grant.group}`}` },
-    request: meta,
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("grants").where("id", "=", id).execute();
+    await recordAudit(
+      {
+        action: "grant.delete",
+        outcome: "success",
+        actor,
+        target: { type: "grant", id, label: `${grant.roleArn} → ${grant.user?.email ?? `group ${grant.group}`}` },
+        request: meta,
+      },
+      trx,
+    );
   });
 }

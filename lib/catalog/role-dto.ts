@@ -22,8 +22,14 @@ export type RoleDto = {
   ownDefaultRegion: string | null;
   /** Longest session the entry asks for; null: the default of one hour. */
   sessionDuration: number | null;
-  /** Whether switches send an ExternalId (the value is shown only to administrators). */
+  /** Whether the entry has an ExternalId stored; every switch into the role then sends it as
+   * AssumeRole's ExternalId. Despite the name it says nothing about the role's trust policy,
+   * which the catalog does not read: a trust policy that requires sts:ExternalId while the entry
+   * stores none makes the switch fail, and the failure says so.
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html */
   requiresExternalId: boolean;
+  /** The stored ExternalId (null: none). Present only for callers allowed roles.manage, which
+   * only administrators are; absent for everyone else. */
   externalId?: string | null;
   /** Whether switches set SourceIdentity to the operator. */
   sourceIdentity: boolean;

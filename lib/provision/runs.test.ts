@@ -1,4 +1,4 @@
-// Crash safety of the role wizard (security reference R12, test plan H4): a console process
+// Crash safety of the role wizard: a console process
 // applying a plan is killed with SIGKILL at different points, in a real child process writing
 // its journal to a real SQLite store, against the sandbox over HTTP; then the reconciler (what
 // the next start-up or apply runs) must leave nothing behind in IAM, record what it did in the

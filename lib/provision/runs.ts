@@ -10,8 +10,8 @@ import { AppError } from "@/lib/errors";
 import { applySteps, rollbackJournal, type ApplyDeps, type JournalEntry } from "./apply";
 import type { ApplyStep, Plan } from "./types";
 
-// The role wizard's write-ahead log (security reference R12: "Persist an intent (WAL) before IAM
-// CreateRole, reconcile on startup, use idempotency keys"). A run row is written before the first
+// The role wizard's write-ahead log: persist the intent before IAM CreateRole, reconcile on
+// start-up, and accept idempotency keys. A run row is written before the first
 // IAM call and its journal around every step, each write awaited, so a console killed halfway
 // leaves a record of everything it may have created. Runs hold a lease that every journal write
 // renews; a "running" run whose lease has run out belongs to a process that is gone, and

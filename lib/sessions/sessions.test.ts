@@ -5,7 +5,7 @@ import { CreateRoleCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/auth/actor";
 import { configureForSandbox } from "@/lib/config/testing";
 import { session } from "@/sandbox/iam-test-support";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
@@ -100,7 +100,7 @@ describe("credentials", () => {
   });
 });
 
-describe("issue 10: what an operator's switch can never do", () => {
+describe("what an operator's switch can never do", () => {
   it("returns the entry's ExternalId to administrators only", async () => {
     const mine = await startSession(operator, { roleId: roles.auditor, kind: "credentials", region: "us-east-1" }, meta);
     if (mine.kind !== "credentials") throw new Error("expected credentials");

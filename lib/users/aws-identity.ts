@@ -4,7 +4,7 @@ import { roleSessionName, sourceIdentity } from "@/lib/aws/session-name";
 import type { Database } from "@/lib/db/schema";
 import { isUniqueViolation } from "@/lib/db/errors";
 
-// The name a person's AWS sessions carry, as RoleSessionName and SourceIdentity (security R3).
+// The name a person's AWS sessions carry, as RoleSessionName and SourceIdentity.
 // It is chosen once, when the user is created, from the email they had then, and stored
 // (users.aws_identity); it never follows a later email change. An OIDC user's email is whatever
 // the identity provider says at each sign-in, so deriving the name from it on every switch

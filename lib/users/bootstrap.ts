@@ -1,6 +1,6 @@
 import "server-only";
 import { sql, type Kysely } from "kysely";
-import { recordAudit } from "@/lib/audit/record";
+import { recordAudit, type AuditEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -22,9 +22,10 @@ export async function unsafeHasUsers(): Promise<boolean> {
 }
 
 /** Creates the first administrator only while there are no users: a transaction that
- * re-checks inside (and on Postgres takes an advisory lock, so two setups cannot race).
- * Returns false when the console was already set up. */
-async function createFirstAdmin(db: Kysely<Database>, admin: { email: string; name: string; password: string }): Promise<{ id: string } | undefined> {
+ * re-checks inside (and on Postgres takes an advisory lock, so two setups cannot race), and
+ * records the setup event in the same transaction. Returns undefined when the console was
+ * already set up. */
+async function createFirstAdmin(db: Kysely<Database>, admin: { email: string; name: string; password: string }, audit: Pick<AuditEvent, "request" | "details">): Promise<{ id: string } | undefined> {
   const hash = await hashPassword(admin.password);
   return db.transaction().execute(async (trx) => {
     if (getConfig().database.dialect === "postgres") {
@@ -38,6 +39,7 @@ async function createFirstAdmin(db: Kysely<Database>, admin: { email: string; na
       .insertInto("users")
       .values({ id, email: admin.email, name: admin.name, role: "admin", password_hash: hash, auth_provider: "local", aws_identity: await newAwsIdentity(trx, admin.email, id), created_at: now, updated_at: now })
       .execute();
+    await recordAudit({ action: "auth.setup", outcome: "success", actor: { id, email: admin.email }, ...audit }, trx);
     return { id };
   });
 }
@@ -47,10 +49,8 @@ export async function ensureInitialAdmin(): Promise<"created" | "exists" | "not-
   const admin = getConfig().initialAdmin;
   if (!admin) return "not-configured";
   const db = await getDb();
-  const created = await createFirstAdmin(db, admin);
-  if (!created) return "exists";
-  await recordAudit({ action: "auth.setup", outcome: "success", actor: { id: created.id, email: admin.email }, details: { via: "environment" } }, db);
-  return "created";
+  const created = await createFirstAdmin(db, admin, { details: { via: "environment" } });
+  return created ? "created" : "exists";
 }
 
 /** The one-time /setup page. */
@@ -60,7 +60,6 @@ export async function setupFirstAdmin(input: z.infer<typeof setupInput>, meta: R
     throw new AppError("forbidden", "That setup token is not right. Copy it from the server's log (the line that starts with \"To create the first administrator\").", { fields: { token: "Not the token the server printed" } });
   }
   const db = await getDb();
-  const created = await createFirstAdmin(db, input);
+  const created = await createFirstAdmin(db, input, { request: meta, details: { via: "setup page" } });
   if (!created) throw conflict("Switchboard is already set up. Sign in instead.");
-  await recordAudit({ action: "auth.setup", outcome: "success", actor: { id: created.id, email: input.email }, request: meta, details: { via: "setup page" } }, db);
 }

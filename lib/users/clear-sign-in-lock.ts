@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -17,29 +17,37 @@ export async function createUser(actor: Actor, input: CreateUserInput, meta: Req
   const db = await getDb();
   const now = new Date().toISOString();
   const id = newId();
+  // Hashing is slow: done before the transaction, which holds the store (on SQLite, all of it).
+  const passwordHash = await hashPassword(input.password);
   try {
-    const row = await db
-      .insertInto("users")
-      .values({
-        id,
-        email: input.email,
-        name: input.name,
-        role: input.role,
-        password_hash: await hashPassword(input.password),
-        auth_provider: "local",
-        aws_identity: await newAwsIdentity(db, input.email, id),
-        created_at: now,
-        updated_at: now,
-      })
-      .returning(USER_COLUMNS)
-      .executeTakeFirstOrThrow();
-    await recordAudit({
-      action: "user.create",
-      outcome: "success",
-      actor,
-      target: { type: "user", id, label: input.email },
-      request: meta,
-      details: { role: input.role },
+    const row = await db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto("users")
+        .values({
+          id,
+          email: input.email,
+          name: input.name,
+          role: input.role,
+          password_hash: passwordHash,
+          auth_provider: "local",
+          aws_identity: await newAwsIdentity(trx, input.email, id),
+          created_at: now,
+          updated_at: now,
+        })
+        .returning(USER_COLUMNS)
+        .executeTakeFirstOrThrow();
+      await recordAudit(
+        {
+          action: "user.create",
+          outcome: "success",
+          actor,
+          target: { type: "user", id, label: input.email },
+          request: meta,
+          details: { role: input.role },
+        },
+        trx,
+      );
+      return inserted;
     });
     return toUserDto(row);
   } catch (err) {

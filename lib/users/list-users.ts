@@ -1,5 +1,5 @@
 import "server-only";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { signInDelay } from "@/lib/ratelimit/sign-in";
 import { toUserDto, USER_COLUMNS, type UserDto } from "./dto";

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { authSecret } from "@/lib/auth/secret";
 
 // /setup creates the first administrator while the console has no users. Without a check,
-// whoever reaches a fresh install first owns it (security review, issue 10). The page asks for a
+// whoever reaches a fresh install first owns it. The page asks for a
 // token that the server prints to its log at start: only someone who can read the server's log —
 // the person installing it — can finish the setup. It is derived from the session secret, so
 // every instance of one deployment prints, and accepts, the same token; and it is useless once

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { getDb } from "@/lib/db/client";
 import { badRequest, conflict, notFound } from "@/lib/errors";
@@ -53,27 +53,33 @@ export async function updateUser(actor: Actor, id: string, patch: UpdateUserInpu
       .where("id", "=", id)
       .returning(USER_COLUMNS)
       .executeTakeFirstOrThrow();
-    return { row, email: user.email, previousRole: user.role };
+    const changes = Object.keys(patch).filter((k) => k !== "password");
+    if (changes.length) {
+      await recordAudit(
+        {
+          action: "user.update",
+          outcome: "success",
+          actor,
+          target: { type: "user", id, label: user.email },
+          request: meta,
+          details: {
+            ...(patch.role !== undefined ? { role: patch.role, previousRole: user.role } : {}),
+            ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+            ...(patch.name !== undefined ? { renamed: true } : {}),
+          },
+        },
+        trx,
+      );
+    }
+    if (patch.password !== undefined) {
+      await recordAudit({ action: "user.password_reset", outcome: "success", actor, target: { type: "user", id, label: user.email }, request: meta }, trx);
+    }
+    return { row, email: user.email };
   });
-  const changes = Object.keys(patch).filter((k) => k !== "password");
-  if (changes.length) {
-    await recordAudit({
-      action: "user.update",
-      outcome: "success",
-      actor,
-      target: { type: "user", id, label: result.email },
-      request: meta,
-      details: {
-        ...(patch.role !== undefined ? { role: patch.role, previousRole: result.previousRole } : {}),
-        ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
-        ...(patch.name !== undefined ? { renamed: true } : {}),
-      },
-    });
-  }
   if (patch.password !== undefined) {
-    // A new password lifts any sign-in delay earned with the old one.
+    // A new password lifts any sign-in delay earned with the old one. The delay is kept by the
+    // rate limiter, not in this transaction: cleared once the new password is committed.
     await clearSignInDelay(result.email);
-    await recordAudit({ action: "user.password_reset", outcome: "success", actor, target: { type: "user", id, label: result.email }, request: meta });
   }
   return toUserDto(result.row);
 }

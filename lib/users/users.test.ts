@@ -2,7 +2,7 @@
 import { withTempStore } from "@/lib/config/testing";
 import { testActor } from "@/lib/auth/testing";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { Actor } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/auth/actor";
 
 // The config (and so the store) is read from the environment on first use.
 withTempStore("users");

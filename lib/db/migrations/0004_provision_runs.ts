@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type Kysely } from "kysely";
 import { isoTimestamp, oneOf } from "./checks";
 
-// The role wizard's write-ahead log (security reference R12): a run is recorded before its first
+// The role wizard's write-ahead log: a run is recorded before its first
 // IAM call, and its journal (which steps are running, done, undone) is updated around every
 // step. A console that dies halfway leaves a "running" run whose lease runs out; the next start,
 // or the next apply on any instance, rolls it back. The idempotency key lets a client that lost

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { isoTimestamp } from "./checks";
 
-// Two things the security review asked for (issue 10):
+// Two things a security review asked for:
 // - users.aws_identity: the name a person's AWS sessions carry (RoleSessionName and
 //   SourceIdentity), fixed when the user is created. It used to be derived from the email on
 //   every switch, and an OIDC user's email is whatever the identity provider says at their last
