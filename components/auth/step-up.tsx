@@ -3,7 +3,7 @@
 import { ShieldCheck } from "lucide-react";
 import { signIn } from "next-auth/react";
 import { useId, useState, type FormEvent } from "react";
-import { requestJson } from "@/components/credentials/request";
+import { requestJson } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Alert, Field, Input } from "@/components/ui/field";
 
@@ -37,7 +37,7 @@ export function StepUp({ message, method, onConfirmed }: { message: string; meth
         <span>{message}</span>
       </p>
       {method === "password" ? (
-        <form onSubmit={submit} className="flex flex-col gap-2 sm:flex-row sm:items-end">
+        <form onSubmit={(event) => void submit(event)} className="flex flex-col gap-2 sm:flex-row sm:items-end">
           <div className="grow">
             <Field label="Your password" htmlFor={`${id}-password`} error={error ?? undefined}>
               <Input id={`${id}-password`} name="password" type="password" autoComplete="current-password" required autoFocus invalid={Boolean(error)} />

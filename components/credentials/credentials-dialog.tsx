@@ -2,15 +2,15 @@
 
 import { Eye, EyeOff, KeyRound, Loader2, RefreshCw, X } from "lucide-react";
 import { useEffect, useEffectEvent, useId, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
+import { ApiError } from "@/components/api/client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Alert } from "@/components/ui/field";
 import { CREDENTIAL_FORMATS, renderCredentials, type CredentialFormatId } from "@/lib/aws/credential-formats";
 import { regionName } from "@/lib/aws/partitions";
-import { CopyButton } from "./copy-button";
 import { remaining } from "./expiry";
 import { maskSecrets } from "./mask";
-import { ApiError } from "./request";
 import { requestCredentials, type CredentialsSession } from "./session";
 
 export type CredentialsDialogProps = {
@@ -82,7 +82,7 @@ export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: C
       },
       (err: unknown) => {
         if (controller.signal.aborted) return;
-        setState({ status: "error", error: err instanceof ApiError ? err : new ApiError(0, "unexpected", "Something went wrong in this page. Reload it and try again.") });
+        setState({ status: "error", error: err instanceof ApiError ? err : new ApiError(0, { code: "unexpected", message: "Something went wrong in this page. Reload it and try again." }) });
       },
     );
     return () => controller.abort();
@@ -275,7 +275,7 @@ function Credentials({
           </pre>
         )}
         <div className="flex flex-wrap items-center gap-3">
-          <CopyButton text={() => text} label="Copy" disabled={Boolean(renderError) || (left.expired && holdsSecrets)} testId="credentials-copy" />
+          <CopyButton text={() => text} label="Copy" disabled={Boolean(renderError) || (left.expired && holdsSecrets)} testId="credentials-copy" refusedHint="Your browser refused to copy. Reveal the text, select it and copy it by hand." />
           {holdsSecrets ? (
             <Button variant="secondary" size="sm" onClick={onReveal} aria-pressed={revealed}>
               {revealed ? <EyeOff className="h-4 w-4" aria-hidden /> : <Eye className="h-4 w-4" aria-hidden />}

@@ -2,7 +2,7 @@
 // person asking only (the answer is `Cache-Control: no-store`). Browser-safe. The result lives
 // in the dialog's state and nowhere else: never logged, never stored, never in a URL.
 import type { TemporaryCredentials } from "@/lib/aws/credential-formats";
-import { ApiError, requestJson } from "./request";
+import { ApiError, requestJson } from "@/components/api/client";
 
 export type CredentialsSession = {
   credentials: TemporaryCredentials;
@@ -53,6 +53,6 @@ export async function requestCredentials(roleId: string, region: string | undefi
       if (!Number.isNaN(date) && Math.abs(date - Date.now()) > 2000) skew = date - Date.now();
     },
   });
-  if (!isSession(payload)) throw new ApiError(200, "bad_response", "The console sent credentials this page cannot read. Reload the page and try again.");
+  if (!isSession(payload)) throw new ApiError(200, { code: "bad_response", message: "The console sent credentials this page cannot read. Reload the page and try again." });
   return { ...payload, clockSkewMs: skew };
 }

@@ -24,7 +24,7 @@ function isRole(v: unknown, accounts: number): v is MenuRole {
     typeof v.pinned === "boolean" &&
     (v.lastUsedAt === null || isString(v.lastUsedAt)) &&
     typeof v.uses === "number" &&
-    typeof v.externalId === "boolean"
+    typeof v.requiresExternalId === "boolean"
   );
 }
 

@@ -2,7 +2,7 @@
 import type { MenuAccount, MenuData, MenuRole } from "@/lib/catalog/menu-types";
 
 type AccountSpec = Omit<MenuAccount, "color" | "partition"> & Partial<Pick<MenuAccount, "color" | "partition">>;
-type RoleSpec = { id: string; account: string; name: string; label?: string; pinned?: boolean; lastUsedAt?: string | null; uses?: number; externalId?: boolean; region?: string };
+type RoleSpec = { id: string; account: string; name: string; label?: string; pinned?: boolean; lastUsedAt?: string | null; uses?: number; requiresExternalId?: boolean; region?: string };
 
 export function makeMenu(accounts: AccountSpec[], roles: RoleSpec[], lastRoleId: string | null = null): MenuData {
   const full: MenuAccount[] = accounts.map((a) => ({ color: "#64748b", partition: "aws", ...a }));
@@ -20,7 +20,7 @@ export function makeMenu(accounts: AccountSpec[], roles: RoleSpec[], lastRoleId:
       pinned: r.pinned ?? false,
       lastUsedAt: r.lastUsedAt ?? null,
       uses: r.uses ?? 0,
-      externalId: r.externalId ?? false,
+      requiresExternalId: r.requiresExternalId ?? false,
     };
   });
   return { accounts: full, roles: menuRoles, lastRoleId };
@@ -37,7 +37,7 @@ export const CATALOG = makeMenu(
   [
     { id: "prod-admin", account: "Production", name: "AdminRole", label: "Admin" },
     { id: "prod-ro", account: "Production", name: "ReadOnly", label: "Read only" },
-    { id: "prod-deploy", account: "Production", name: "CA_ServiceDeployer", label: "Deployer", externalId: true },
+    { id: "prod-deploy", account: "Production", name: "CA_ServiceDeployer", label: "Deployer", requiresExternalId: true },
     { id: "dev-admin", account: "Development", name: "AdminRole", label: "Admin" },
     { id: "dev-ro", account: "Development", name: "ReadOnly", label: "Read only", pinned: true },
     { id: "ops-jenkins", account: "Operations", name: "JenkinsRole", lastUsedAt: "2026-05-01T10:00:00.000Z", uses: 3 },

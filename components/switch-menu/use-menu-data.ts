@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useRef, useState } from "react";
-import { ApiError, apiFetch, errorFrom } from "@/components/credentials/request";
+import { ApiError, apiFetch, errorFrom } from "@/components/api/client";
 import type { MenuData, MenuRole } from "@/lib/catalog/menu-types";
 import { parseMenuData } from "./menu-data";
 import { indexMenu, searchMenu, usageOrder, type MenuIndex } from "./search";
@@ -64,14 +64,14 @@ export function useMenuData() {
         } catch {
           data = null;
         }
-        if (!data) throw new ApiError(res.status, "bad_response", "The console sent menu data this page cannot read. Reload the page.");
+        if (!data) throw new ApiError(res.status, { code: "bad_response", message: "The console sent menu data this page cannot read. Reload the page." });
         // The one expensive step (a few ms for 5,000 roles), once per change of the data.
         const index = indexMenu(data);
         last.current = { raw, at: Date.now() };
         setState({ status: "ready", refreshError: null, data, index, usage: data.roles });
         warmUp(index, data);
       } catch (err) {
-        const error = err instanceof ApiError ? err : new ApiError(0, "unexpected", "The menu could not be loaded.");
+        const error = err instanceof ApiError ? err : new ApiError(0, { code: "unexpected", message: "The menu could not be loaded." });
         setState((s) => (s.status === "ready" ? { ...s, refreshError: error } : { status: "error", error }));
       } finally {
         inflight.current = null;

@@ -1,11 +1,13 @@
 // Creating the role: POST /api/v1/provisioning/apply, reading its NDJSON progress as it arrives.
 // Browser-only. Never throws: every way it can end is an ApplyOutcome the page can show.
+import { errorOfAnswer, errorText } from "@/components/api/error-body";
+import type { ErrorBody } from "@/lib/errors";
 import type { ApplyStep, LintFinding, WizardDocument } from "@/lib/provision/types";
 import { LineSplitter, parseApplyEvent, type CreatedRole } from "./ndjson";
 
 export type ApplyOutcome =
   /** The server ran the apply and said how it ended. */
-  | { kind: "result"; ok: boolean; error?: string; role?: CreatedRole; steps: ApplyStep[] }
+  | { kind: "result"; ok: boolean; error?: ErrorBody; role?: CreatedRole; steps: ApplyStep[] }
   /** The server refused before creating anything (invalid document, unacknowledged warnings,
    * no permission, signed out). */
   | { kind: "refused"; status: number; code: string; message: string; fields?: Record<string, string>; findings?: LintFinding[]; stepUp?: "password" | "oidc" }
@@ -17,14 +19,20 @@ const APPLY_PATH = "/api/v1/provisioning/apply";
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function fallbackMessage(status: number): string {
+/** The status-only messages, worded for creating a role. */
+function messageFor(status: number): string | undefined {
   if (status === 401) return "Your console session has ended. Sign in again, then come back: your draft is kept.";
   if (status === 403) return "Your console role does not allow creating roles.";
-  if (status === 429) return "Too many requests. Wait a moment and try again.";
-  if (status >= 500) return `The console could not answer (HTTP ${status}). Try again in a moment.`;
-  return `The request failed (HTTP ${status}).`;
+  return undefined;
 }
 
+const isFinding = (f: unknown): f is LintFinding => {
+  if (!isRec(f)) return false;
+  return typeof f.message === "string" && typeof f.severity === "string" && typeof f.rule === "string" && typeof f.where === "string";
+};
+
+/** The server refused (`{ error: ErrorBody }`): its message, the fields and findings to show
+ * (from the error's details), and the sign-in it wants first. */
 async function refusal(res: Response): Promise<ApplyOutcome> {
   let payload: unknown;
   try {
@@ -32,19 +40,16 @@ async function refusal(res: Response): Promise<ApplyOutcome> {
   } catch {
     payload = undefined;
   }
-  const error = isRec(payload) && isRec(payload.error) ? payload.error : {};
-  const fields = isRec(error.fields) ? Object.fromEntries(Object.entries(error.fields).filter((e): e is [string, string] => typeof e[1] === "string")) : undefined;
-  const findings = Array.isArray(error.findings)
-    ? error.findings.filter((f): f is LintFinding => isRec(f) && typeof f.message === "string" && typeof f.severity === "string" && typeof f.rule === "string" && typeof f.where === "string")
-    : undefined;
+  const error = errorOfAnswer(payload, res.status, res.headers.get("X-Request-Id"), messageFor);
+  const findings = Array.isArray(error.details?.findings) ? error.details.findings.filter(isFinding) : undefined;
   return {
     kind: "refused",
     status: res.status,
-    code: typeof error.code === "string" ? error.code : "http_error",
-    message: typeof error.message === "string" && error.message ? error.message : fallbackMessage(res.status),
-    ...(fields && Object.keys(fields).length ? { fields } : {}),
+    code: error.code,
+    message: errorText(error),
+    ...(error.fields ? { fields: error.fields } : {}),
     ...(findings?.length ? { findings } : {}),
-    ...(error.code === "step_up_required" ? { stepUp: error.stepUp === "oidc" ? ("oidc" as const) : ("password" as const) } : {}),
+    ...(error.code === "step_up_required" ? { stepUp: error.details?.stepUp === "oidc" ? ("oidc" as const) : ("password" as const) } : {}),
   };
 }
 

@@ -2,8 +2,8 @@
 
 import { Download } from "lucide-react";
 import type { ReactNode } from "react";
-import { CopyButton } from "@/components/credentials/copy-button";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { downloadText } from "./download";
 
 /** Read-only text (a policy, an export) with Copy and Download. */

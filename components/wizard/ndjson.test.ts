@@ -33,7 +33,12 @@ describe("parseApplyEvent", () => {
   });
 
   it("reads a failed result, and the final steps when the server sends them", () => {
-    expect(parseApplyEvent(JSON.stringify({ type: "result", ok: false, error: "Denied", steps }))).toEqual({ type: "result", ok: false, error: "Denied", steps });
+    const error = { code: "aws_denied", message: "Denied", requestId: "req-1" };
+    expect(parseApplyEvent(JSON.stringify({ type: "result", ok: false, error, steps }))).toEqual({ type: "result", ok: false, error, steps });
+  });
+
+  it("keeps a failed result whose error is not the error shape, without the error", () => {
+    expect(parseApplyEvent(JSON.stringify({ type: "result", ok: false, error: "Denied" }))).toEqual({ type: "result", ok: false });
   });
 
   it.each([

@@ -1,5 +1,7 @@
 // Reading the apply route's progress stream: newline-delimited JSON, one event per line, arriving
 // in chunks that can split a line (or a multi-byte character) anywhere. Pure and browser-safe.
+import { readErrorBody } from "@/components/api/error-body";
+import type { ErrorBody } from "@/lib/errors";
 import type { ApplyStep } from "@/lib/provision/types";
 
 /** Splits text chunks into complete lines; keeps the unfinished tail for the next chunk. */
@@ -25,7 +27,7 @@ export type CreatedRole = { id: string; roleArn: string; displayName: string };
 
 export type ApplyEvent =
   | { type: "steps"; steps: ApplyStep[] }
-  | { type: "result"; ok: boolean; error?: string; role?: CreatedRole; steps?: ApplyStep[] };
+  | { type: "result"; ok: boolean; error?: ErrorBody; role?: CreatedRole; steps?: ApplyStep[] };
 
 const STATUSES: ReadonlySet<string> = new Set(["pending", "running", "done", "failed", "rolled-back", "skipped"]);
 
@@ -60,10 +62,11 @@ export function parseApplyEvent(line: string): ApplyEvent | null {
     const r = value.role;
     const role = isRec(r) && typeof r.id === "string" && typeof r.roleArn === "string" ? { id: r.id, roleArn: r.roleArn, displayName: typeof r.displayName === "string" ? r.displayName : r.roleArn } : undefined;
     const steps = readSteps(value.steps) ?? undefined;
+    const error = readErrorBody(value.error);
     return {
       type: "result",
       ok: value.ok,
-      ...(typeof value.error === "string" && value.error ? { error: value.error } : {}),
+      ...(error ? { error } : {}),
       ...(role ? { role } : {}),
       ...(steps ? { steps } : {}),
     };

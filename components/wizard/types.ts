@@ -1,5 +1,6 @@
 // What the role wizard's pages hand to its components: the server's DTOs, as the browser sees
 // them. Pure types; the shared ones live in lib/provision/types.ts (no runtime code).
+import type { ErrorBody } from "@/lib/errors";
 import type { LintFinding } from "@/lib/provision/types";
 
 export type { PlanResult, QuotaMeter, QuotaUsage, WizardAccount, WizardContext, WizardExports } from "@/lib/provision/types";
@@ -12,7 +13,7 @@ export type TextFinding = LintFinding & { path?: string; line?: number; column?:
 export type PolicyCheck = { ok: boolean; findings: TextFinding[] };
 
 /** A server action's answer, as lib/http/action.ts shapes it. */
-export type ActionAnswer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; fields?: Record<string, string> } };
+export type ActionAnswer<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
 /** The wizard's steps, in order. */
 export const STEPS = [

@@ -6,7 +6,7 @@
 import { withTempStore } from "@/lib/config/testing";
 import { testActor } from "@/lib/auth/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Actor } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/auth/actor";
 
 // The config (and so the store) is read from the environment on first use.
 withTempStore("catalog-access");
@@ -294,9 +294,9 @@ describe("the Switch Role menu", () => {
   it("lists only the granted entries, grouped by account, with no ExternalId value", async () => {
     const menu = await getMenuData(otto);
     expect(menu.accounts).toEqual([{ id: "111111111111", name: "Production", alias: null, environment: "production", color: "#dc2626", partition: "aws" }]);
-    expect(menu.roles.map((r) => ({ name: r.name, label: r.label, a: r.a, externalId: r.externalId }))).toEqual([
-      { name: "ReadOnly", label: "Prod read-only", a: 0, externalId: false },
-      { name: "ThirdPartyAuditor", label: "ThirdPartyAuditor", a: 0, externalId: true },
+    expect(menu.roles.map((r) => ({ name: r.name, label: r.label, a: r.a, requiresExternalId: r.requiresExternalId }))).toEqual([
+      { name: "ReadOnly", label: "Prod read-only", a: 0, requiresExternalId: false },
+      { name: "ThirdPartyAuditor", label: "ThirdPartyAuditor", a: 0, requiresExternalId: true },
     ]);
     expect(JSON.stringify(menu)).not.toContain("switchboard-demo-7f3a9c2e");
     expect((await getMenuData(sara)).roles.map((r) => r.name)).toEqual(["BreakGlassAdmin"]);

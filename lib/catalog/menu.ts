@@ -1,5 +1,5 @@
 import "server-only";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 import type { MenuAccount, MenuData, MenuRole } from "./menu-types";
@@ -57,7 +57,7 @@ export async function getMenuData(actor: Actor): Promise<MenuData> {
       pinned: r.pinned === 1,
       lastUsedAt: r.last_used_at,
       uses: r.use_count ?? 0,
-      externalId: r.external_id !== null,
+      requiresExternalId: r.external_id !== null,
     });
     if (r.last_used_at && (!last || r.last_used_at > last.at)) last = { id: r.id, at: r.last_used_at };
   }

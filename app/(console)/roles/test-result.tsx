@@ -1,7 +1,7 @@
 "use client";
 
 import { CheckCircle2, X, XCircle } from "lucide-react";
-import { CopyButton } from "@/components/registry/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import type { TestOutcome } from "./types";
 
 /** The outcome of a role test, under its row: the assumed session, or why the switch fails and
@@ -36,7 +36,7 @@ export function TestResult({ outcome, testId, onDismiss }: { outcome: TestOutcom
               <p className="text-slate-800">
                 Add this statement to <span className="font-medium">{outcome.fix.where}</span>:
               </p>
-              <CopyButton text={outcome.fix.statement} label="Copy the statement" />
+              <CopyButton text={outcome.fix.statement} label="Copy the statement" iconOnly />
             </div>
             <pre className="max-h-72 overflow-auto rounded-md border border-slate-200 bg-white p-3 font-mono text-xs text-slate-800">{outcome.fix.statement}</pre>
           </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { errorText } from "@/components/api/error-body";
 import { StepUp } from "@/components/auth/step-up";
 import { ExternalLink, LoaderCircle, Plus } from "lucide-react";
 import Link from "next/link";
@@ -103,7 +104,7 @@ function Outcome({ outcome, onGoToStep, onRetry }: { outcome: ApplyOutcome; onGo
     return (
       <div data-testid="apply-result" data-ok="false">
         <Alert title="The role was not created">
-          <p>{outcome.error ?? outcome.steps.find((s) => s.status === "failed")?.error ?? "A step failed."}</p>
+          <p>{(outcome.error && errorText(outcome.error)) ?? outcome.steps.find((s) => s.status === "failed")?.error ?? "A step failed."}</p>
           <p className="mt-1">Fix the cause (the steps above go back to any answer), then create it again from the review.</p>
         </Alert>
       </div>

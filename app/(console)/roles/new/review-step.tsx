@@ -2,17 +2,20 @@
 
 import { LoaderCircle, RefreshCw } from "lucide-react";
 import { useEffect, useState } from "react";
-import { CopyButton } from "@/components/credentials/copy-button";
+import { errorText } from "@/components/api/error-body";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Alert } from "@/components/ui/field";
 import { Tabs } from "@/components/ui/tabs";
+import { AcknowledgeWarnings } from "@/components/wizard/acknowledge-warnings";
 import { Checkbox } from "@/components/wizard/checkbox";
 import { CodeBlock } from "@/components/wizard/code-block";
 import { toSubmission } from "@/components/wizard/draft";
+import { findingsGate } from "@/components/wizard/findings-gate";
 import { FindingsList } from "@/components/wizard/findings-list";
 import { QuotaMeters } from "@/components/wizard/quota-meters";
-import { accountLabel, EXPORT_TABS, exportFile, exportText, groupFindings, hoursLabel, policyFileName, stepOfWhere, type ExportKind } from "@/components/wizard/format";
+import { accountLabel, EXPORT_TABS, exportFile, exportText, hoursLabel, policyFileName, stepOfWhere, type ExportKind } from "@/components/wizard/format";
 import { stepInfo, type PlanResult, type StepNumber, type WizardContext } from "@/components/wizard/types";
 import { normalizeFieldKeys, stepOfField } from "@/components/wizard/validate";
 import type { Plan, WizardDocument } from "@/lib/provision/types";
@@ -58,7 +61,7 @@ export function ReviewStep({
         if (!live) return;
         if (answer.ok) setPlanned({ key, result: answer.data });
         else {
-          setPlanned({ key, error: { code: answer.error.code, message: answer.error.message, fields: normalizeFieldKeys(answer.error.fields) } });
+          setPlanned({ key, error: { code: answer.error.code, message: errorText(answer.error), fields: normalizeFieldKeys(answer.error.fields) } });
           if (answer.error.fields) onFieldErrors(answer.error.fields);
         }
       },
@@ -76,11 +79,8 @@ export function ReviewStep({
   const loading = planned?.key !== key;
   const result = planned && "result" in planned ? planned.result : null;
   const failure = planned && "error" in planned && !loading ? planned.error : null;
-  const findings = result ? groupFindings(result.plan.findings) : null;
-  const blocked = !result || loading || (findings?.error.length ?? 0) > 0;
-  const needsAck = (findings?.warning.length ?? 0) > 0;
   const ackKey = result ? JSON.stringify(result.plan.findings.filter((f) => f.severity === "warning")) : "";
-  const acked = !needsAck || acknowledged === ackKey;
+  const gate = findingsGate(result?.plan.findings ?? [], acknowledged, ackKey);
 
   const toggleSource = (accountId: string, on: boolean) => {
     const rest = doc.applySourcePolicies.filter((a) => a !== accountId);
@@ -186,15 +186,11 @@ export function ReviewStep({
         onBack={onBack}
         aside={
           result && !loading ? (
-            findings && findings.error.length ? (
-              <span className="text-sm text-red-700">Fix the {findings.error.length === 1 ? "error" : `${findings.error.length} errors`} first.</span>
-            ) : needsAck ? (
-              <Checkbox id="wz-ack-warnings" checked={acknowledged === ackKey} onChange={(on) => setAcknowledged(on ? ackKey : null)} label={`I have read the ${findings?.warning.length === 1 ? "warning" : `${findings?.warning.length} warnings`}; create the role anyway`} />
-            ) : null
+            <AcknowledgeWarnings id="wz-ack-warnings" gate={gate} checked={acknowledged === ackKey} onChange={(on) => setAcknowledged(on ? ackKey : null)} proceed="create the role" />
           ) : null
         }
       >
-        <Button onClick={() => onCreate(needsAck && acked)} disabled={blocked || !acked} data-testid="wizard-create">
+        <Button onClick={() => onCreate(gate.acknowledgeWarnings)} disabled={!result || loading || !gate.canProceed} data-testid="wizard-create">
           Create role
         </Button>
       </StepFooter>

@@ -1,0 +1,247 @@
+"use client";
+
+import { Clock, RefreshCw, Star } from "lucide-react";
+import Link from "next/link";
+import type { RefObject } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button, buttonClass } from "@/components/ui/button";
+import { Alert } from "@/components/ui/field";
+import type { MenuData, MenuRole } from "@/lib/catalog/menu-types";
+import { ENVIRONMENT_BADGE, formatAccountId, safeColor } from "./format";
+import { RoleRow } from "./menu-row";
+import { headerAccount, isHeader, PINNED, RECENT, type MenuRows } from "./rows";
+import { HEADER_H, OVERSCAN } from "./sizes";
+import type { MenuState } from "./use-menu-data";
+import { rowAt, totalHeight, visibleRange, type Layout } from "./virtual";
+
+export type MenuListProps = {
+  state: MenuState;
+  rows: MenuRows | null;
+  layout: Layout | null;
+  query: string;
+  canManage: boolean;
+  listRef: RefObject<HTMLDivElement | null>;
+  listboxId: string;
+  listHeight: number;
+  scrollTop: number;
+  onScroll: (top: number) => void;
+  activeRow: number;
+  rowId: (row: number) => string;
+  usage: MenuRole[] | null;
+  now: number;
+  onHover: (row: number) => void;
+  onConsole: (role: number) => void;
+  onCredentials: (role: number) => void;
+  onPin: (role: number) => void;
+  consoleHref: (role: number) => string;
+  onConsoleLink: (role: number) => void;
+  onRetry: () => void;
+};
+
+/** The panel's body: loading, the error (with a way out), the empty states, or the virtual list. */
+export function MenuList(props: MenuListProps) {
+  const { state, rows, layout, query, canManage } = props;
+  if (state.status === "idle" || state.status === "loading") {
+    return (
+      <div className="space-y-2 px-3 py-4" role="status" aria-label="Loading your roles">
+        {[0, 1, 2, 3, 4].map((i) => (
+          <div key={i} className="flex animate-pulse items-center gap-3" style={{ height: 28 }}>
+            <span className="h-5 w-1 rounded-full bg-slate-200" />
+            <span className="h-3 rounded bg-slate-200" style={{ width: `${30 + ((i * 17) % 40)}%` }} />
+          </div>
+        ))}
+        <p className="pt-1 text-xs text-slate-500">Loading your roles…</p>
+      </div>
+    );
+  }
+  if (state.status === "error") {
+    return (
+      <div className="space-y-3 p-4" data-testid="switch-menu-error">
+        <Alert title="Your roles could not be loaded">{state.error.message}</Alert>
+        {state.error.status !== 401 && state.error.status !== 403 ? (
+          <Button variant="secondary" size="sm" onClick={props.onRetry}>
+            <RefreshCw className="h-4 w-4" aria-hidden />
+            Try again
+          </Button>
+        ) : state.error.status === 401 ? (
+          <a href="/signin" className={buttonClass("secondary", "sm")}>
+            Sign in again
+          </a>
+        ) : null}
+      </div>
+    );
+  }
+  if (state.data.roles.length === 0) {
+    return (
+      <div className="px-6 py-8 text-center" data-testid="switch-menu-empty">
+        <p className="font-medium text-slate-900">No roles to switch into yet</p>
+        {canManage ? (
+          <>
+            <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
+              Register your AWS accounts and the roles in them, then grant roles to people. Each person sees here the roles granted to them; administrators see every role.
+            </p>
+            <Link href="/roles" className={buttonClass("primary", "sm", "mt-4")}>
+              Register roles
+            </Link>
+          </>
+        ) : (
+          <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
+            No role has been granted to you. Ask a Switchboard administrator to grant you the roles you need; they appear here as soon as they are.
+          </p>
+        )}
+      </div>
+    );
+  }
+  if (!rows || !layout || rows.codes.length === 0) {
+    return (
+      <div className="px-6 py-8 text-center text-sm text-slate-600" data-testid="switch-menu-no-match">
+        <p className="font-medium text-slate-900">No role matches “{query.trim()}”</p>
+        <p className="mt-1">Try part of an account name, a 12-digit account id, an alias or a role name, or paste a role ARN.</p>
+        {/* The combobox points here even when there is nothing to list. */}
+        <div id={props.listboxId} role="listbox" aria-label="Roles" />
+      </div>
+    );
+  }
+  return <VirtualList {...props} rows={rows} layout={layout} data={state.data} />;
+}
+
+function VirtualList({
+  rows,
+  layout,
+  data,
+  listRef,
+  listboxId,
+  listHeight,
+  scrollTop,
+  onScroll,
+  activeRow,
+  rowId,
+  usage,
+  now,
+  onHover,
+  onConsole,
+  onCredentials,
+  onPin,
+  consoleHref,
+  onConsoleLink,
+}: MenuListProps & { rows: MenuRows; layout: Layout; data: MenuData }) {
+  const [start, end] = visibleRange(layout, scrollTop, listHeight, OVERSCAN);
+
+  // The window in runs of one group each, so every run can carry role="group" with its name
+  // even when the group's header has scrolled out of the DOM.
+  const runs: Array<{ header: number; from: number; to: number }> = [];
+  for (let i = start; i < end; ) {
+    const header = rows.headerRow[i]!;
+    let j = i + 1;
+    while (j < end && rows.headerRow[j] === header) j++;
+    runs.push({ header, from: i, to: j });
+    i = j;
+  }
+
+  // The sticky header: the group of the row at the top, when its own header has scrolled
+  // away; pushed up by the next group's header as it arrives.
+  const topRow = rowAt(layout, scrollTop);
+  const stickyHeader = rows.headerRow[topRow]!;
+  const showSticky = layout.offsets[stickyHeader]! < scrollTop;
+  const next = topRow + 1 < rows.codes.length && isHeader(rows.codes[topRow + 1]!) ? layout.offsets[topRow + 1]! - scrollTop : Infinity;
+  const stickyShift = Math.min(0, next - HEADER_H);
+
+  return (
+    <div className="relative">
+      <div
+        ref={listRef}
+        id={listboxId}
+        role="listbox"
+        aria-label="Roles"
+        tabIndex={-1}
+        onScroll={(e) => onScroll(e.currentTarget.scrollTop)}
+        // Keep the focus in the search box: a click in the list must not blur it.
+        onMouseDown={(e) => e.preventDefault()}
+        className="overflow-y-auto overscroll-contain"
+        // Its size never depends on its rows: a keystroke's layout and paint stay inside it.
+        style={{ height: listHeight, contain: "strict" }}
+        data-testid="switch-menu-list"
+      >
+        <div style={{ height: totalHeight(layout), position: "relative" }}>
+          {runs.map((run, n) => (
+            <div
+              // By position in the window, not by group: a new query regroups the rows, and
+              // keying by group would rebuild every row's DOM on each keystroke.
+              key={n}
+              role="group"
+              aria-label={groupName(rows.codes[run.header]!, data)}
+              style={{ position: "absolute", top: layout.offsets[run.from], left: 0, right: 0 }}
+            >
+              {Array.from({ length: run.to - run.from }, (_, k) => {
+                const row = run.from + k;
+                const code = rows.codes[row]!;
+                if (isHeader(code)) return <GroupHeader key={row} code={code} data={data} />;
+                return (
+                  <RoleRow
+                    key={row}
+                    id={rowId(row)}
+                    role={data.roles[code]!}
+                    usage={usage?.[code] ?? data.roles[code]!}
+                    account={data.accounts[data.roles[code]!.a]!}
+                    group={rows.groups[row]!}
+                    active={row === activeRow}
+                    now={now}
+                    onHover={() => onHover(row)}
+                    onConsole={() => onConsole(code)}
+                    onCredentials={() => onCredentials(code)}
+                    onPin={() => onPin(code)}
+                    consoleHref={consoleHref(code)}
+                    onConsoleLink={() => onConsoleLink(code)}
+                  />
+                );
+              })}
+            </div>
+          ))}
+        </div>
+      </div>
+      {showSticky ? (
+        <div className="absolute inset-x-0 top-0 overflow-hidden" style={{ height: HEADER_H + stickyShift }} aria-hidden>
+          <div style={{ transform: `translateY(${stickyShift}px)` }}>
+            <GroupHeader code={rows.codes[stickyHeader]!} data={data} />
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function groupName(code: number, data: MenuData): string {
+  if (code === PINNED) return "Pinned";
+  if (code === RECENT) return "Recent";
+  const account = data.accounts[headerAccount(code)];
+  if (!account) return "";
+  return `${account.name}, ${ENVIRONMENT_BADGE[account.environment]?.label ?? account.environment}, account ${account.id}${account.alias ? `, alias ${account.alias}` : ""}`;
+}
+
+function GroupHeader({ code, data }: { code: number; data: MenuData }) {
+  if (code === PINNED || code === RECENT) {
+    return (
+      <div className="flex items-center gap-2 border-b border-slate-100 bg-slate-50 px-3 text-xs font-semibold tracking-wide text-slate-500 uppercase" style={{ height: HEADER_H }} aria-hidden>
+        {code === PINNED ? <Star className="h-3.5 w-3.5" aria-hidden /> : <Clock className="h-3.5 w-3.5" aria-hidden />}
+        {code === PINNED ? "Pinned" : "Recent"}
+      </div>
+    );
+  }
+  const account = data.accounts[headerAccount(code)]!;
+  const env = ENVIRONMENT_BADGE[account.environment] ?? ENVIRONMENT_BADGE.other;
+  return (
+    <div
+      className="flex items-center gap-2 border-b border-l-4 border-b-slate-100 bg-slate-50 pr-3 pl-2 text-xs"
+      style={{ height: HEADER_H, borderLeftColor: safeColor(account.color) }}
+      aria-hidden
+      data-testid="switch-menu-account"
+    >
+      <span className="truncate font-semibold text-slate-800">{account.name}</span>
+      <span className="shrink-0 scale-90">
+        <Badge tone={env.tone}>{env.label}</Badge>
+      </span>
+      <span className="shrink-0 font-mono text-slate-500 tabular-nums">{formatAccountId(account.id)}</span>
+      {account.alias ? <span className="truncate text-slate-500">{account.alias}</span> : null}
+    </div>
+  );
+}

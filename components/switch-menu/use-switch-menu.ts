@@ -1,0 +1,382 @@
+"use client";
+
+import { useEffect, useEffectEvent, useId, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
+import { ApiError, requestJson } from "@/components/api/client";
+import { partitionOfRegion } from "@/lib/aws/partitions";
+import { browseRows, firstOption, lastOption, moveActive, resultRows, rowOfRole, type MenuRows } from "./rows";
+import { openInNewTab, switchUrl } from "./open-console";
+import { searchMenu, usageOrder } from "./search";
+import { HEADER_H, ROW_H } from "./sizes";
+import { useMenuData } from "./use-menu-data";
+import { layoutRows, scrollToReveal, totalHeight } from "./virtual";
+
+export type LastRole = { id: string; label: string; accountName: string; color: string };
+
+/** The credentials dialog's subject: which role (by index and id), for which region. */
+export type CredentialsRequest = { role: number; roleId: string; region: string; hint: { roleLabel: string; accountName: string } };
+
+/** The cursor in the list. It remembers the role (and its group) as well as the row, so that
+ * when the rows are rebuilt for the same query (a pin toggled, a background refresh) it stays
+ * on the same role; a new query starts again at the top. */
+type Cursor = { rows: MenuRows | null; row: number; role: number; group: number; query: string };
+const NO_CURSOR: Cursor = { rows: null, row: -1, role: -1, group: 0, query: "" };
+
+const noSubscribe = () => () => {};
+const isApplePlatform = () => /Mac|iPhone|iPad/.test(navigator.platform);
+
+/** The list's height: as many rows as fit under the header with the search box and footer. */
+function listViewport(): number {
+  return Math.max(176, Math.min(496, window.innerHeight - 220));
+}
+
+/**
+ * Everything the Switch Role menu knows and does, apart from drawing it: open or closed, the
+ * query and its rows, the cursor, the region picked, the keyboard (Ctrl/Cmd+K from anywhere,
+ * arrows, Enter, Shift+Enter, Ctrl/Cmd+P, Escape) and the actions (open the console, get
+ * credentials, pin).
+ */
+export function useSwitchMenu(lastRole: LastRole | null) {
+  const { state, load, patchUsage } = useMenuData();
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState("");
+  const [cursor, setCursor] = useState<Cursor>(NO_CURSOR);
+  /** The region picked in the footer; "" means each role's own default. */
+  const [region, setRegion] = useState("");
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(400);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [openedAt, setOpenedAt] = useState(0);
+  const [switched, setSwitched] = useState<LastRole | null>(null);
+  const [credentials, setCredentials] = useState<CredentialsRequest | null>(null);
+  /** Enter (or Shift+Enter) pressed while the list was still loading: done once it is there,
+   * so typing ahead "prod⏎" right after Ctrl+K works as it reads. */
+  const pendingEnter = useRef<"console" | "credentials" | null>(null);
+  const isMac = useSyncExternalStore(noSubscribe, isApplePlatform, () => false);
+  // False in the server's HTML, true once this component is live and Ctrl/Cmd+K is listened for
+  // (tests wait for it rather than for a fixed time).
+  const live = useSyncExternalStore(noSubscribe, () => true, () => false);
+
+  const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLDivElement>(null);
+  const ids = useId();
+  const panelId = `${ids}-panel`;
+  const listboxId = `${ids}-listbox`;
+  const rowId = (row: number) => `${ids}-row-${row}`;
+
+  const data = state.status === "ready" ? state.data : null;
+  const index = state.status === "ready" ? state.index : null;
+  const usage = state.status === "ready" ? state.usage : null;
+
+  // Per data load or pin change: the tie-break order and the browse list. Per keystroke: the
+  // search, its rows and their offsets.
+  const order = useMemo(() => (index && usage ? usageOrder(index, usage) : null), [index, usage]);
+  const browse = useMemo(() => (index && usage ? browseRows(index, usage) : null), [index, usage]);
+  const rows = useMemo(() => {
+    if (!index || !order || !browse) return null;
+    const result = searchMenu(index, query, order);
+    return result ? resultRows(index, result) : browse;
+  }, [index, order, browse, query]);
+  const layout = useMemo(() => (rows ? layoutRows(rows.codes, HEADER_H, ROW_H) : null), [rows]);
+
+  const activeRow = useMemo(() => {
+    if (!rows) return -1;
+    if (cursor.rows === rows) return cursor.row;
+    if (cursor.query === query && cursor.role >= 0) {
+      const row = rowOfRole(rows, cursor.role, cursor.group);
+      if (row >= 0) return row;
+    }
+    return firstOption(rows);
+  }, [rows, cursor, query]);
+  const activeRole = rows && activeRow >= 0 ? rows.codes[activeRow]! : -1;
+
+  /** The region a switch into role `r` uses: the footer's choice when it belongs to the role's
+   * partition, else the role's default. */
+  const regionFor = (r: number): string => {
+    const role = data?.roles[r];
+    if (!role) return region;
+    const partition = data.accounts[role.a]?.partition ?? "aws";
+    return region && partitionOfRegion(region) === partition ? region : role.region;
+  };
+
+  // ---- Opening and closing --------------------------------------------------------------------
+
+  const openMenu = () => {
+    setOpen(true);
+    setQuery("");
+    setCursor(NO_CURSOR);
+    setRegion("");
+    setNotice(null);
+    setScrollTop(0);
+    setViewport(listViewport());
+    setOpenedAt(Date.now());
+    pendingEnter.current = null;
+    void load("open");
+  };
+
+  const closeMenu = (returnFocus: boolean) => {
+    setOpen(false);
+    pendingEnter.current = null;
+    if (returnFocus) button.current?.focus();
+  };
+
+  // Ctrl+K / Cmd+K from anywhere, unless a modal dialog has the page.
+  const onShortcut = useEffectEvent((e: globalThis.KeyboardEvent) => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== "k") return;
+    if (e.target instanceof Element && e.target.closest("dialog[open]")) return;
+    if (document.querySelector("dialog[open]")) return;
+    e.preventDefault();
+    if (open) closeMenu(true);
+    else openMenu();
+  });
+  useEffect(() => {
+    const listener = (e: globalThis.KeyboardEvent) => onShortcut(e);
+    document.addEventListener("keydown", listener);
+    return () => document.removeEventListener("keydown", listener);
+  }, []);
+
+  // Prefetch when the browser is idle, so that the first Ctrl+K opens a full list.
+  useEffect(() => {
+    if (typeof window.requestIdleCallback === "function") {
+      const id = window.requestIdleCallback(() => void load("prefetch"), { timeout: 5000 });
+      return () => window.cancelIdleCallback(id);
+    }
+    const id = setTimeout(() => void load("prefetch"), 2000);
+    return () => clearTimeout(id);
+  }, [load]);
+
+  // A click anywhere else closes the menu (focus goes where the click went).
+  const onOutside = useEffectEvent((e: PointerEvent) => {
+    if (!root.current?.contains(e.target as Node)) closeMenu(false);
+  });
+  const onResize = useEffectEvent(() => setViewport(listViewport()));
+  useEffect(() => {
+    if (!open) return;
+    const down = (e: PointerEvent) => onOutside(e);
+    const resize = () => onResize();
+    document.addEventListener("pointerdown", down);
+    window.addEventListener("resize", resize);
+    return () => {
+      document.removeEventListener("pointerdown", down);
+      window.removeEventListener("resize", resize);
+    };
+  }, [open]);
+
+  /** Tabbing out of the menu closes it; a click elsewhere is handled by onOutside, and leaving
+   * the browser window (relatedTarget null) keeps it open. */
+  const onRootBlur = (relatedTarget: EventTarget | null) => {
+    if (open && relatedTarget instanceof Node && !root.current?.contains(relatedTarget)) closeMenu(false);
+  };
+
+  // ---- Moving the cursor ----------------------------------------------------------------------
+
+  const listHeight = layout ? Math.min(totalHeight(layout), viewport) : 0;
+
+  const moveTo = (row: number, reveal = true) => {
+    if (!rows || !layout || row < 0) return;
+    setCursor({ rows, row, role: rows.codes[row]!, group: rows.groups[row]!, query });
+    const el = list.current;
+    if (!reveal || !el) return;
+    // A group's first role is revealed together with its header; any other row leaves room for
+    // the sticky header above it.
+    const first = rows.headerRow[row] === row - 1 ? row - 1 : row;
+    // The scroll position as last reported by onScroll: reading el.scrollTop would force a layout.
+    const top = scrollToReveal(layout, first, row, scrollTop, listHeight, first === row ? HEADER_H : 0);
+    if (top !== null) {
+      el.scrollTop = top;
+      setScrollTop(top);
+    }
+  };
+
+  const pageRows = Math.max(1, Math.floor(listHeight / ROW_H) - 1);
+
+  /** The mouse makes the row under it active, without scrolling. */
+  const hover = (row: number) => {
+    if (row !== activeRow) moveTo(row, false);
+  };
+
+  const changeQuery = (value: string) => {
+    setQuery(value);
+    // Every new query starts at the top with its best match. (Only when scrolled: setting
+    // scrollTop forces a layout in the middle of the keystroke.)
+    if (scrollTop !== 0) {
+      if (list.current) list.current.scrollTop = 0;
+      setScrollTop(0);
+    }
+  };
+
+  // ---- Actions --------------------------------------------------------------------------------
+
+  const rememberSwitch = (r: number) => {
+    const role = data?.roles[r];
+    if (!role || !usage) return;
+    patchUsage(r, { lastUsedAt: new Date().toISOString(), uses: (usage[r]?.uses ?? 0) + 1 });
+    setSwitched({ id: role.id, label: role.label, accountName: data.accounts[role.a]?.name ?? "", color: role.color });
+  };
+
+  const openConsole = (r: number) => {
+    const role = data?.roles[r];
+    if (!role) return;
+    openInNewTab(switchUrl(role, regionFor(r)));
+    rememberSwitch(r);
+    closeMenu(true);
+  };
+
+  /** The row's Console link was clicked: it opened the tab itself. */
+  const openedByLink = (r: number) => {
+    rememberSwitch(r);
+    closeMenu(false);
+  };
+
+  const consoleHref = (r: number) => (data?.roles[r] ? switchUrl(data.roles[r], regionFor(r)) : "#");
+
+  const getCredentials = (r: number) => {
+    const role = data?.roles[r];
+    if (!role) return;
+    setCredentials({ role: r, roleId: role.id, region: regionFor(r), hint: { roleLabel: role.label, accountName: data.accounts[role.a]?.name ?? "" } });
+    closeMenu(false);
+  };
+
+  const closeCredentials = () => {
+    setCredentials(null);
+    button.current?.focus();
+  };
+
+  const togglePin = async (r: number) => {
+    const role = data?.roles[r];
+    const current = usage?.[r];
+    if (!role || !current) return;
+    const pinned = !current.pinned;
+    patchUsage(r, { pinned });
+    setNotice(null);
+    try {
+      await requestJson(`/api/v1/me/pins/${encodeURIComponent(role.id)}`, { method: "PUT", body: { pinned } });
+    } catch (err) {
+      patchUsage(r, { pinned: !pinned });
+      setNotice(`Could not ${pinned ? "pin" : "unpin"} ${role.label}: ${err instanceof ApiError ? err.message : "the console did not answer."}`);
+    }
+  };
+
+  // ---- Keyboard -------------------------------------------------------------------------------
+
+  const onInputKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.nativeEvent.isComposing) return;
+    if (!rows) {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        pendingEnter.current = e.shiftKey ? "credentials" : "console";
+      }
+      return;
+    }
+    let handled = true;
+    switch (e.key) {
+      case "ArrowDown":
+        moveTo(moveActive(rows, activeRow, 1));
+        break;
+      case "ArrowUp":
+        moveTo(moveActive(rows, activeRow, -1));
+        break;
+      case "PageDown":
+        moveTo(moveActive(rows, activeRow, pageRows));
+        break;
+      case "PageUp":
+        moveTo(moveActive(rows, activeRow, -pageRows));
+        break;
+      case "Home":
+        moveTo(firstOption(rows));
+        break;
+      case "End":
+        moveTo(lastOption(rows));
+        break;
+      case "Enter":
+        if (activeRole >= 0) {
+          if (e.shiftKey) getCredentials(activeRole);
+          else openConsole(activeRole);
+        }
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) e.preventDefault();
+  };
+
+  const runPendingEnter = useEffectEvent(() => {
+    const action = pendingEnter.current;
+    pendingEnter.current = null;
+    if (!action || activeRole < 0) return;
+    if (action === "credentials") getCredentials(activeRole);
+    else openConsole(activeRole);
+  });
+  useEffect(() => {
+    if (rows) runPendingEnter();
+  }, [rows]);
+
+  const onPanelKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopPropagation();
+      closeMenu(true);
+      return;
+    }
+    // Ctrl/Cmd+P (instead of printing) or Alt+P, by key position so Alt+P works on a Mac too.
+    const p = e.code === "KeyP" || e.key.toLowerCase() === "p";
+    if (p && !e.shiftKey && (((e.ctrlKey || e.metaKey) && !e.altKey) || (e.altKey && !e.ctrlKey && !e.metaKey))) {
+      e.preventDefault();
+      if (activeRole >= 0) void togglePin(activeRole);
+    }
+  };
+
+  // ---- What the header button shows -----------------------------------------------------------
+
+  const fromData = useMemo(() => {
+    if (!data?.lastRoleId) return null;
+    const role = data.roles.find((r) => r.id === data.lastRoleId);
+    return role ? { id: role.id, label: role.label, accountName: data.accounts[role.a]?.name ?? "", color: role.color } : null;
+  }, [data]);
+  const shownLast = switched ?? lastRole ?? fromData;
+
+  return {
+    state,
+    load,
+    data,
+    usage,
+    open,
+    query,
+    rows,
+    layout,
+    activeRow,
+    activeRole,
+    region,
+    setRegion,
+    regionFor,
+    scrollTop,
+    setScrollTop,
+    listHeight,
+    notice,
+    openedAt,
+    credentials,
+    isMac,
+    live,
+    shownLast,
+    rootRef: root,
+    buttonRef: button,
+    listRef: list,
+    ids: { base: ids, panel: panelId, listbox: listboxId, row: rowId },
+    openMenu,
+    closeMenu,
+    onRootBlur,
+    hover,
+    changeQuery,
+    openConsole,
+    openedByLink,
+    consoleHref,
+    getCredentials,
+    closeCredentials,
+    rememberSwitch,
+    togglePin,
+    onInputKeyDown,
+    onPanelKeyDown,
+  };
+}
+
+export type SwitchMenuModel = ReturnType<typeof useSwitchMenu>;
