@@ -2,22 +2,21 @@
 // against the sandbox. The role is created through POST /api/v1/provisioning/apply in
 // Production, trusting the console; an administrator adds Development's account to its trust,
 // sees the diff, saves (audited as provisioning.trust_update), then clones it.
+import type { APIRequestContext } from "@playwright/test";
 import { ensureSandboxAccounts, expect, signInWithForm, test } from "./fixtures";
 import { ADMIN } from "./support/accounts";
 
-test.describe.configure({ mode: "serial" });
-
-const ROLE = `EditTrust_${Date.now().toString(36)}`;
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const DEV_ROOT = "arn:aws:iam::222222222222:root";
 
-test("[WIZARD-EDIT]: an admin adds Development to a role's trust, sees the diff, saves; the audit log has it", async ({ page }) => {
-  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
-  await ensureSandboxAccounts(page.context().request);
-  const applied = await page.context().request.post("/api/v1/provisioning/apply", {
+/** A role in Production through the console's provisioning, trusting `entities`. */
+async function createRole(request: APIRequestContext, roleName: string, entities: Array<Record<string, string>>) {
+  await ensureSandboxAccounts(request);
+  const applied = await request.post("/api/v1/provisioning/apply", {
     data: {
       document: {
-        target: { accountId: "111111111111", roleName: ROLE, path: "/", description: "Edited by the e2e test", maxSessionDuration: 3600, tags: [{ key: "team", value: "platform" }] },
-        trust: { entities: [{ kind: "broker" }], conditions: {} },
+        target: { accountId: "111111111111", roleName, path: "/", description: "Edited by the e2e test", maxSessionDuration: 3600, tags: [{ key: "team", value: "platform" }] },
+        trust: { entities, conditions: {} },
         permissions: { managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], inline: [{ name: "read-only", template: { id: "read-only" } }] },
         applySourcePolicies: [],
       },
@@ -27,6 +26,12 @@ test("[WIZARD-EDIT]: an admin adds Development to a role's trust, sees the diff,
   expect(applied.status(), await applied.text()).toBe(200);
   const { ok } = (await applied.json()) as { ok: boolean };
   expect(ok).toBe(true);
+}
+
+test("[WIZARD-EDIT]: an admin adds Development to a role's trust, sees the diff, saves; the audit log has it", async ({ page }) => {
+  const ROLE = `EditTrust_${unique()}`;
+  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
+  await createRole(page.context().request, ROLE, [{ kind: "broker" }]);
 
   await page.goto("/roles");
   await page.getByRole("link", { name: `Edit trust of ${ROLE}` }).click();
@@ -64,7 +69,11 @@ test("[WIZARD-EDIT]: an admin adds Development to a role's trust, sees the diff,
 });
 
 test("[WIZARD-EDIT]: Clone prefills the wizard from the live role, without a target account", async ({ page }) => {
-  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
+  // A role of its own that trusts the console and Development, as the test above leaves its.
+  const ROLE = `CloneTrust_${unique()}`;
+  await signInWithForm(page, ADMIN.email, ADMIN.password, "/");
+  await createRole(page.context().request, ROLE, [{ kind: "broker" }, { kind: "account", accountId: "222222222222" }]);
+  await page.goto("/roles");
   await page.getByRole("link", { name: `Clone ${ROLE}` }).click();
   await expect(page.getByTestId("wizard-step-1")).toBeVisible();
   await expect(page).toHaveURL(/\/roles\/new$/);

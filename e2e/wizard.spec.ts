@@ -2,24 +2,30 @@
 // administrator creates a read-my-bucket role in Production for Development's developer, with
 // the source-side policy attached in Development; the developer's own keys can assume it only
 // once that policy is there. Then a role for operators, trusted by the console, created and
-// switched into from the menu.
+// switched into from the menu. Every test registers the sandbox accounts it uses (whoever got
+// there first) and names its roles uniquely, so each passes alone and in any order.
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Page } from "@playwright/test";
 import { ensureSandboxAccounts, expect, signInWithForm, test } from "./fixtures";
 import { ADMIN } from "./support/accounts";
 import { sandbox, sandboxUrl, sandboxUserKeys } from "./support/sandbox";
 
-test.describe.configure({ mode: "serial" });
-
-const suffix = Date.now().toString(36);
-const READ_ROLE = `read_my_bucket_${suffix}`;
-const OPS_ROLE = `OperatorsReadOnly_${suffix}`;
+/** A suffix no other test or run uses (IAM role names take it as it is). */
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const DEVELOPER = "arn:aws:iam::222222222222:user/developer";
 
 const sts = (keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => new STSClient({ endpoint: sandboxUrl(), region: "us-east-1", credentials: keys, maxAttempts: 1 });
 
 /** Each step at laptop size, for people to look at (test-results/screens). */
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screens/wizard-${name}.png`, fullPage: true });
+
+/** Signed in as the administrator, on the wizard's first step, with Production and Development
+ * (where the source-side policy goes) in the registry. */
+async function openWizard(page: Page) {
+  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
+  await ensureSandboxAccounts(page.context().request);
+  await page.goto("/roles/new");
+}
 
 async function next(page: Page) {
   await page.getByRole("button", { name: /^Next/ }).click();
@@ -42,9 +48,8 @@ async function create(page: Page) {
 }
 
 test("[WIZARD]: a cross-account read-my-bucket role, with the source-side policy in Development", async ({ page }) => {
-  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
-  await ensureSandboxAccounts(page.context().request);
-  await page.goto("/roles/new");
+  const READ_ROLE = `read_my_bucket_${unique()}`;
+  await openWizard(page);
 
   // 1 Where
   await page.getByLabel("Target account").selectOption("111111111111");
@@ -94,8 +99,8 @@ test("[WIZARD]: a cross-account read-my-bucket role, with the source-side policy
 });
 
 test("[WIZARD]: with the source-side policy applied, Development's developer can assume the new role", async ({ page }) => {
-  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles/new");
-  const role = `${READ_ROLE}_2`;
+  const role = `read_my_bucket_${unique()}_2`;
+  await openWizard(page);
   await page.getByLabel("Target account").selectOption("111111111111");
   await page.getByLabel("Role name").fill(role);
   await next(page);
@@ -117,7 +122,8 @@ test("[WIZARD]: with the source-side policy applied, Development's developer can
 });
 
 test("[WIZARD]: a role for operators, trusted by the console, switched into from the menu", async ({ page, context }) => {
-  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles/new");
+  const OPS_ROLE = `OperatorsReadOnly_${unique()}`;
+  await openWizard(page);
   await page.getByLabel("Target account").selectOption("111111111111");
   await page.getByLabel("Role name").fill(OPS_ROLE);
   await next(page);
@@ -139,10 +145,8 @@ test("[WIZARD]: a role for operators, trusted by the console, switched into from
 });
 
 test("[WIZARD]: when the progress stream breaks before the result, the page asks again and shows what really happened", async ({ page }) => {
-  const role = `StreamCut_${suffix}`;
-  await signInWithForm(page, ADMIN.email, ADMIN.password, "/roles");
-  await ensureSandboxAccounts(page.context().request);
-  await page.goto("/roles/new");
+  const role = `StreamCut_${unique()}`;
+  await openWizard(page);
   // The apply runs to the end on the server, but the browser loses the last line (a proxy
   // timeout, a flaky network): the page must find out the outcome rather than guess.
   let cut = false;

@@ -1,4 +1,4 @@
-// Plan B1/B5 and A3/A4 (security.md §3): administrator, operator, auditor, a disabled user, a
+// Authorization: administrator, operator, auditor, a disabled user, a
 // replayed cookie after sign-out, and no session at all, against every /api/v1 operation (methods
 // from the OpenAPI document) and every server action, each cell asserted against ONE expected
 // table below. Signed out → 401; lacking the permission → 403 in the documented shape. Every 403
@@ -115,7 +115,7 @@ test.beforeAll(async () => {
   const next = await disabled.get("/api/v1/me");
   expect(next.status, "the disabled user's next request").toBe(401);
   callers.set("disabled", { client: disabled, email: disabledEmail });
-  // A session cookie kept from before signing out (plan A3: logout replay).
+  // A session cookie kept from before signing out (logout replay).
   const leaving = uniqueEmail("authz.signedout");
   await createUser(admin, { email: leaving, name: "Authz signed out", password: PASSWORD, role: "admin" });
   const session = await signedIn(base(), leaving, PASSWORD);

@@ -1,4 +1,4 @@
-// Plan F1/F2 (security.md §3): run the switch (console and credentials), the role wizard (plan
+// Secrets never leak: run the switch (console and credentials), the role wizard (plan
 // and apply), single sign-on and the failure paths (a role AWS refuses, STS throttling, a
 // federation outage, an IAM failure during apply) at LOG_LEVEL=debug on a console of our own —
 // once on SQLite, once on a fresh Postgres database — then search everything the console left

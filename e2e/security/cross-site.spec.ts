@@ -1,4 +1,4 @@
-// Plan D1 (security.md §3): every state-changing endpoint — each non-GET /api/v1 operation of
+// Cross-site request forgery: every state-changing endpoint — each non-GET /api/v1 operation of
 // the OpenAPI document, every server action, POST /switch/<roleId> and POST /api/auth/signout —
 // sent by a signed-in administrator's browser from another site: Origin https://evil.example,
 // Origin null, no Origin with Sec-Fetch-Site: cross-site, a cross-site browser, and a same-site

@@ -1,4 +1,4 @@
-// Plan C1/C3 (security.md §3): every /api/v1 operation in the OpenAPI document and every server
+// Fuzzing: every /api/v1 operation in the OpenAPI document and every server
 // action of the build, with generated inputs derived from their schemas plus hostile ones
 // (prototype keys, duplicate keys, arrays for scalars, nulls, control characters, huge values,
 // wrong content types, invalid JSON, bodies over 1 MB). Bar: 0 5xx, 0 unhandled rejections, 0

@@ -1,4 +1,4 @@
-// Plan D4/D5 and B4 (security.md §3): the security headers on every page, API route, error
+// The security headers on every page, API route, error
 // response and a static asset — CSP with frame-ancestors 'none' (pages: a per-response nonce of
 // ≥ 128 bits, on the page's own scripts, no 'unsafe-eval' or 'unsafe-inline' in script-src),
 // HSTS ≥ 1 year with includeSubDomains, nosniff, Referrer-Policy no-referrer — also when the

@@ -1,4 +1,4 @@
-// Plan H3 (security.md §3), issue 10 hole 3: rate limits with the default budgets (30 switches
+// Rate limits with the default budgets (30 switches
 // a minute per person; 20 sign-in attempts per 5 minutes per address; a progressive delay per
 // account after 5 failures). On consoles of our own, so that the floods never touch the shared
 // console every other spec signs in to: one on SQLite (in-memory limiters) that trusts one proxy,

@@ -1,4 +1,4 @@
-// Plan D3 (security.md §3), issue 10 hole 1: a corpus of open-redirect vectors against every
+// Open redirects: a corpus of open-redirect vectors against every
 // place a URL comes from input — the sign-in page's server redirect, the sign-in form's
 // client-side navigation (real Chromium), next-auth's redirect callback (credentials, OIDC,
 // sign-out, the callback-url cookie), and the signed-out redirect to /signin?callbackUrl=<path>.
@@ -36,7 +36,7 @@ function vectors(): string[] {
     "/ /evil.example",
     "//evil.example:443/x",
     "//%65vil.example",
-    // dot segments (the bug in issue 10)
+    // dot segments (a path that normalises to //evil.example once got through)
     "/.//evil.example",
     "/x/..//evil.example",
     "/%2e//evil.example",

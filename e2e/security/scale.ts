@@ -1,12 +1,11 @@
 // How hard the adversarial suite pushes. `npm test` runs it with the small default counts, so
 // the whole suite stays within a few minutes on a two-core machine; `npm run test:security`
-// sets SWITCHBOARD_SECURITY_FULL=1 for the figures the security plan asks for
-// (../shared/reference/security.md §3). The only place the suite reads that variable.
+// sets SWITCHBOARD_SECURITY_FULL=1 for the full figures below. The only place the suite reads that variable.
 
 export const FULL = process.env.SWITCHBOARD_SECURITY_FULL === "1";
 
 export const scale = {
-  /** Generated inputs per /api/v1 operation and per server action (plan C1: ≥ 10,000). */
+  /** Generated inputs per /api/v1 operation and per server action (full run: 10,000). */
   fuzzPerEndpoint: FULL ? 10_000 : 150,
   /** Raw protocol garbage sent to each server action (bodies Next.js itself decodes). */
   actionProtocolGarbage: FULL ? 500 : 20,
@@ -32,7 +31,7 @@ export const scale = {
   signInFloodPerSecond: 60,
   /** Switches one person fires in the switch flood (the default budget is 30 a minute). */
   switchFlood: FULL ? 120 : 45,
-  /** Requests per page for the nonce-collision check (plan D4: 10,000 in all). */
+  /** Requests per page for the nonce-collision check (full run: 10,000 in all). */
   nonceSamples: FULL ? 10_000 : 60,
   /** Replays of a signed-out (or disabled) session per endpoint. */
   replays: FULL ? 50 : 1,

@@ -1,4 +1,4 @@
-// Issue 10 hole 2 (plan D2): GET /switch/<roleId> never issues a session, whatever Fetch
+// GET /switch/<roleId> never issues a session, whatever Fetch
 // Metadata says and even when it is where the sign-in page sends a person — a crafted link must
 // not drop someone into a role an attacker chose. It shows the confirmation page; only the
 // same-origin POST from it issues. Checked against the sandbox's call log (AssumeRole).

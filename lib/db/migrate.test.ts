@@ -164,7 +164,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     const runs = await Promise.all([runCli(config), runCli(config), runCli(config)]);
 
     const where = describeDatabase(config);
-    expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(runs.map((r) => r.code), `the three runs said: ${JSON.stringify(runs.map((r) => r.out))}`).toEqual([0, 0, 0]);
     const outputs = runs.map((r) => r.out.trim()).sort();
     expect(outputs).toEqual([
       `${where} is already up to date.`,

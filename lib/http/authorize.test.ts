@@ -41,7 +41,7 @@ const MIN = 60_000;
 let user: { id: string; email: string };
 
 /** A session cookie as next-auth would set it for a sign-in `ageMs` ago, with its row. */
-async function signedIn(opts: { ageMs?: number; lastSeenAgoMs?: number; ended?: boolean } = {}) {
+async function signedIn(opts: { ageMs?: number; lastSeenAgoMs?: number; ended?: boolean; sv?: number; secret?: string } = {}) {
   const db = await getDb();
   const now = Date.now();
   const sid = newId();
@@ -55,7 +55,7 @@ async function signedIn(opts: { ageMs?: number; lastSeenAgoMs?: number; ended?: 
       ended_at: opts.ended ? new Date(now).toISOString() : null,
     })
     .execute();
-  cookie = await encode({ token: { uid: user.id, sv: 1, sid, authAt: Math.floor((now - (opts.ageMs ?? 0)) / 1000) }, secret: process.env.NEXTAUTH_SECRET! });
+  cookie = await encode({ token: { uid: user.id, sv: opts.sv ?? 1, sid, authAt: Math.floor((now - (opts.ageMs ?? 0)) / 1000) }, secret: opts.secret ?? process.env.NEXTAUTH_SECRET! });
   return sid;
 }
 
@@ -90,8 +90,32 @@ describe("authorize", () => {
     expect(actor.session.endsAt - actor.session.signedInAt).toBe(8 * 3600_000);
   });
 
-  it("refuses without a cookie", async () => {
+  it("refuses without a cookie, and records nothing (there is no one to record)", async () => {
+    const db = await getDb();
+    const count = async () => Number((await db.selectFrom("audit_events").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized", status: 401 });
+    expect(await count()).toBe(before);
+  });
+
+  it("refuses a cookie sealed with another secret, and one from before the session version changed", async () => {
+    await signedIn({ secret: "another-secret-that-is-long-enough-9876543210" });
     await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
+    // Signing out everywhere, disabling and password resets bump users.session_version.
+    await signedIn({ sv: 0 });
+    await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
+  });
+
+  it("refuses a disabled person's current session", async () => {
+    const db = await getDb();
+    await signedIn();
+    await db.updateTable("users").set({ disabled_at: new Date().toISOString() }).where("id", "=", user.id).execute();
+    try {
+      await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
+    } finally {
+      await db.updateTable("users").set({ disabled_at: null }).where("id", "=", user.id).execute();
+    }
+    await expect(attempt({ permission: null })).resolves.toMatchObject({ id: user.id });
   });
 
   it("ends a session idle for longer than SWITCHBOARD_IDLE_MINUTES", async () => {
@@ -116,10 +140,20 @@ describe("authorize", () => {
     await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
   });
 
-  it("refuses a missing permission, audited", async () => {
+  it("refuses a missing permission, audited once", async () => {
     await signedIn();
-    await expect(attempt({ permission: "users.manage" })).rejects.toMatchObject({ code: "forbidden", audited: true });
-    expect(await deniedEvents()).toContainEqual({ action: "access.denied", outcome: "denied", reason: "Your console role (operator) does not allow this (users.manage)." });
+    const before = await deniedEvents();
+    await expect(attempt({ permission: "users.manage" })).rejects.toMatchObject({ code: "forbidden", status: 403, audited: true });
+    const after = await deniedEvents();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.filter((e) => !before.some((b) => b.reason === e.reason))).toEqual([
+      { action: "access.denied", outcome: "denied", reason: "Your console role (operator) does not allow this (users.manage)." },
+    ]);
+  });
+
+  it("checks the permission before the step-up: a role that may not do it is refused, not asked to sign in again", async () => {
+    await signedIn({ ageMs: 60 * MIN });
+    await expect(attempt({ permission: "provisioning.manage", stepUp: true })).rejects.toMatchObject({ code: "forbidden" });
   });
 
   it("asks for a step-up when the sign-in is older than 15 minutes, and not after one", async () => {

@@ -4,9 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDocument, type ScalarTag } from "yaml";
-import type { Plan } from "@/lib/provision/types";
 import { exportCloudFormation } from "./cloudformation";
-import { providerUrl, sourcePolicyTarget } from "./shared";
 import { EXPORT_CASES, githubDeploy } from "./testing";
 
 const installed = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
@@ -50,61 +48,151 @@ function sourceTemplates(text: string): string[] {
   return templates;
 }
 
-function expectedRoleProperties(plan: Plan): Record<string, unknown> {
-  return {
-    RoleName: plan.roleName,
-    Path: plan.path,
-    ...(plan.description ? { Description: plan.description } : {}),
-    MaxSessionDuration: plan.maxSessionDuration,
-    ...(plan.permissionsBoundaryArn ? { PermissionsBoundary: plan.permissionsBoundaryArn } : {}),
-    AssumeRolePolicyDocument: plan.trustPolicy,
-    ...(plan.inlinePolicies.length > 0 ? { Policies: plan.inlinePolicies.map((p) => ({ PolicyName: p.name, PolicyDocument: p.document })) } : {}),
-    ...(plan.managedPolicyArns.length > 0 ? { ManagedPolicyArns: plan.managedPolicyArns } : {}),
-    ...(plan.tags.length > 0 ? { Tags: plan.tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}),
-  };
+/** A resource's properties without its policy documents (checked on their own: they must read
+ * back exactly as the plan has them). */
+function withoutDocuments(properties: Record<string, unknown>): Record<string, unknown> {
+  const { AssumeRolePolicyDocument: _trust, Policies: _policies, PolicyDocument: _document, ...rest } = properties;
+  return rest;
 }
 
+// What each case's template holds, written out by hand from the plans in ./testing (the full
+// text is compared with ../__fixtures__/exports/*.cfn.yaml by index.test.ts).
+type Expected = {
+  resources: Record<string, string>;
+  role: Record<string, unknown>;
+  dependsOn?: string;
+  others: Record<string, Record<string, unknown>>;
+  outputs: Record<string, unknown>;
+  sources: Array<{ Type: string; Properties: Record<string, unknown> }>;
+};
+
+const EXPECTED: Record<string, Expected> = {
+  "delegate-read-my-bucket": {
+    resources: { DelegateReadMyBucketRole: "AWS::IAM::Role" },
+    role: {
+      RoleName: "delegate_read_my_bucket",
+      Path: "/",
+      Description: "Lets the development account read productionapp",
+      MaxSessionDuration: 3600,
+      Tags: [{ Key: "owner", Value: "platform" }],
+    },
+    others: {},
+    outputs: { RoleArn: { "Fn::GetAtt": ["DelegateReadMyBucketRole", "Arn"] } },
+    sources: [
+      // "any principal in 222222222222": a managed policy to attach to whoever should assume.
+      { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: "assume-delegate_read_my_bucket" } },
+      // A role ARN with a path: the policy goes on the role, named without its path.
+      { Type: "AWS::IAM::RolePolicy", Properties: { RoleName: "etl-runner", PolicyName: "assume-delegate_read_my_bucket" } },
+    ],
+  },
+  "ec2-app-server": {
+    resources: { AppServerRole: "AWS::IAM::Role", AppServerInstanceProfile: "AWS::IAM::InstanceProfile" },
+    // No Description (the plan's is empty), no Tags, no inline Policies.
+    role: {
+      RoleName: "app-server",
+      Path: "/ec2/",
+      MaxSessionDuration: 3600,
+      ManagedPolicyArns: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+    },
+    others: { AppServerInstanceProfile: { InstanceProfileName: "app-server", Path: "/ec2/", Roles: [{ Ref: "AppServerRole" }] } },
+    outputs: { RoleArn: { "Fn::GetAtt": ["AppServerRole", "Arn"] }, InstanceProfileArn: { "Fn::GetAtt": ["AppServerInstanceProfile", "Arn"] } },
+    sources: [],
+  },
+  "github-deploy-web": {
+    resources: { GithubDeployWebOidcProvider: "AWS::IAM::OIDCProvider", GithubDeployWebRole: "AWS::IAM::Role" },
+    role: {
+      RoleName: "github-deploy-web",
+      Path: "/ci/",
+      Description: "GitHub Actions: acme/web, environment production",
+      MaxSessionDuration: 3600,
+      Tags: [
+        { Key: "repository", Value: "acme/web" },
+        { Key: "managed-by", Value: "switchboard" },
+      ],
+    },
+    // The trust policy names the provider, which must exist first.
+    dependsOn: "GithubDeployWebOidcProvider",
+    others: { GithubDeployWebOidcProvider: { Url: "https://token.actions.githubusercontent.com", ClientIdList: ["sts.amazonaws.com"] } },
+    outputs: { RoleArn: { "Fn::GetAtt": ["GithubDeployWebRole", "Arn"] } },
+    sources: [],
+  },
+  "govcloud-vendor-audit": {
+    resources: { VendorAuditRole: "AWS::IAM::Role" },
+    role: {
+      RoleName: "vendor-audit",
+      Path: "/third-party/",
+      Description: "Read-only audit access for Example Corp",
+      MaxSessionDuration: 43200,
+      PermissionsBoundary: "arn:aws-us-gov:iam::666666666666:policy/ThirdPartyBoundary",
+      ManagedPolicyArns: ["arn:aws-us-gov:iam::aws:policy/SecurityAudit"],
+      Tags: [
+        { Key: "owner", Value: "security@example.com" },
+        { Key: "cost-center", Value: "1234" }, // a string, not the number 1234
+        { Key: "vendor", Value: "Example Corp" },
+      ],
+    },
+    others: {},
+    outputs: { RoleArn: { "Fn::GetAtt": ["VendorAuditRole", "Arn"] } },
+    sources: [{ Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: "assume-vendor-audit" } }],
+  },
+  nasty: {
+    resources: { NastyRole123XYRole: "AWS::IAM::Role", NastyRole123XYInstanceProfile: "AWS::IAM::InstanceProfile" },
+    role: {
+      RoleName: "Nasty+Role=1,2.3@x-y",
+      Path: "/a'b\"c$d%e\\f{g}/",
+      Description: 'He said "hi" & it\'s $HOME \\ ${aws:username} %{if x} `date` $(id)\nsecond line\ttab; Zürich #not-a-comment',
+      MaxSessionDuration: 7200,
+      ManagedPolicyArns: ["arn:aws:iam::888888888888:policy/team/ReadOnly", "arn:aws:iam::888888888888:policy/Read.Only", "arn:aws:iam::aws:policy/ReadOnlyAccess"],
+      Tags: [
+        { Key: "for", Value: "x" },
+        { Key: "cost-center", Value: "a\"b'c$d\\e" },
+        { Key: "Zürich", Value: "line1\nline2\r\n" },
+        { Key: "${x}", Value: "%{y} $${z}" },
+        { Key: "JSON", Value: "JSON" },
+        { Key: "Re\u0301sume\u0301 👍🏽", Value: "ok" },
+      ],
+    },
+    others: { NastyRole123XYInstanceProfile: { InstanceProfileName: "Nasty+Role=1,2.3@x-y", Path: "/a'b\"c$d%e\\f{g}/", Roles: [{ Ref: "NastyRole123XYRole" }] } },
+    outputs: { RoleArn: { "Fn::GetAtt": ["NastyRole123XYRole", "Arn"] }, InstanceProfileArn: { "Fn::GetAtt": ["NastyRole123XYInstanceProfile", "Arn"] } },
+    // A user ARN with a path: an inline policy on the user, named without its path.
+    sources: [{ Type: "AWS::IAM::UserPolicy", Properties: { UserName: "first.last@example.com", PolicyName: "assume-Nasty+Role=1,2.3@x-y" } }],
+  },
+};
+
+const CASES = EXPORT_CASES.map((c) => ({ ...c, expected: EXPECTED[c.name]! }));
+
 describe("exportCloudFormation: parsed back with yaml", () => {
-  it.each(EXPORT_CASES)("$name: the role's properties deep-equal the plan, policies included", ({ plan }) => {
-    const template = parse(exportCloudFormation(plan));
-    const roles = byType(template, "AWS::IAM::Role");
-    expect(roles).toHaveLength(1);
-    const [roleId, role] = roles[0]!;
-    expect(role.Properties).toEqual(expectedRoleProperties(plan));
-    expect(template.Outputs?.RoleArn?.Value).toEqual({ "Fn::GetAtt": [roleId, "Arn"] });
-    for (const id of Object.keys(template.Resources)) expect(id).toMatch(/^[A-Za-z0-9]{1,255}$/);
+  it("has an expectation for every export case", () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(EXPORT_CASES.map((c) => c.name).sort());
   });
 
-  it.each(EXPORT_CASES)("$name: instance profile and OIDC provider exactly when the plan has them", ({ plan }) => {
+  it.each(CASES)("$name: the resources, the role's properties and the outputs", ({ plan, expected }) => {
     const template = parse(exportCloudFormation(plan));
+    expect(Object.fromEntries(Object.entries(template.Resources).map(([id, r]) => [id, r.Type]))).toEqual(expected.resources);
     const [[roleId, role]] = byType(template, "AWS::IAM::Role") as [[string, Template["Resources"][string]]];
-    const profiles = byType(template, "AWS::IAM::InstanceProfile");
-    const providers = byType(template, "AWS::IAM::OIDCProvider");
-    expect(profiles.map(([, r]) => r.Properties)).toEqual(
-      plan.instanceProfile ? [{ InstanceProfileName: plan.instanceProfile.name, Path: plan.instanceProfile.path, Roles: [{ Ref: roleId }] }] : [],
-    );
-    expect(providers.map(([, r]) => r.Properties)).toEqual(plan.oidcProvider ? [{ Url: providerUrl(plan.oidcProvider.url), ClientIdList: plan.oidcProvider.clientIds }] : []);
-    expect(role.DependsOn).toBe(providers[0]?.[0]);
-    expect(Object.keys(template.Resources)).toHaveLength(1 + profiles.length + providers.length);
+    expect(withoutDocuments(role.Properties)).toEqual(expected.role);
+    expect(role.DependsOn).toBe(expected.dependsOn);
+    for (const [id, properties] of Object.entries(expected.others)) expect(template.Resources[id]!.Properties).toEqual(properties);
+    expect(Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, output.Value]))).toEqual(expected.outputs);
+    expect(roleId).toMatch(/^[A-Za-z0-9]{1,255}$/);
   });
 
-  it.each(EXPORT_CASES)("$name: each source-side policy is a commented template for its own account", ({ plan }) => {
+  it.each(CASES)("$name: the trust policy and the inline policies read back exactly as planned", ({ plan }) => {
+    const template = parse(exportCloudFormation(plan));
+    const [[, role]] = byType(template, "AWS::IAM::Role") as [[string, Template["Resources"][string]]];
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual(plan.trustPolicy);
+    const policies = (role.Properties.Policies ?? []) as Array<{ PolicyName: string; PolicyDocument: unknown }>;
+    expect(policies.map((p) => p.PolicyName)).toEqual(plan.inlinePolicies.map((p) => p.name));
+    expect(policies.map((p) => p.PolicyDocument)).toEqual(plan.inlinePolicies.map((p) => p.document));
+  });
+
+  it.each(CASES)("$name: each source-side policy is a commented template for its own account", ({ plan, expected }) => {
     const text = exportCloudFormation(plan);
-    const templates = sourceTemplates(text).map(parse);
-    expect(templates).toHaveLength(plan.sourcePolicies.length);
-    templates.forEach((template, i) => {
-      const source = plan.sourcePolicies[i]!;
-      const target = sourcePolicyTarget(source.principal);
-      const [resource] = Object.values(template.Resources);
-      expect(resource).toEqual(
-        target.kind === "managed"
-          ? { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: source.policyName, PolicyDocument: source.document } }
-          : target.kind === "role"
-            ? { Type: "AWS::IAM::RolePolicy", Properties: { RoleName: target.name, PolicyName: source.policyName, PolicyDocument: source.document } }
-            : { Type: "AWS::IAM::UserPolicy", Properties: { UserName: target.name, PolicyName: source.policyName, PolicyDocument: source.document } },
-      );
-      expect(text).toContain(`# Source side in account ${source.accountId}, for ${source.principal}:`);
-    });
+    const resources = sourceTemplates(text).map((t) => Object.values(parse(t).Resources));
+    expect(resources.map((r) => r.length)).toEqual(expected.sources.map(() => 1));
+    expect(resources.map(([r]) => ({ Type: r!.Type, Properties: withoutDocuments(r!.Properties) }))).toEqual(expected.sources);
+    resources.forEach(([r], i) => expect(r!.Properties.PolicyDocument).toEqual(plan.sourcePolicies[i]!.document));
+    for (const source of plan.sourcePolicies) expect(text).toContain(`# Source side in account ${source.accountId}, for ${source.principal}:`);
   });
 
   it("quotes what YAML 1.1 would read as another type, and writes the intrinsic functions short", () => {
