@@ -2,7 +2,8 @@ import { ArrowRight } from "lucide-react";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { hasPermission, requirePage } from "@/lib/auth/guard";
+import { hasPermission } from "@/lib/auth/actor";
+import { requirePage } from "@/lib/auth/guard";
 
 export const metadata = { title: "Home" };
 

@@ -104,7 +104,7 @@ export function SignInForm({
             This console has no users. <Link className="font-medium underline" href="/setup">Create the first administrator</Link>.
           </Alert>
         ) : null}
-        <form onSubmit={submit} className="space-y-4">
+        <form onSubmit={(event) => void submit(event)} className="space-y-4">
           <Field label="Email" htmlFor="email">
             <Input id="email" name="email" type="email" autoComplete="username" required autoFocus />
           </Field>
@@ -122,7 +122,7 @@ export function SignInForm({
               or
               <span className="h-px flex-1 bg-slate-200" />
             </div>
-            <Button variant="secondary" className="w-full" onClick={() => signIn("oidc", { callbackUrl })}>
+            <Button variant="secondary" className="w-full" onClick={() => void signIn("oidc", { callbackUrl })}>
               Sign in with {oidcName}
             </Button>
           </>

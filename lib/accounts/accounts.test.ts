@@ -4,7 +4,7 @@
 import { withTempStore } from "@/lib/config/testing";
 import { testActor } from "@/lib/auth/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/auth/actor";
 import { ENVIRONMENT_COLORS, guessEnvironment } from "./dto";
 
 // The config (and so the store) is read from the environment on first use.

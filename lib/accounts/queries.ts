@@ -1,6 +1,6 @@
 import "server-only";
 import type { Kysely } from "kysely";
-import { hasPermission, type Actor } from "@/lib/auth/guard";
+import { hasPermission, type Actor } from "@/lib/auth/actor";
 import { visibleTo } from "@/lib/catalog/visibility";
 import type { AccountRow, Database } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";

@@ -3,37 +3,13 @@ import { decode, type JWT } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
-import { getConfig, type ConsoleRole } from "@/lib/config";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { assignAwsIdentity } from "@/lib/users/aws-identity";
 import { getAuthOptions } from "./options";
+import type { Actor } from "./actor";
 import { can, type Permission } from "./permissions";
 import { safeCallbackPath } from "./redirect";
-
-/** The signed-in person, as the store knows them now. */
-export type Actor = {
-  id: string;
-  email: string;
-  name: string;
-  role: ConsoleRole;
-  authProvider: "local" | "oidc";
-  /** OIDC groups from the last sign-in (grants can name groups). */
-  groups: string[];
-  /** RoleSessionName and SourceIdentity of this person's AWS sessions: fixed when the user was
-   * created, never taken from anything they can change (lib/users/aws-identity.ts). */
-  awsIdentity: string;
-  /** This sign-in. */
-  session: {
-    id: string;
-    /** When the person signed in (epoch ms). */
-    signedInAt: number;
-    /** When the session ends however active it is (epoch ms): no AWS session may outlive it. */
-    endsAt: number;
-    /** The last time they proved who they are: the sign-in or a later step-up (epoch ms). */
-    verifiedAt: number;
-  };
-};
 
 /** The session cookie's token. next-auth splits tokens over 4 KB into `<name>.0`, `<name>.1`, …
  * (ours are far smaller, but a large OIDC profile should not sign anyone out). */
@@ -51,7 +27,7 @@ async function sessionCookie(name: string): Promise<string | undefined> {
 /** The session token, decrypted and checked (signature and `exp`); null when absent or invalid.
  * Decoding only: next-auth's getServerSession would also re-encrypt the token and set the cookie
  * again on every request, for a rolling expiry we do not want (a session ends at sign-in time +
- * SWITCHBOARD_SESSION_MAX_AGE, however active it is). */
+ * SWITCHBOARD_SESSION_HOURS, however active it is). */
 async function sessionToken(): Promise<JWT | null> {
   const options = getAuthOptions();
   const raw = await sessionCookie(options.useSecureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token");
@@ -130,24 +106,6 @@ export const getActor = cache(async (): Promise<Actor | null> => {
     session: { id: token.sid, signedInAt, endsAt, verifiedAt: Math.max(signedInAt, steppedUp) },
   };
 });
-
-/** How recent a sign-in (or step-up) must be for creating roles and changing trust (ASVS 7.5.3). */
-export const STEP_UP_WINDOW_MS = 15 * 60_000;
-
-export function needsStepUp(actor: Actor, now = Date.now()): boolean {
-  return now - actor.session.verifiedAt > STEP_UP_WINDOW_MS;
-}
-
-export function hasPermission(actor: Actor, permission: Permission): boolean {
-  return can(actor.role, permission);
-}
-
-/** For data-access functions: throws the 403 a route handler or action turns into a response. */
-export function assertPermission(actor: Actor, permission: Permission): void {
-  if (!can(actor.role, permission)) {
-    throw new AppError("forbidden", `Your console role (${actor.role}) does not allow this (${permission}). Ask an administrator.`);
-  }
-}
 
 /** For pages: signed out → the sign-in page, then back here; lacking the permission → 403. */
 export async function requirePage(permission?: Permission): Promise<Actor> {

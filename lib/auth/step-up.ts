@@ -4,10 +4,10 @@ import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { markSteppedUp } from "./console-sessions";
-import { STEP_UP_WINDOW_MS, type Actor } from "./guard";
+import { STEP_UP_WINDOW_MS, type Actor } from "./actor";
 import { signInWithPassword } from "./local-sign-in";
 
-// Step-up (ASVS 7.5.3; security reference R8): creating a role or rewriting a trust policy needs
+// Step-up (ASVS 7.5.3): creating a role or rewriting a trust policy needs
 // a sign-in from the last 15 minutes. A person who signed in earlier proves who they are again —
 // their password, checked with the same limits as a sign-in — or, with single sign-on, signs in
 // with their provider again (which starts a new session).

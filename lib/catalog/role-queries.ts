@@ -1,6 +1,6 @@
 import "server-only";
 import type { Kysely } from "kysely";
-import { hasPermission, type Actor } from "@/lib/auth/guard";
+import { hasPermission, type Actor } from "@/lib/auth/actor";
 import type { Database } from "@/lib/db/schema";
 import { forbidden, notFound } from "@/lib/errors";
 import { roleArnOf, type RoleDto } from "./role-dto";

@@ -1,6 +1,6 @@
 import "server-only";
 import type { ExpressionBuilder, Kysely } from "kysely";
-import { hasPermission, type Actor } from "@/lib/auth/guard";
+import { hasPermission, type Actor } from "@/lib/auth/actor";
 import type { Database } from "@/lib/db/schema";
 
 /** The role entries a person may use: everything for those who manage the catalog (nothing is

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 
 // ULIDs (https://github.com/ulid/spec): a 48-bit millisecond timestamp and 80 random bits in

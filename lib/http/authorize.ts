@@ -1,5 +1,6 @@
 import "server-only";
-import { getActor, needsStepUp, type Actor } from "@/lib/auth/guard";
+import { needsStepUp, type Actor } from "@/lib/auth/actor";
+import { getActor } from "@/lib/auth/guard";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { recordDenial } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";

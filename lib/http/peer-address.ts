@@ -1,3 +1,4 @@
+import "server-only";
 // The address a request's connection came from, which Next.js does not give route handlers.
 //
 // Next.js fills in `x-forwarded-for` from the socket only when the client sent none

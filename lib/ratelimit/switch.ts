@@ -1,5 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/auth/actor";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { consumeOrRefuse, formatDuration, formatWindow, rateLimiters, retryAfterSeconds } from "./limiters";
 import { refusal } from "./refuse";

@@ -1,6 +1,6 @@
 import "server-only";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
-import type { Actor } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/auth/actor";
 import { brokerProfile, brokerSts } from "@/lib/aws/broker-clients";
 import type { BrokerCredentialKind } from "@/lib/aws/broker-identity";
 import { MIN_SESSION_SECONDS, sessionDuration } from "@/lib/aws/duration";

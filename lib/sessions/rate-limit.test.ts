@@ -2,7 +2,7 @@
 // flood is refused (429) before any AWS call while others still switch, and once the console's
 // STS budget is spent every STS call is refused with a 429, not an "AWS denied" explanation.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/lib/auth/guard";
+import type { Actor } from "@/lib/auth/actor";
 import { testActor } from "@/lib/auth/testing";
 import { configureForSandbox } from "@/lib/config/testing";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";

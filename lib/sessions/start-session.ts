@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit, type AuditEvent } from "@/lib/audit/record";
-import { assertPermission, hasPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, hasPermission, type Actor } from "@/lib/auth/actor";
 import { profileNameFor } from "@/lib/aws/credential-formats";
 import { consoleSessionDuration } from "@/lib/aws/duration";
 import { getSigninToken, loginForm, loginUrl } from "@/lib/aws/federation";
@@ -15,6 +15,7 @@ import { getDb } from "@/lib/db/client";
 import { AppError, badRequest } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { timed } from "@/lib/http/server-timing";
+import { logger, requestLogger } from "@/lib/log";
 import { limitSwitch } from "@/lib/ratelimit/switch";
 import { assumeForActor, AssumeRoleFailed, type AssumedSession } from "./assume";
 import { explainAssumeFailure } from "./explain";
@@ -56,7 +57,7 @@ async function recordQuietly(event: AuditEvent): Promise<void> {
   try {
     await recordAudit(event);
   } catch (err) {
-    console.error(`[audit] could not record ${event.action} (${event.outcome}): ${err instanceof Error ? err.message : String(err)}`);
+    (event.request ? requestLogger(event.request) : logger).error({ err, operation: event.action, outcome: event.outcome }, "could not record a switch in the audit log");
   }
 }
 
@@ -179,15 +180,16 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
     },
   });
   // The menu's recents are written alongside the audit event; only the audit event is required.
-  const usage = timed("usage", () => recordUsage(actor, role.id, region)).catch((err: unknown) => console.error(`[menu] could not record usage: ${err instanceof Error ? err.message : String(err)}`));
+  const usage = timed("usage", () => recordUsage(actor, role.id, region)).catch((err: unknown) => requestLogger(meta).error({ err, operation: "menu.record_usage" }, "could not record the menu's recent use"));
   try {
     await timed("audit", () => recordAudit(event));
   } catch (err) {
     // Fail closed: no durable record, no credentials.
-    console.error(`[audit] could not record ${action} for ${role.roleArn}: ${err instanceof Error ? err.message : String(err)}`);
+    requestLogger(meta).error({ err, operation: action, roleArn: role.roleArn }, "could not record a switch in the audit log; no credentials issued");
     throw new AppError("unavailable", "The audit log could not be written, so no credentials were issued. Try again in a moment; if it persists, tell an administrator.", { retryAfter: 10 });
   } finally {
     await usage;
   }
+  requestLogger(meta).debug({ operation: action, roleArn: role.roleArn, region, durationSeconds: assumed.durationSeconds }, "switched role");
   return result;
 }

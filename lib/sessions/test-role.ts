@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record";
-import { assertPermission, type Actor } from "@/lib/auth/guard";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
 import type { Explanation } from "@/lib/aws/explain-denial";
 import { findUsableRole } from "@/lib/catalog/role-queries";
 import { getDb } from "@/lib/db/client";

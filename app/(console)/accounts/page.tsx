@@ -1,6 +1,7 @@
 import { PageHeader } from "@/components/ui/page-header";
 import { listAccounts } from "@/lib/accounts/accounts";
-import { hasPermission, requirePage } from "@/lib/auth/guard";
+import { hasPermission } from "@/lib/auth/actor";
+import { requirePage } from "@/lib/auth/guard";
 import { AccountsClient } from "./accounts-client";
 
 export const metadata = { title: "Accounts" };

@@ -1,3 +1,4 @@
+import "server-only";
 import { sql, type Kysely } from "kysely";
 
 // IAM role names are unique within an account regardless of case and path ("Role names are

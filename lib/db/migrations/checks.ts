@@ -1,3 +1,4 @@
+import "server-only";
 import { sql, type RawBuilder } from "kysely";
 
 // CHECK expressions that mean the same on SQLite and Postgres. They are part of the

@@ -151,7 +151,8 @@ export function RoleWizard({ userId, context, initial }: { userId: string; conte
     setDraft({ ...draft, step: 5 });
     focusSoon("wizard-step-heading");
     const onSteps = (steps: ApplyStep[]) => setApply({ phase: "running", steps });
-    streamApply({ document: toSubmission(doc), acknowledgeWarnings }, onSteps).then((outcome: ApplyOutcome) => {
+    // streamApply never rejects: a failed connection comes back as an outcome.
+    void streamApply({ document: toSubmission(doc), acknowledgeWarnings }, onSteps).then((outcome: ApplyOutcome) => {
       setApply({ phase: "finished", outcome });
       if (outcome.kind === "refused") showServerErrors(outcome.fields);
       if (outcome.kind === "result" && outcome.ok) {
