@@ -1,32 +1,12 @@
 // apiRoute's request body: at most MAX_JSON_BODY_BYTES, counted in bytes whatever Content-Length
 // claims, and JSON only. Signed in for real (next-auth's JWT encoding, a console_sessions row in a
 // real SQLite store); only the framework's request scope (next/headers) is stood in for.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { sessionJar, signedInTestEnv } from "./testing";
 
-const dir = mkdtempSync(join(tmpdir(), "switchboard-api-"));
-const saved = { ...process.env };
-Object.assign(process.env, {
-  DATABASE_URL: `file:${join(dir, "store.db")}`,
-  NEXTAUTH_SECRET: "a-test-secret-that-is-long-enough-0123456789",
-  NEXTAUTH_URL: "http://localhost:3000",
-});
-afterAll(() => {
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-});
-
-let cookie: string | undefined;
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === "next-auth.session-token" && cookie ? { name, value: cookie } : undefined),
-    getAll: () => (cookie ? [{ name: "next-auth.session-token", value: cookie }] : []),
-  }),
-  headers: async () => new Headers(),
-}));
+signedInTestEnv("api");
+vi.mock("next/headers", async () => (await import("./testing")).nextHeadersStub());
 
 const { NextRequest } = await import("next/server");
 const { encode } = await import("next-auth/jwt");
@@ -70,7 +50,7 @@ beforeAll(async () => {
   await db.insertInto("users").values({ ...user, name: "Ada", role: "admin", password_hash: null, aws_identity: user.email, created_at: now, updated_at: now }).execute();
   const sid = newId();
   await db.insertInto("console_sessions").values({ id: sid, user_id: user.id, created_at: now, last_seen_at: now, ended_at: null }).execute();
-  cookie = await encode({ token: { uid: user.id, sv: 1, sid, authAt: Math.floor(Date.now() / 1000) }, secret: process.env.NEXTAUTH_SECRET! });
+  sessionJar.cookie = await encode({ token: { uid: user.id, sv: 1, sid, authAt: Math.floor(Date.now() / 1000) }, secret: process.env.NEXTAUTH_SECRET! });
 });
 
 describe("apiRoute: the request body", () => {

@@ -1,34 +1,11 @@
-// The one guard (issue 10), with real session cookies: next-auth's own JWT encoding, a real
+// The one guard, with real session cookies: next-auth's own JWT encoding, a real
 // SQLite store with console_sessions rows, and only the framework's request scope (next/headers)
 // stood in for. Idle timeout, absolute lifetime, ended sessions, step-up, and audited refusals.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { sessionJar, signedInTestEnv } from "./testing";
 
-const dir = mkdtempSync(join(tmpdir(), "switchboard-authorize-"));
-const saved = { ...process.env };
-Object.assign(process.env, {
-  DATABASE_URL: `file:${join(dir, "store.db")}`,
-  NEXTAUTH_SECRET: "a-test-secret-that-is-long-enough-0123456789",
-  NEXTAUTH_URL: "http://localhost:3000",
-  SWITCHBOARD_IDLE_MINUTES: "30",
-  SWITCHBOARD_SESSION_HOURS: "8",
-});
-afterAll(() => {
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-});
-
-/** The cookie the next request carries. */
-let cookie: string | undefined;
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === "next-auth.session-token" && cookie ? { name, value: cookie } : undefined),
-    getAll: () => (cookie ? [{ name: "next-auth.session-token", value: cookie }] : []),
-  }),
-  headers: async () => new Headers(),
-}));
+signedInTestEnv("authorize", { SWITCHBOARD_IDLE_MINUTES: "30", SWITCHBOARD_SESSION_HOURS: "8" });
+vi.mock("next/headers", async () => (await import("./testing")).nextHeadersStub());
 
 const { encode } = await import("next-auth/jwt");
 const { getDb } = await import("@/lib/db/client");
@@ -55,7 +32,7 @@ async function signedIn(opts: { ageMs?: number; lastSeenAgoMs?: number; ended?: 
       ended_at: opts.ended ? new Date(now).toISOString() : null,
     })
     .execute();
-  cookie = await encode({ token: { uid: user.id, sv: opts.sv ?? 1, sid, authAt: Math.floor((now - (opts.ageMs ?? 0)) / 1000) }, secret: opts.secret ?? process.env.NEXTAUTH_SECRET! });
+  sessionJar.cookie = await encode({ token: { uid: user.id, sv: opts.sv ?? 1, sid, authAt: Math.floor((now - (opts.ageMs ?? 0)) / 1000) }, secret: opts.secret ?? process.env.NEXTAUTH_SECRET! });
   return sid;
 }
 
@@ -78,7 +55,7 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  cookie = undefined;
+  sessionJar.cookie = undefined;
 });
 
 describe("authorize", () => {
