@@ -3,9 +3,12 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
+import { PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLE_PROFILES } from "./core/files";
-import { startTestSandbox, type TestSandbox } from "./testing";
+import { adminIam, PROD, revocableRole, revocationDocument } from "./iam-test-support";
+import { credsOf, startTestSandbox, type TestSandbox } from "./testing";
 
 const run = promisify(execFile);
 
@@ -67,6 +70,24 @@ describe.skipIf(!hasAws)("AWS CLI", () => {
     expect((err as { stderr: string }).stderr).toContain(
       "An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:iam::333333333333:user/switchboard is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/DevelopmentTesters",
     );
+  });
+
+  it("reports the explicit deny to a CLI user whose session was revoked, and still answers get-caller-identity", async () => {
+    const { arn } = await revocableRole(t, "CliRevoked");
+    const alice = credsOf(await t.sts(t.broker).send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: "alice" })));
+    const before = new Date((await t.admin.now()).getTime() + 1000);
+    await (await adminIam(t, PROD)).send(
+      new PutRolePolicyCommand({ RoleName: "CliRevoked", PolicyName: "revoke-alice", PolicyDocument: revocationDocument(before, { StringLike: { "aws:userid": "*:alice" } }) }),
+    );
+    const aliceEnv = { AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey, AWS_SESSION_TOKEN: alice.sessionToken! };
+    const err = await run("aws", ["--endpoint-url", t.url, "iam", "get-role", "--role-name", "CliRevoked"], { env: env(aliceEnv) }).catch(
+      (e: { stderr: string }) => e,
+    );
+    expect((err as { stderr: string }).stderr).toContain(
+      `An error occurred (AccessDenied) when calling the GetRole operation: User: arn:aws:sts::${PROD}:assumed-role/CliRevoked/alice is not authorized to perform: iam:GetRole on resource: ${arn} with an explicit deny in an identity-based policy`,
+    );
+    const id = await aws(["--endpoint-url", t.url, "sts", "get-caller-identity"], aliceEnv);
+    expect(id.Arn).toBe(`arn:aws:sts::${PROD}:assumed-role/CliRevoked/alice`);
   });
 
   const files = () => ({ AWS_SHARED_CREDENTIALS_FILE: t.sandbox.files.credentials, AWS_CONFIG_FILE: t.sandbox.files.config });

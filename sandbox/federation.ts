@@ -5,6 +5,7 @@
 //   login:          SigninToken (≤ 15 minutes old, once) → console session cookie → Destination
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { deniedBy } from "./core/denial";
 import { AwsError } from "./core/errors";
 import { opaqueToken } from "./core/ids";
 import { escapeXml as escapeHtml } from "./core/model";
@@ -226,6 +227,28 @@ function page(title: string, body: string, status = 200, res: ServerResponse): v
   );
 }
 
+// An action and a resource that no policy names: only a statement that denies every action on
+// every resource (`"Action": "*"` or a NotAction, `"Resource": "*"`) refuses them.
+const PROBE_ACTION = "sandbox-console:ProbeEveryAction";
+const PROBE_RESOURCE = "arn:aws:sandbox-console:::probe";
+
+/** When the session's policies deny it every action — as revoking sessions does, with a Deny of
+ * `*` on `*` whose conditions (`aws:TokenIssueTime`, `aws:userid`, `aws:SourceIdentity`) match
+ * it — which kind of policy does, and its names.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html */
+function everyActionDenied(world: World, session: Session): { type: string; policies: string[] } | undefined {
+  let caller;
+  try {
+    caller = world.authenticate(session.accessKeyId, session.sessionToken).caller;
+  } catch {
+    return undefined;
+  }
+  const result = world.decide(caller, { action: PROBE_ACTION, resource: PROBE_RESOURCE, resourceAccount: session.accountId });
+  if (result.decision !== "ExplicitDeny") return undefined;
+  const { type, statements } = deniedBy(result, caller.sessionPolicies.length > 0);
+  return { type, policies: [...new Set(statements.map((m) => m.policyName))] };
+}
+
 /** `/console` and below: who the browser is signed in as, from the console session cookie. */
 export function handleConsole(req: IncomingMessage, res: ServerResponse, url: URL, deps: { world: World; endpoint: string }): void {
   const { world } = deps;
@@ -274,6 +297,19 @@ export function handleConsole(req: IncomingMessage, res: ServerResponse, url: UR
   const issuer = consoleSession.issuer
     ? `<p><a data-testid="issuer-link" href="${escapeHtml(consoleSession.issuer)}">Back to where you signed in</a> · <a href="/console/signout">Sign out</a></p>`
     : `<p><a href="/console/signout">Sign out</a></p>`;
+  const revoked = everyActionDenied(world, session);
+  if (revoked) {
+    const article = revoked.type === "identity-based policy" ? "an" : "a";
+    page(
+      "Session revoked",
+      `<h1 data-testid="console-revoked">Your session has been revoked</h1>` +
+        `<p data-testid="console-revoked-reason">Your session has been revoked: an explicit deny in ${article} ${escapeHtml(revoked.type)} (${escapeHtml(revoked.policies.join(", "))}) denies every action.</p>` +
+        `<dl>${list}</dl>${issuer}`,
+      403,
+      res,
+    );
+    return;
+  }
   page(
     "Console Home",
     `<h1 data-testid="console-signed-in">Console Home</h1><dl>${list}</dl>${issuer}<p class="note">This page stands in for the AWS Management Console: it shows whose federated session this browser holds.</p>`,

@@ -108,7 +108,7 @@ describe("Inline role policies", () => {
   it("grants what it says to the role's sessions", async () => {
     await createRole("lister");
     const lister = t.iam(await session(t, roleArn(PROD, "lister"), "lister"));
-    expect(await failure(lister.send(new ListRolesCommand({})))).toEqual(notAuthorized(sessionArn(PROD, "lister", "lister"), "iam:ListRoles", "*"));
+    expect(await failure(lister.send(new ListRolesCommand({})))).toEqual(notAuthorized(sessionArn(PROD, "lister", "lister"), "iam:ListRoles", `arn:aws:iam::${PROD}:role/`));
     await admin.send(new PutRolePolicyCommand({ RoleName: "lister", PolicyName: "list", PolicyDocument: policyDocument([allow("iam:ListRoles")]) }));
     expect((await lister.send(new ListRolesCommand({}))).Roles?.length).toBeGreaterThan(0);
   });
@@ -285,7 +285,7 @@ describe("Policy versions", () => {
     const client = t.iam(await session(t, roleArn(PROD, "switching"), "switching"));
     await client.send(new ListRolesCommand({}));
     await admin.send(new CreatePolicyVersionCommand({ PolicyArn: arnOf, PolicyDocument: policyDocument([allow("iam:GetRole")]), SetAsDefault: true }));
-    expect(await failure(client.send(new ListRolesCommand({})))).toEqual(notAuthorized(sessionArn(PROD, "switching", "switching"), "iam:ListRoles", "*"));
+    expect(await failure(client.send(new ListRolesCommand({})))).toEqual(notAuthorized(sessionArn(PROD, "switching", "switching"), "iam:ListRoles", `arn:aws:iam::${PROD}:role/`));
   });
 });
 

@@ -1,6 +1,6 @@
 // What the IAM integration tests share: the seeded accounts, sessions in them through the
 // broker, AWS's error triple (name, message, HTTP status) and small policy builders.
-import type { IAMClient } from "@aws-sdk/client-iam";
+import { AttachRolePolicyCommand, CreateRoleCommand, PutRolePolicyCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { credsOf, type Creds, type TestSandbox } from "./testing";
 
@@ -66,3 +66,22 @@ export const trustPolicy = (...statements: object[]) => policyDocument(statement
 
 /** IAM returns documents URL-encoded; the SDK hands them over as they came. */
 export const decoded = (document: string | undefined) => decodeURIComponent(document ?? "");
+
+/** A role in Production that the broker may assume (naming a source identity), that may read IAM
+ * and may chain into `<name>-target`; for the session-revocation tests. */
+export async function revocableRole(t: TestSandbox, name: string): Promise<{ arn: string; target: string }> {
+  const admin = await adminIam(t, PROD);
+  const arn = roleArn(PROD, name);
+  const target = roleArn(PROD, `${name}-target`);
+  await admin.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trustPolicy(trusting(BROKER_ARN, ["sts:AssumeRole", "sts:SetSourceIdentity"])) }));
+  await admin.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: awsPolicy("IAMReadOnlyAccess") }));
+  await admin.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: "chain", PolicyDocument: policyDocument([allow(["sts:AssumeRole", "sts:SetSourceIdentity"], target)]) }));
+  await admin.send(new CreateRoleCommand({ RoleName: `${name}-target`, AssumeRolePolicyDocument: trustPolicy(trusting(arn, ["sts:AssumeRole", "sts:SetSourceIdentity"])) }));
+  return { arn, target };
+}
+
+/** The inline deny that revokes sessions issued before `before`, as the IAM console's "Revoke
+ * active sessions" writes it, narrowed to one person by `match` (another condition block).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html */
+export const revocationDocument = (before: Date, match: Record<string, Record<string, string>>) =>
+  policyDocument([{ Effect: "Deny", Action: "*", Resource: "*", Condition: { DateLessThan: { "aws:TokenIssueTime": before.toISOString() }, ...match } }]);

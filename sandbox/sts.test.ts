@@ -272,9 +272,18 @@ describe("AssumeRole: parameters validated as AWS does", () => {
     const err = await awsError(assume(t.broker, { RoleArn: "arn:aws:iam::12345:role/short-account" }));
     expect(err.name).toBe("ValidationError");
   });
-  it("maps an access key to its account", async () => {
-    const out = await t.sts(t.developer).send(new GetAccessKeyInfoCommand({ AccessKeyId: t.broker.accessKeyId }));
+  it("maps an access key to its account, for a caller whose policies allow sts:GetAccessKeyInfo (ReadOnlyAccess does)", async () => {
+    const reader = credsOf(await assume(t.broker, { RoleArn: role(PROD, "ReadOnly") }));
+    const out = await t.sts(reader).send(new GetAccessKeyInfoCommand({ AccessKeyId: t.broker.accessKeyId }));
     expect(out.Account).toBe(OPS);
+  });
+  it("refuses GetAccessKeyInfo to a caller whose policies do not allow it", async () => {
+    const err = await awsError(t.sts(t.developer).send(new GetAccessKeyInfoCommand({ AccessKeyId: t.broker.accessKeyId })));
+    expect(err).toEqual({
+      name: "AccessDenied",
+      message: `User: ${DEVELOPER_ARN} is not authorized to perform: sts:GetAccessKeyInfo on resource: * because no identity-based policy allows the sts:GetAccessKeyInfo action`,
+      status: 403,
+    });
   });
 });
 

@@ -182,7 +182,10 @@ describe("evaluatePolicies — resource-based principals", () => {
     { name: '{"AWS":"*"} matches an IAM user of any account', principal: { AWS: "*" }, caller: carol, expected: "wildcard" },
     { name: '{"AWS":"*"} matches a role session', principal: { AWS: "*" }, caller: opsSession, expected: "wildcard" },
     { name: '{"AWS":"*"} does not match a service', principal: { AWS: "*" }, caller: ec2, expected: undefined },
-    { name: '{"AWS":"*"} does not match an anonymous caller', principal: { AWS: "*" }, caller: anonymous, expected: undefined },
+    // "For anonymous users, the following elements are equivalent: "Principal": "*" and
+    // "Principal" : { "AWS" : "*" }" — the Principal page, "All principals":
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
+    { name: '{"AWS":"*"} matches an anonymous caller, as "*" does (Principal page, All principals)', principal: { AWS: "*" }, caller: anonymous, expected: "wildcard" },
     { name: "an account ID matches the account's users", principal: { AWS: ACCOUNT_A }, caller: alice, expected: "account" },
     { name: "an account root ARN matches the account's role sessions", principal: { AWS: `arn:aws:iam::${ACCOUNT_A}:root` }, caller: opsSession, expected: "account" },
     { name: "an account root ARN matches the root user", principal: { AWS: `arn:aws:iam::${ACCOUNT_A}:root` }, caller: rootA, expected: "account" },
@@ -194,12 +197,22 @@ describe("evaluatePolicies — resource-based principals", () => {
     { name: "a session ARN matches that session", principal: { AWS: `arn:aws:sts::${ACCOUNT_A}:assumed-role/Ops/alice` }, caller: opsSession, expected: "exact" },
     { name: "a unique id left by a deleted role matches nobody, not even its sessions", principal: { AWS: "AROAEXAMPLEDELETED0001" }, caller: opsSession, expected: undefined },
     { name: "the most specific match is reported", principal: { AWS: [ACCOUNT_A, `arn:aws:iam::${ACCOUNT_A}:user/alice`] }, caller: alice, expected: "exact" },
+    // Values in a Principal element are ORed, so a role ARN listed beside "*" cannot make the
+    // grant narrower than "*" alone.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+    { name: 'a role ARN beside "*" reports the wildcard, the wider of the two', principal: { AWS: [roleA, "*"] }, caller: opsSession, expected: "wildcard" },
     { name: "a service principal matches case-insensitively", principal: { Service: "ec2.amazonaws.com" }, caller: { type: "service", service: "EC2.AmazonAWS.com" }, expected: "service" },
     { name: "a service principal does not match another service", principal: { Service: "lambda.amazonaws.com" }, caller: ec2, expected: undefined },
     { name: "a federated provider matches its users", principal: { Federated: github.type === "federated" ? github.provider : "" }, caller: github, expected: "federated" },
     { name: "NotPrincipal applies to callers it does not list", principal: { AWS: `arn:aws:iam::${ACCOUNT_A}:user/bob` }, notPrincipal: true, caller: alice, expected: "wildcard" },
     { name: "NotPrincipal excludes a listed user", principal: { AWS: `arn:aws:iam::${ACCOUNT_A}:user/alice` }, notPrincipal: true, caller: alice, expected: undefined },
-    { name: "NotPrincipal with an account excludes its users", principal: { AWS: `arn:aws:iam::${ACCOUNT_A}:root` }, notPrincipal: true, caller: alice, expected: undefined },
+    // "When you use NotPrincipal with Deny, you must also specify the account ARN of the
+    // not-denied principal": the account ARN names the account, it does not exempt its users.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+    { name: "NotPrincipal with only the account root still applies to the account's users (NotPrincipal page)", principal: { AWS: `arn:aws:iam::${ACCOUNT_A}:root` }, notPrincipal: true, caller: alice, expected: "wildcard" },
+    { name: "NotPrincipal with only the account ID still applies to the account's role sessions (NotPrincipal page)", principal: { AWS: ACCOUNT_A }, notPrincipal: true, caller: opsSession, expected: "wildcard" },
+    { name: "NotPrincipal with the account root excludes the root user", principal: { AWS: `arn:aws:iam::${ACCOUNT_A}:root` }, notPrincipal: true, caller: rootA, expected: undefined },
+    { name: "NotPrincipal with a user and its account excludes that user", principal: { AWS: [`arn:aws:iam::${ACCOUNT_A}:user/alice`, `arn:aws:iam::${ACCOUNT_A}:root`] }, notPrincipal: true, caller: alice, expected: undefined },
     { name: "NotPrincipal with a role ARN excludes its sessions", principal: { AWS: roleA }, notPrincipal: true, caller: opsSession, expected: undefined },
     { name: "NotPrincipal with a session ARN excludes that session", principal: { AWS: `arn:aws:sts::${ACCOUNT_A}:assumed-role/Ops/alice` }, notPrincipal: true, caller: opsSession, expected: undefined },
   ];
@@ -461,17 +474,116 @@ const authorizeCases: AuthorizeCase[] = [
     decision: "Allow",
   },
   {
-    name: 'an anonymous caller is not admitted by {"AWS":"*"}',
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
+    name: 'an anonymous caller is admitted by {"AWS":"*"} as by "*" (Principal page, All principals)',
     input: { identityPolicies: [], resourcePolicy: named("BucketPolicy", "resource", [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }]), request: request(anonymous, "s3:GetObject", `${BUCKET}/public.html`, {}, ACCOUNT_A) },
-    decision: "ImplicitDeny",
-    missing: ["resource"],
+    decision: "Allow",
   },
   {
     name: "the root user needs no identity policy in its own account",
     input: { identityPolicies: [], request: request(rootA, "s3:GetObject", `${BUCKET}/q1.csv`, {}, ACCOUNT_A) },
     decision: "Allow",
   },
+  // "If a user is listed as the principal in a role's trust policy but cannot assume the role,
+  // check the user's permissions boundary. If a permissions boundary is set for the user, then
+  // it must allow the sts:AssumeRole action."
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-trust-policy.html
+  {
+    name: "same account: a user named in the trust policy still needs its permissions boundary to allow sts:AssumeRole (Update a role trust policy)",
+    input: {
+      identityPolicies: [],
+      permissionsBoundary: named("Boundary", "identity", [{ Effect: "Allow", Action: "s3:*", Resource: "*" }]),
+      resourcePolicy: trust({ AWS: `arn:aws:iam::${ACCOUNT_A}:user/alice` }),
+      resourcePolicyRequired: true,
+      request: assume(alice),
+    },
+    decision: "ImplicitDeny",
+    missing: ["boundary"],
+  },
+  {
+    name: "same account: a user named in the trust policy whose boundary allows sts:AssumeRole needs no identity policy (Update a role trust policy)",
+    input: {
+      identityPolicies: [],
+      permissionsBoundary: named("Boundary", "identity", [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }]),
+      resourcePolicy: trust({ AWS: `arn:aws:iam::${ACCOUNT_A}:user/alice` }),
+      resourcePolicyRequired: true,
+      request: assume(alice),
+    },
+    decision: "Allow",
+  },
+  {
+    name: 'same account: a trust policy naming every AWS principal ({"AWS":"*"}) does not lift the caller\'s permissions boundary (Update a role trust policy)',
+    input: {
+      identityPolicies: [],
+      permissionsBoundary: named("Boundary", "identity", [{ Effect: "Allow", Action: "s3:*", Resource: "*" }]),
+      resourcePolicy: trust({ AWS: "*" }),
+      resourcePolicyRequired: true,
+      request: assume(alice),
+    },
+    decision: "ImplicitDeny",
+    missing: ["boundary"],
+  },
+  // "You cannot use AWS account root user credentials to call AssumeRole. You must use
+  // credentials for an IAM user or an IAM role to call AssumeRole."
+  // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+  {
+    name: "the account root user cannot call AssumeRole, even on a role that trusts its account (STS API reference, AssumeRole)",
+    input: { identityPolicies: [], resourcePolicy: trust({ AWS: `arn:aws:iam::${ACCOUNT_A}:root` }), resourcePolicyRequired: true, request: assume(rootA) },
+    decision: "ImplicitDeny",
+  },
+  {
+    name: "the account root user cannot call AssumeRole across accounts either (STS API reference, AssumeRole)",
+    input: {
+      identityPolicies: [],
+      resourcePolicy: trust({ AWS: `arn:aws:iam::${ACCOUNT_B}:root` }),
+      resourcePolicyRequired: true,
+      request: assume({ type: "root", arn: `arn:aws:iam::${ACCOUNT_B}:root`, accountId: ACCOUNT_B }),
+    },
+    decision: "ImplicitDeny",
+    crossAccount: true,
+  },
+  // Principal values are ORed: listing a role ARN beside "*" grants what "*" alone grants.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+  ...(["*", [OPS_ROLE, "*"]] as const).map(
+    (aws): AuthorizeCase => ({
+      name: `same account: a bucket policy granting ${JSON.stringify(aws)} is not limited by the role's boundary (values are ORed)`,
+      input: {
+        identityPolicies: [],
+        permissionsBoundary: named("Boundary", "identity", [{ Effect: "Allow", Action: "ec2:*", Resource: "*" }]),
+        resourcePolicy: named("BucketPolicy", "resource", [{ Effect: "Allow", Principal: { AWS: aws }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }]),
+        request: request(opsSession, "s3:GetObject", `${BUCKET}/q1.csv`, {}, ACCOUNT_A),
+      },
+      decision: "Allow",
+    }),
+  ),
 ];
+
+// "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+// permissions boundary policy attached, regardless of the values specified in the NotPrincipal
+// element." https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+const ALICE_ARN = `arn:aws:iam::${ACCOUNT_A}:user/alice`;
+const aliceOnlyBucket = named("BucketPolicy", "resource", [
+  { Sid: "Alice", Effect: "Allow", Principal: { AWS: ALICE_ARN }, Action: "s3:GetObject", Resource: `${BUCKET}/*` },
+  { Sid: "NobodyElse", Effect: "Deny", NotPrincipal: { AWS: [ALICE_ARN, `arn:aws:iam::${ACCOUNT_A}:root`] }, Action: "s3:*", Resource: `${BUCKET}/*` },
+]);
+const readAsAlice = request(alice, "s3:GetObject", `${BUCKET}/q1.csv`, {}, ACCOUNT_A);
+authorizeCases.push(
+  {
+    name: "NotPrincipal with Deny exempts the user it names when the user has no permissions boundary",
+    input: { identityPolicies: [], resourcePolicy: aliceOnlyBucket, request: readAsAlice },
+    decision: "Allow",
+  },
+  {
+    name: "NotPrincipal with Deny always denies a user with a permissions boundary, even one it names (NotPrincipal page)",
+    input: {
+      identityPolicies: [],
+      permissionsBoundary: named("Boundary", "identity", [{ Effect: "Allow", Action: "s3:*", Resource: "*" }]),
+      resourcePolicy: aliceOnlyBucket,
+      request: readAsAlice,
+    },
+    decision: "ExplicitDeny",
+  },
+);
 
 describe("authorize", () => {
   it.each(authorizeCases)("$name → $decision", ({ input, decision, missing = [], crossAccount = false }) => {
@@ -515,6 +627,24 @@ describe("authorize", () => {
       { policyName: "OpsTrust", statementIndex: 0, sid: "Trust", effect: "Allow", principalMatch: "account" },
     ]);
     expect(result.reason).toBe("Allowed by statement 0 (Sid AssumeOps) of policy CallerPolicy and statement 0 (Sid Trust) of policy OpsTrust");
+  });
+
+  it("says why the root user is refused AssumeRole", () => {
+    const result = authorize({ identityPolicies: [], resourcePolicy: trust({ AWS: ACCOUNT_A }), resourcePolicyRequired: true, request: assume(rootA) });
+    expect(result.reason).toBe(
+      `arn:aws:iam::${ACCOUNT_A}:root is the account root user, which cannot call sts:AssumeRole: AWS requires the credentials of an IAM user or role`,
+    );
+    expect(result.decidingStatements).toEqual([]);
+  });
+
+  it("names the NotPrincipal statement that denies a caller with a permissions boundary", () => {
+    const result = authorize({
+      identityPolicies: [],
+      permissionsBoundary: named("Boundary", "identity", [{ Effect: "Allow", Action: "s3:*", Resource: "*" }]),
+      resourcePolicy: aliceOnlyBucket,
+      request: readAsAlice,
+    });
+    expect(result.decidingStatements).toEqual([{ policyName: "BucketPolicy", statementIndex: 1, sid: "NobodyElse", effect: "Deny", principalMatch: "wildcard" }]);
   });
 
   it("lists only the trust statement when it names the caller directly", () => {

@@ -5,7 +5,7 @@
 
 import { evaluateCondition } from "./conditions";
 import { actionMatches, resolveResource, resourceMatches, variablesEnabled } from "./match";
-import { matchPrincipal } from "./principal";
+import { matchPrincipal, notPrincipalExempts } from "./principal";
 import type {
   AuthorizeInput,
   AuthorizeResult,
@@ -22,6 +22,12 @@ import type {
 
 export type StatementOutcome = { applies: false } | { applies: true; principalMatch?: PrincipalMatchKind };
 
+/** Facts about the caller that are not part of the request itself. */
+export type CallerFacts = {
+  /** The caller (an IAM user or a role session) has a permissions boundary attached. */
+  hasPermissionsBoundary?: boolean;
+};
+
 /** Whether every element of a statement matches the request. Principal and NotPrincipal count
  * only for resource-based policies; a statement without Resource/NotResource (a trust policy)
  * matches any resource. */
@@ -30,10 +36,11 @@ export function matchStatement(
   version: Policy["Version"],
   request: AuthzRequest,
   kind: "identity" | "resource",
+  caller: CallerFacts = {},
 ): StatementOutcome {
   let principalMatch: PrincipalMatchKind | undefined;
   if (kind === "resource") {
-    principalMatch = statementPrincipalMatch(statement, request.principal);
+    principalMatch = statementPrincipalMatch(statement, request.principal, caller);
     if (!principalMatch) return { applies: false };
   }
   const withVariables = variablesEnabled(version);
@@ -45,11 +52,18 @@ export function matchStatement(
   return principalMatch ? { applies: true, principalMatch } : { applies: true };
 }
 
-function statementPrincipalMatch(statement: Statement, caller: RequestPrincipal): PrincipalMatchKind | undefined {
+function statementPrincipalMatch(statement: Statement, caller: RequestPrincipal, facts: CallerFacts): PrincipalMatchKind | undefined {
   if (statement.Principal) return matchPrincipal(statement.Principal, caller);
-  // NotPrincipal applies to everyone it does not list, so it names nobody in particular.
+  // NotPrincipal applies to everyone it does not exempt, so it names nobody in particular.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
-  if (statement.NotPrincipal) return matchPrincipal(statement.NotPrincipal, caller) ? undefined : "wildcard";
+  if (statement.NotPrincipal) {
+    // "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+    // permissions boundary policy attached, regardless of the values specified in the
+    // NotPrincipal element." (same page)
+    const bounded = facts.hasPermissionsBoundary === true && (caller.type === "user" || caller.type === "assumed-role");
+    if (statement.Effect === "Deny" && bounded) return "wildcard";
+    return notPrincipalExempts(statement.NotPrincipal, caller) ? undefined : "wildcard";
+  }
   return undefined;
 }
 
@@ -77,11 +91,12 @@ export function evaluatePolicies(
   policies: NamedPolicy[],
   request: AuthzRequest,
   kind: "identity" | "resource",
+  caller: CallerFacts = {},
 ): PolicySetResult {
   const matched: StatementMatch[] = [];
   for (const { name, policy } of policies) {
     policy.Statement.forEach((statement, statementIndex) => {
-      const outcome = matchStatement(statement, policy.Version, request, kind);
+      const outcome = matchStatement(statement, policy.Version, request, kind, caller);
       if (!outcome.applies) return;
       matched.push({
         policyName: name,
@@ -134,16 +149,20 @@ const implicitDeny = (missing: Side[], reason: string): Outcome => ({ decision: 
 
 /** Decides a request the way AWS combines policy types:
  * - an explicit Deny anywhere wins;
+ * - the account root user cannot assume a role;
  * - cross-account, both the caller's identity side (identity policies within the boundary) and
  *   the resource policy must allow;
  * - within one account, a resource policy that names the caller decides on its own, while one
  *   that names only the account delegates to the identity side;
- * - a role trust policy (`resourcePolicyRequired`) must allow even within one account. */
+ * - a role trust policy (`resourcePolicyRequired`) must allow even within one account, and the
+ *   caller's permissions boundary must allow too, however the trust policy names the caller. */
 export function authorize(input: AuthorizeInput): AuthorizeResult {
   const { request } = input;
   const caller = request.principal;
   const identity = evaluatePolicies(input.identityPolicies, request, "identity");
-  const resource = input.resourcePolicy ? evaluatePolicies([input.resourcePolicy], request, "resource") : undefined;
+  const resource = input.resourcePolicy
+    ? evaluatePolicies([input.resourcePolicy], request, "resource", { hasPermissionsBoundary: input.permissionsBoundary !== undefined })
+    : undefined;
   const boundary = input.permissionsBoundary
     ? evaluatePolicies([input.permissionsBoundary], request, "identity")
     : undefined;
@@ -170,6 +189,7 @@ export function authorize(input: AuthorizeInput): AuthorizeResult {
 
   const outcome =
     explicitDeny(evidence) ??
+    rootAssumingRole(evidence) ??
     (caller.type === "service" || caller.type === "federated" || caller.type === "anonymous"
       ? withoutIdentity(evidence)
       : crossAccount
@@ -195,6 +215,15 @@ function explicitDeny({ identity, resource, boundary }: Evidence): Outcome | und
   return { decision: "ExplicitDeny", deciding: denying, missing: [], reason: `Explicitly denied by ${describeStatement(first)}` };
 }
 
+/** "You cannot use AWS account root user credentials to call AssumeRole. You must use
+ * credentials for an IAM user or an IAM role to call AssumeRole." No policy can change that.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html */
+function rootAssumingRole({ input, text }: Evidence): Outcome | undefined {
+  const { principal, action } = input.request;
+  if (principal.type !== "root" || action.toLowerCase() !== "sts:assumerole") return undefined;
+  return implicitDeny([], text.rootCannotAssumeRole());
+}
+
 /** AWS services, federated users and anonymous callers have no identity-based policies: the
  * resource policy alone decides. */
 function withoutIdentity({ resourceAllows, text }: Evidence): Outcome {
@@ -214,22 +243,29 @@ function acrossAccounts({ resourceAllows, callerSide, callerSideMissing, text }:
 /** Within one account, a grant to a user ARN or a role-session ARN (or to everyone) is not limited
  * by the caller's identity policies or boundary; a grant to a role ARN is still limited by the
  * role's permissions boundary; a grant to the account delegates to identity policies.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics */
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics
+ * A role trust policy is the exception: whoever it names directly, the caller's permissions
+ * boundary must still allow sts:AssumeRole. "If a user is listed as the principal in a role's
+ * trust policy but cannot assume the role, check the user's permissions boundary. If a
+ * permissions boundary is set for the user, then it must allow the sts:AssumeRole action."
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-trust-policy.html */
 function withinAccount(evidence: Evidence): Outcome {
   const { input, resourceAllows, callerSide, callerSideMissing, boundaryGranted, boundary, text } = evidence;
-  const unlimitedGrants = resourceAllows.filter((m) => m.principalMatch !== "account" && m.principalMatch !== "role");
+  const resourceRequired = input.resourcePolicyRequired === true;
+  const directGrants = resourceAllows.filter((m) => m.principalMatch !== "account");
+  const limitedByBoundary = (m: StatementMatch) => resourceRequired || m.principalMatch === "role";
+  const unlimitedGrants = directGrants.filter((m) => !limitedByBoundary(m));
   if (unlimitedGrants.length > 0) return allowed(unlimitedGrants, text);
 
-  const roleGrants = resourceAllows.filter((m) => m.principalMatch === "role");
-  if (roleGrants.length > 0 && boundaryGranted) return allowed([...roleGrants, ...allows(boundary)], text);
+  const boundedGrants = directGrants.filter(limitedByBoundary);
+  if (boundedGrants.length > 0 && boundaryGranted) return allowed([...boundedGrants, ...allows(boundary)], text);
 
-  const resourceRequired = input.resourcePolicyRequired === true;
   const resourceSatisfied = !resourceRequired || resourceAllows.length > 0;
   if (!callerSideMissing && resourceSatisfied) {
     return allowed([...callerSide, ...(resourceRequired ? resourceAllows : [])], text);
   }
   if (!resourceSatisfied) return implicitDeny(["resource"], text.resourceMissing());
-  if (roleGrants.length > 0) return implicitDeny(["boundary"], text.boundaryMissing());
+  if (boundedGrants.length > 0) return implicitDeny(["boundary"], text.boundaryMissing());
   const side = callerSideMissing ?? "identity";
   return implicitDeny([side], text.callerSideMissing(side, resourceAllows.length > 0));
 }
@@ -281,6 +317,10 @@ class Wording {
       return `The resource-based policy ${this.input.resourcePolicy.name} does not allow ${this.who} to perform ${this.action} on ${this.resource}`;
     }
     return `No resource-based policy allows ${this.who} to perform ${this.action} on ${this.resource}`;
+  }
+
+  rootCannotAssumeRole(): string {
+    return `${this.who} is the account root user, which cannot call sts:AssumeRole: AWS requires the credentials of an IAM user or role`;
   }
 
   identityMissing(): string {

@@ -56,9 +56,14 @@ export function invalidPrincipalMessage(type: PrincipalType, value: string): str
   return `Invalid principal in policy: "${label}":"${value}"`;
 }
 
-/** When several principal values match, the most specific one is reported: a direct grant
- * decides on its own within an account, an account grant only delegates. */
-const PREFERENCE: readonly PrincipalMatchKind[] = ["exact", "role", "service", "federated", "wildcard", "account"];
+/** When several values of one Principal element match, the one that grants the most is
+ * reported, because the values are ORed: a grant that decides on its own within an account
+ * (the caller's own ARN, "*", a service or a provider) before a role ARN, which the role's
+ * permissions boundary still limits, before an account, which only delegates to identity
+ * policies. So `["<role ARN>", "*"]` grants what "*" alone grants.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html */
+const PREFERENCE: readonly PrincipalMatchKind[] = ["exact", "wildcard", "service", "federated", "role", "account"];
 
 /** How `block` matches the caller, or undefined when it does not. */
 export function matchPrincipal(block: PrincipalBlock, caller: RequestPrincipal): PrincipalMatchKind | undefined {
@@ -83,9 +88,12 @@ function callerPartition(caller: { arn: string }): string | undefined {
 }
 
 function matchAwsPrincipal(value: string, caller: RequestPrincipal): PrincipalMatchKind | undefined {
+  // {"AWS": "*"} means every AWS principal (any account's root, users and role sessions) and,
+  // like "*", anonymous callers: "For anonymous users, the following elements are equivalent:
+  // "Principal": "*" and "Principal" : { "AWS" : "*" }". It does not name AWS services.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
+  if (value === "*" && caller.type === "anonymous") return "wildcard";
   if (caller.type !== "root" && caller.type !== "user" && caller.type !== "assumed-role") return undefined;
-  // {"AWS": "*"} means every AWS principal (any account's root, users and role sessions), but
-  // not AWS services and not anonymous callers.
   if (value === "*") return "wildcard";
   if (ACCOUNT_ID.test(value)) return value === caller.accountId ? "account" : undefined;
   const arn = parseArn(value);
@@ -94,6 +102,18 @@ function matchAwsPrincipal(value: string, caller: RequestPrincipal): PrincipalMa
   if (value === caller.arn && (caller.type === "user" || caller.type === "assumed-role")) return "exact";
   if (caller.type === "assumed-role" && value === caller.roleArn) return "role";
   return undefined;
+}
+
+/** Whether a NotPrincipal element exempts the caller. An account (its ID or root ARN) exempts
+ * only the account root user: "When you use NotPrincipal with Deny, you must also specify the
+ * account ARN of the not-denied principal" — the account ARN is listed beside the user's or
+ * role's ARN, it does not stand for every principal in the account. A user is exempt when its
+ * ARN is listed; a role session when its session ARN or its role's ARN is.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html */
+export function notPrincipalExempts(block: PrincipalBlock, caller: RequestPrincipal): boolean {
+  const kind = matchPrincipal(block, caller);
+  if (kind === undefined) return false;
+  return kind !== "account" || caller.type === "root";
 }
 
 /** Provider ARNs compare exactly; domain names (`accounts.google.com`) case-insensitively. */

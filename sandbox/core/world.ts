@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { authorize, evaluatePolicies, parsePolicy } from "../../lib/policy";
 import type { AuthorizeResult, NamedPolicy, Policy, PolicyKind, RequestContext, RequestPrincipal } from "../../lib/policy/types";
+import { denialReason } from "./denial";
 import { AwsError } from "./errors";
 import type { Account, ManagedPolicy, PolicyAttachments, Role, SandboxState, Session, Tag, User } from "./state";
 import type { StateStore } from "./store";
@@ -200,6 +201,9 @@ export class World {
       "aws:EpochTime": String(Math.floor(now / 1000)),
       "aws:SecureTransport": "false",
       "aws:ViaAWSService": "false",
+      // Present in every signed request; only AWS services' own calls set it to true.
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice
+      "aws:PrincipalIsAWSService": "false",
     };
     if (this.state.accounts[accountId] && this.state.organization) {
       context["aws:PrincipalOrgID"] = this.state.organization.id;
@@ -209,7 +213,9 @@ export class World {
       // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
       context["aws:MultiFactorAuthPresent"] = session.mfaAuthenticated ? "true" : "false";
       if (session.mfaAuthenticated) context["aws:MultiFactorAuthAge"] = String(Math.floor((now - session.issuedAt) / 1000));
-      context["aws:TokenIssueTime"] = new Date(session.issuedAt).toISOString();
+      // To the second, like every time STS hands out (Expiration, CloudTrail's creationDate): a
+      // revocation dated to the second then covers exactly the sessions it would on AWS.
+      context["aws:TokenIssueTime"] = new Date(Math.floor(session.issuedAt / 1000) * 1000).toISOString().replace(".000Z", "Z");
       if (session.sourceIdentity) context["aws:SourceIdentity"] = session.sourceIdentity;
     }
     return context;
@@ -307,10 +313,7 @@ export class World {
   require(caller: Caller, action: string, resource: string, context?: RequestContext): void {
     const result = this.decide(caller, { action, resource, resourceAccount: caller.accountId, context });
     if (result.decision === "Allow") return;
-    const why =
-      result.decision === "ExplicitDeny"
-        ? "with an explicit deny in an identity-based policy"
-        : `because no identity-based policy allows the ${action} action`;
+    const why = denialReason(result, action, caller.sessionPolicies.length > 0);
     throw new AwsError("AccessDenied", `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} ${why}`, 403);
   }
 }

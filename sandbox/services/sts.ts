@@ -1,7 +1,8 @@
 // STS: AssumeRole, GetCallerIdentity, GetSessionToken, GetAccessKeyInfo.
 // API reference: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
 import { parsePolicy } from "../../lib/policy";
-import type { RequestContext } from "../../lib/policy/types";
+import type { AuthorizeResult, RequestContext } from "../../lib/policy/types";
+import { denialReason } from "../core/denial";
 import { accessDenied, AwsError, malformedPolicy, validationError } from "../core/errors";
 import { secretAccessKey, sessionToken, uniqueId } from "../core/ids";
 import type { ApiContext, ApiHandler } from "../core/runtime";
@@ -119,8 +120,15 @@ function assumeRole(input: AssumeRoleInput, ctx: ApiContext) {
   const mfaNow = verifyMfa(world, caller, input.SerialNumber, input.TokenCode);
   const mfaAuthenticated = mfaNow || (caller.session?.mfaAuthenticated ?? false);
 
-  const denied = (action: string) =>
-    accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${input.RoleArn}`);
+  // STS names no reason when nothing allows the call (the trust policy does not name the
+  // caller, or the caller's policies do not allow it), but does name an explicit deny — e.g. a
+  // revoked session's role chaining: "… on resource: <role ARN> with an explicit deny in an
+  // identity-based policy". https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+  const denied = (action: string, result?: AuthorizeResult) =>
+    accessDenied(
+      `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${input.RoleArn}` +
+        (result?.decision === "ExplicitDeny" ? ` ${denialReason(result, action, caller.sessionPolicies.length > 0)}` : ""),
+    );
   const found = world.roleByArn(input.RoleArn);
   // A role that does not exist is indistinguishable from one that does not trust the caller.
   if (!found) {
@@ -161,7 +169,7 @@ function assumeRole(input: AssumeRoleInput, ctx: ApiContext) {
     if (result.decision !== "Allow") {
       note.denyReason = result.reason;
       note.denyMissing = result.missing.join(",");
-      throw denied(action);
+      throw denied(action, result);
     }
   }
 
@@ -212,12 +220,16 @@ function assumeRole(input: AssumeRoleInput, ctx: ApiContext) {
 }
 
 function getCallerIdentity(_input: unknown, { caller }: ApiContext) {
-  // GetCallerIdentity needs no permission: https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+  // GetCallerIdentity needs no permission and an explicit deny of sts:GetCallerIdentity does not
+  // stop it, so a revoked session can still ask who it is:
+  // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
   return { UserId: caller.userId, Account: caller.accountId, Arn: caller.arn };
 }
 
 function getSessionToken(input: { DurationSeconds?: number; SerialNumber?: string; TokenCode?: string }, ctx: ApiContext) {
   const { world, caller, note } = ctx;
+  // Not authorized by policies: "No permissions are required for a user to get a session token."
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getsessiontoken.html
   if (caller.session) {
     throw accessDenied("Cannot call GetSessionToken with session credentials");
   }
@@ -241,7 +253,15 @@ function getSessionToken(input: { DurationSeconds?: number; SerialNumber?: strin
   return { Credentials: credentialsOut(session) };
 }
 
-function getAccessKeyInfo(input: { AccessKeyId: string }, { world }: ApiContext) {
+/** Unlike GetCallerIdentity, GetAccessKeyInfo is an action policies grant and deny
+ * (`sts:GetAccessKeyInfo`, no resource type):
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html */
+function getAccessKeyInfo(input: { AccessKeyId: string }, { world, caller }: ApiContext) {
+  const action = "sts:GetAccessKeyInfo";
+  const result = world.decide(caller, { action, resource: "*", resourceAccount: caller.accountId });
+  if (result.decision !== "Allow") {
+    throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: * ${denialReason(result, action, caller.sessionPolicies.length > 0)}`);
+  }
   const key = world.state.accessKeys[input.AccessKeyId] ?? world.state.sessions[input.AccessKeyId];
   if (!key) throw validationError(`The access key ${input.AccessKeyId} is not known to this sandbox.`);
   return { Account: key.accountId };

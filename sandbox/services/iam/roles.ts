@@ -61,7 +61,9 @@ function getRole(input: { RoleName: string }, ctx: ApiContext) {
 
 function listRoles(input: PageInput & { PathPrefix?: string }, ctx: ApiContext) {
   const account = callerAccount(ctx);
-  authorize(ctx, "iam:ListRoles", "*");
+  // AWS authorizes listing against the path being listed, e.g. `arn:aws:iam::111111111111:role/`
+  // ("… is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::111111111111:role/ …").
+  authorize(ctx, "iam:ListRoles", roleArn(account.id, input.PathPrefix ?? "/", ""));
   const roles = Object.values(account.roles).filter((r) => underPath(r.path, input.PathPrefix));
   const page = paginate(roles, (r) => r.name.toLowerCase(), input);
   return { Roles: page.items.map((r) => roleOutput(r, "list")), IsTruncated: page.IsTruncated, Marker: page.Marker };

@@ -52,7 +52,9 @@ function getUser(input: { UserName?: string }, ctx: ApiContext) {
 
 function listUsers(input: PageInput & { PathPrefix?: string }, ctx: ApiContext) {
   const account = callerAccount(ctx);
-  authorize(ctx, "iam:ListUsers", "*");
+  // AWS authorizes listing against the path being listed, e.g. `arn:aws:iam::111111111111:user/`
+  // ("… is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::111111111111:user/ …").
+  authorize(ctx, "iam:ListUsers", userArn(account.id, input.PathPrefix ?? "/", ""));
   const users = Object.values(account.users).filter((u) => underPath(u.path, input.PathPrefix));
   const page = paginate(users, (u) => u.name.toLowerCase(), input);
   return { Users: page.items.map((u) => userOutput(u, "list")), IsTruncated: page.IsTruncated, Marker: page.Marker };
