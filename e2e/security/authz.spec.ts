@@ -16,7 +16,7 @@ const base = () => process.env.E2E_BASE_URL!;
 
 // ---- The one expected table -------------------------------------------------------------------
 
-type Permission = "accounts.read" | "accounts.manage" | "roles.read" | "roles.manage" | "grants.manage" | "sessions.create" | "audit.read" | "users.manage" | "provisioning.manage" | "settings.read";
+type Permission = "accounts.read" | "accounts.manage" | "roles.read" | "roles.manage" | "grants.manage" | "sessions.create" | "audit.read" | "users.manage" | "provisioning.manage" | "settings.read" | "sessions.revoke";
 type Role = "admin" | "operator" | "auditor";
 
 /** lib/auth/permissions.ts, restated: the oracle must not be the code under test. */
@@ -49,15 +49,18 @@ const REQUIRES: Record<string, Permission | null | "public"> = {
   "PATCH /roles/{id}": "roles.manage",
   "DELETE /roles/{id}": "roles.manage",
   "POST /roles/{id}/test": "roles.manage",
+  "POST /roles/{id}/revoke-sessions": "sessions.revoke",
   "GET /grants": "grants.manage",
   "POST /grants": "grants.manage",
   "DELETE /grants/{id}": "grants.manage",
   "POST /sessions": "sessions.create",
+  "GET /sessions/active": null,
   "GET /audit-events": "audit.read",
   "GET /users": "users.manage",
   "POST /users": "users.manage",
   "PATCH /users/{id}": "users.manage",
   "POST /users/{id}/clear-sign-in-lock": "users.manage",
+  "POST /users/{id}/revoke-sessions": "sessions.revoke",
   // server actions
   "action createAccountAction": "accounts.manage",
   "action updateAccountAction": "accounts.manage",
@@ -79,6 +82,8 @@ const REQUIRES: Record<string, Permission | null | "public"> = {
   "action createUserAction": "users.manage",
   "action updateUserAction": "users.manage",
   "action clearSignInLockAction": "users.manage",
+  "action revokeUserSessionsAction": "sessions.revoke",
+  "action revokeRoleSessionsAction": "sessions.revoke",
   "action setupAction": "public",
 };
 

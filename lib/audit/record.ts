@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   "grant.delete",
   "session.console",
   "session.credentials",
+  "session.revoke",
   "aws.sts",
   "provisioning.apply",
   "provisioning.trust_update",

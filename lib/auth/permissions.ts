@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   "users.manage",
   "provisioning.manage",
   "settings.read",
+  /** Ending people's live AWS sessions (a deny on the role for sessions issued before now). */
+  "sessions.revoke",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

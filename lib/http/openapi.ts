@@ -15,6 +15,7 @@ import { stepUpInput } from "@/lib/auth/step-up";
 import { ERROR_STATUS } from "@/lib/errors";
 import { applyInput } from "@/lib/provision/api-schemas";
 import { wizardDocumentInput } from "@/lib/provision/schema";
+import { revokeRoleSessionsInput } from "@/lib/revocation/revoke";
 import { startSessionInput } from "@/lib/sessions/start-session";
 import { createUserInput, updateUserInput } from "@/lib/users/schemas";
 
@@ -223,6 +224,16 @@ export function openApiDocument(serverUrl: string): Json {
       "/roles/{id}/test": {
         post: { summary: "Test a role: a real AssumeRole from the console's AWS identity", tags: ["roles"], parameters: [id], responses: { 200: ok("Works, or why not"), ...errors(400, 401, 403, 404, 429) } },
       },
+      "/roles/{id}/revoke-sessions": {
+        post: {
+          summary:
+            "End live AWS sessions in a role entry: one person's ({ userEmail }) or everyone's ({}). Writes the SwitchboardRevokedSessions inline policy on the role (a deny for sessions issued before now) through the account's provisioning role: { revocation: { roleId, roleArn, accountName, ok, message, folded? } }",
+          tags: ["roles"],
+          parameters: [id],
+          requestBody: body(revokeRoleSessionsInput),
+          responses: { 200: ok("What is denied now"), ...errors(400, 401, 403, 404, 409, 502, 503) },
+        },
+      },
       "/grants": {
         get: { summary: "List grants", tags: ["grants"], parameters: [{ name: "roleId", in: "query", schema: { type: "string" } }], responses: { 200: ok("Grants"), ...errors(400, 401, 403) } },
         post: { summary: "Grant a role entry to a user or a group", tags: ["grants"], requestBody: body(createGrantInput), responses: { 201: ok("The grant"), ...errors(400, 401, 403, 404, 409) } },
@@ -234,6 +245,14 @@ export function openApiDocument(serverUrl: string): Json {
           tags: ["sessions"],
           requestBody: body(startSessionInput),
           responses: { 200: ok("consoleUrl + expiresAt, or credentials + region + assumedRoleArn"), ...errors(400, 401, 403, 404, 429, 502, 503) },
+        },
+      },
+      "/sessions/active": {
+        get: {
+          summary:
+            "The AWS sessions this console issued that have not expired, built from the audit log (no secret is kept), newest first, at most 500: everyone's for administrators and auditors, the caller's own for operators. { scope, asOf, truncated, sessions: [{ id, person: { id, email }, role: { id, arn, label, accountName }, accountId, kind, region, issuedAt, expiresAt, revoked: { at, by } | null }] }",
+          tags: ["sessions"],
+          responses: { 200: ok("Live sessions"), ...errors(401, 403) },
         },
       },
       "/audit-events": {
@@ -253,6 +272,14 @@ export function openApiDocument(serverUrl: string): Json {
       },
       "/users/{id}/clear-sign-in-lock": {
         post: { summary: "Forget a user's failed sign-ins and end the wait they cause", tags: ["users"], parameters: [id], responses: { 200: ok("The user"), ...errors(400, 401, 403, 404) } },
+      },
+      "/users/{id}/revoke-sessions": {
+        post: {
+          summary: "End a person's live AWS sessions in every role entry they used in the last 12 hours: { user, roles: [{ roleId, roleArn, accountName, ok, message, folded? }] }, one result per role",
+          tags: ["users"],
+          parameters: [id],
+          responses: { 200: ok("What happened in each role"), ...errors(400, 401, 403, 404) },
+        },
       },
     }),
   };
