@@ -28,7 +28,7 @@ test.describe("users and console roles", () => {
     const operator = await operatorContext.newPage();
     await signInWithForm(operator, email, password);
     await expect(operator.getByRole("heading", { name: "Welcome, Oscar" })).toBeVisible();
-    await expect(operator.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Accounts", "Roles", "Settings"]);
+    await expect(operator.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Accounts", "Roles", "Sessions", "Settings"]);
 
     // The page: 403.
     const response = await operator.goto("/users");
@@ -79,6 +79,7 @@ test.describe("users and console roles", () => {
     const admin = await adminContext.newPage();
     await signInWithForm(admin, ADMIN.email, ADMIN.password, "/users");
     await admin.getByTestId(`user-row-${email}`).getByRole("button", { name: "Disable" }).click();
+    await admin.getByRole("dialog", { name: "Disable this person?" }).getByRole("button", { name: "Disable" }).click();
     await expect(admin.locator("main").getByRole("status")).toHaveText(`${email} is disabled and signed out.`);
     await expect(admin.getByTestId(`user-row-${email}`)).toContainText("Disabled");
 

@@ -9,9 +9,12 @@ import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getLastRole } from "@/lib/catalog/menu";
 import { getConfig } from "@/lib/config";
 
-const NAV: Array<NavItem & { permission: Permission }> = [
+/** An item shows when the person has any one of its permissions. */
+const NAV: Array<NavItem & { permission: Permission | readonly Permission[] }> = [
   { href: "/accounts", label: "Accounts", permission: "accounts.read" },
   { href: "/roles", label: "Roles", permission: "roles.read" },
+  // Operators see their own live sessions; administrators and auditors everyone's.
+  { href: "/sessions", label: "Sessions", permission: ["sessions.create", "audit.read"], hideOnPhones: true },
   { href: "/audit", label: "Audit", permission: "audit.read" },
   { href: "/users", label: "Users", permission: "users.manage" },
   { href: "/settings", label: "Settings", permission: "settings.read" },
@@ -26,7 +29,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     <div className="min-h-screen">
       {actor ? (
         <AppHeader
-          nav={NAV.filter((n) => hasPermission(actor, n.permission)).map(({ href, label }) => ({ href, label }))}
+          nav={NAV.filter((n) => [n.permission].flat().some((p) => hasPermission(actor, p))).map(({ href, label, hideOnPhones }) => ({ href, label, hideOnPhones }))}
           user={{ name: actor.name, email: actor.email, roleLabel: ROLE_LABELS[actor.role] }}
           switchRole={hasPermission(actor, "sessions.create") ? <SwitchMenu lastRole={lastRole} canManage={hasPermission(actor, "roles.manage")} /> : null}
           sandbox={Boolean(getConfig().aws.sandboxUrl)}

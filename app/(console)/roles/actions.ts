@@ -6,6 +6,7 @@ import { discoverRoles, registerDiscovered } from "@/lib/catalog/discover";
 import { deleteRole, registerRole, updateRole } from "@/lib/catalog/roles";
 import { accountRefField, createGrantInput, idField, registerRoleInput, roleArnField, updateRoleInput } from "@/lib/catalog/schemas";
 import { protectedAction } from "@/lib/http/action";
+import { revokeRoleSessions, revokeRoleSessionsInput } from "@/lib/revocation/revoke";
 import { testRole } from "@/lib/sessions/test-role";
 import type { DiscoveredView, TestOutcome } from "./types";
 
@@ -73,3 +74,9 @@ export const deleteGrantAction = protectedAction({ permission: "grants.manage", 
   await deleteGrant(actor, input.id, meta);
   return { ok: true as const };
 });
+
+export const revokeRoleSessionsAction = protectedAction(
+  { permission: "sessions.revoke", input: z.object({ roleId: idField("roleId"), ...revokeRoleSessionsInput.shape }).strict() },
+  // An AWS failure comes back as the action's error (aws_denied, upstream_error), in words.
+  async ({ actor, input, meta }) => ({ message: (await revokeRoleSessions(actor, input.roleId, { userEmail: input.userEmail }, meta)).message }),
+);

@@ -7,17 +7,21 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Alert, Field, Input, Select } from "@/components/ui/field";
 import type { RoleDto } from "@/lib/catalog/role-dto";
-import { createGrantAction, deleteGrantAction } from "./actions";
+import { createGrantAction, deleteGrantAction, revokeRoleSessionsAction } from "./actions";
 import type { GrantView, UserOption } from "./types";
 
 /** Who may use one role entry: people by email, identity-provider groups by name. Stays open
- * while grants are added and removed; the list comes from the page, refreshed after each change. */
-export function GrantsDialog({ role, grants, users, onClose }: { role: RoleDto; grants: GrantView[]; users: UserOption[]; onClose: () => void }) {
+ * while grants are added and removed; the list comes from the page, refreshed after each change.
+ * Removing a grant stops new switches only: the person's live AWS sessions last until they
+ * expire, so an administrator (`canRevoke`) is offered to end them in the same step. */
+export function GrantsDialog({ role, grants, users, canRevoke, onClose }: { role: RoleDto; grants: GrantView[]; users: UserOption[]; canRevoke: boolean; onClose: () => void }) {
   const router = useRouter();
-  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ tone: "success" | "error" | "info"; text: string } | null>(null);
   const [fieldError, setFieldError] = useState<{ userEmail?: string; group?: string }>({});
   const [pending, startTransition] = useTransition();
   const [kind, setKind] = useState<"user" | "group">("user");
+  const [endSessions, setEndSessions] = useState(true);
+  const [removing, setRemoving] = useState<{ id: string; step: "removing" | "revoking" } | null>(null);
   const granted = new Set(grants.flatMap((g) => (g.user ? [g.user.email] : [])));
   const available = users.filter((u) => !granted.has(u.email));
 
@@ -38,11 +42,28 @@ export function GrantsDialog({ role, grants, users, onClose }: { role: RoleDto; 
 
   const revoke = (g: GrantView) =>
     startTransition(async () => {
+      setRemoving({ id: g.id, step: "removing" });
       const result = await deleteGrantAction({ id: g.id });
-      if (result.ok) {
-        setNotice({ tone: "success", text: `${g.user ? g.user.email : `Group ${g.group}`} can no longer use ${role.displayName}.` });
-        router.refresh();
-      } else setNotice({ tone: "error", text: result.error.message });
+      if (!result.ok) {
+        setRemoving(null);
+        return setNotice({ tone: "error", text: result.error.message });
+      }
+      const removed = `${g.user ? g.user.email : `Group ${g.group}`} can no longer use ${role.displayName}.`;
+      router.refresh();
+      if (!g.user || !canRevoke || !endSessions) {
+        setRemoving(null);
+        return setNotice({ tone: "success", text: removed });
+      }
+      setRemoving({ id: g.id, step: "revoking" });
+      // The row goes with the refresh; the progress shows where the outcome will.
+      setNotice({ tone: "info", text: `${removed} Revoking their live sessions in this role…` });
+      const revoked = await revokeRoleSessionsAction({ roleId: role.id, userEmail: g.user.email });
+      setRemoving(null);
+      setNotice(
+        revoked.ok
+          ? { tone: "success", text: `${removed} ${revoked.data.message}` }
+          : { tone: "error", text: `${removed} Their live sessions could not be ended: ${revoked.error.message}` },
+      );
     });
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -76,7 +97,7 @@ export function GrantsDialog({ role, grants, users, onClose }: { role: RoleDto; 
                   )}
                 </span>
                 <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" disabled={pending} onClick={() => revoke(g)} aria-label={`Remove the grant to ${g.user?.email ?? `group ${g.group}`}`}>
-                  Remove
+                  {removing?.id === g.id ? (removing.step === "removing" ? "Removing…" : "Revoking…") : "Remove"}
                 </Button>
               </li>
             ))}
@@ -84,6 +105,15 @@ export function GrantsDialog({ role, grants, users, onClose }: { role: RoleDto; 
         ) : (
           <p className="rounded-md border border-dashed border-slate-300 px-3 py-4 text-center text-sm text-slate-600">Not granted to anyone yet: only administrators can use it.</p>
         )}
+        {canRevoke && grants.some((g) => g.user) ? (
+          <label className="flex items-start gap-2 text-sm text-slate-700">
+            <input type="checkbox" checked={endSessions} onChange={(e) => setEndSessions(e.target.checked)} className="mt-0.5 h-4 w-4 shrink-0 accent-indigo-600" />
+            <span>
+              Also end their live sessions in this role
+              <span className="block text-xs text-slate-500">When a person&apos;s grant is removed, their AWS sessions in it that started before now are denied every action.</span>
+            </span>
+          </label>
+        ) : null}
         <form onSubmit={submit} className="space-y-3 rounded-md border border-slate-200 p-3" noValidate>
           <fieldset className="flex items-center gap-4 text-sm text-slate-700">
             <legend className="mb-2 text-sm font-medium text-slate-900">Add a grant</legend>
@@ -118,7 +148,7 @@ export function GrantsDialog({ role, grants, users, onClose }: { role: RoleDto; 
               )}
             </div>
             <Button type="submit" disabled={pending || (kind === "user" && available.length === 0)} className="mt-6">
-              {pending ? "Granting…" : "Grant"}
+              {pending && !removing ? "Granting…" : "Grant"}
             </Button>
           </div>
         </form>

@@ -17,6 +17,7 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
   const { account } = await searchParams;
   const canManage = hasPermission(actor, "roles.manage");
   const canGrant = hasPermission(actor, "grants.manage");
+  const canRevoke = hasPermission(actor, "sessions.revoke");
   const [roles, accounts, grants, users] = await Promise.all([
     listRoles(actor),
     listAccounts(actor),
@@ -58,6 +59,7 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
         users={userOptions}
         canManage={canManage}
         canGrant={canGrant}
+        canRevoke={canRevoke}
         initialAccount={typeof account === "string" && /^\d{12}$/.test(account) ? account : ""}
       />
     </>

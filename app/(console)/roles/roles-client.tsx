@@ -19,6 +19,7 @@ import { DiscoverDialog } from "./discover-dialog";
 import { EditRoleDialog } from "./edit-role-dialog";
 import { GrantsDialog } from "./grants-dialog";
 import { RemoveRoleDialog } from "./remove-role-dialog";
+import { RevokeSessionsDialog } from "./revoke-sessions-dialog";
 import { TestResult } from "./test-result";
 import type { AccountOption, GrantView, TestOutcome, UserOption } from "./types";
 
@@ -28,6 +29,7 @@ type Open =
   | { kind: "edit"; role: RoleDto }
   | { kind: "grants"; roleId: string }
   | { kind: "remove"; role: RoleDto }
+  | { kind: "revoke"; role: RoleDto }
   | null;
 
 type Props = {
@@ -37,10 +39,11 @@ type Props = {
   users: UserOption[];
   canManage: boolean;
   canGrant: boolean;
+  canRevoke: boolean;
   initialAccount: string;
 };
 
-export function RolesClient({ roles, accounts, grants, users, canManage, canGrant, initialAccount }: Props) {
+export function RolesClient({ roles, accounts, grants, users, canManage, canGrant, canRevoke, initialAccount }: Props) {
   const router = useRouter();
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -93,7 +96,13 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
         return <EditRoleDialog role={open.role} account={accounts.find((a) => a.accountId === open.role.accountId) ?? null} onClose={close} onSaved={done} />;
       case "grants": {
         const role = roles.find((r) => r.id === open.roleId);
-        return role ? <GrantsDialog role={role} grants={grantsByRole.get(role.id) ?? []} users={users} onClose={close} /> : null;
+        return role ? <GrantsDialog role={role} grants={grantsByRole.get(role.id) ?? []} users={users} canRevoke={canRevoke} onClose={close} /> : null;
+      }
+      case "revoke": {
+        // Those granted the role first: theirs are the sessions most likely to be live.
+        const granted = (grantsByRole.get(open.role.id) ?? []).flatMap((g) => (g.user ? [g.user] : []));
+        const people = [...granted, ...users.filter((u) => !granted.some((g) => g.email === u.email))];
+        return <RevokeSessionsDialog role={open.role} people={people} onClose={close} />;
       }
       case "remove":
         return <RemoveRoleDialog role={open.role} grantCount={grantsByRole.get(open.role.id)?.length ?? 0} onClose={close} onRemoved={done} />;
@@ -194,6 +203,7 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
                 test={tests[role.id]}
                 canManage={canManage}
                 onTest={() => test(role)}
+                onRevoke={canRevoke ? () => setOpen({ kind: "revoke", role }) : null}
                 onDismissTest={() =>
                   setTests((t) => {
                     const next = { ...t };
@@ -248,6 +258,7 @@ function RoleRow({
   onGrants,
   onEdit,
   onRemove,
+  onRevoke,
 }: {
   role: RoleDto;
   grantCount: number | null;
@@ -258,6 +269,7 @@ function RoleRow({
   onGrants: () => void;
   onEdit: () => void;
   onRemove: () => void;
+  onRevoke: (() => void) | null;
 }) {
   const name = `${role.path}${role.roleName}`;
   return (
@@ -310,6 +322,11 @@ function RoleRow({
             <Link href={`/roles/new?clone=${encodeURIComponent(role.id)}`} className={buttonClass("secondary", "sm")} aria-label={`Clone ${role.displayName}`}>
               Clone
             </Link>
+            {onRevoke ? (
+              <Button size="sm" variant="secondary" onClick={onRevoke}>
+                Revoke sessions…
+              </Button>
+            ) : null}
             <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={onRemove}>
               Remove
             </Button>

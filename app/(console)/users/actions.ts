@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { protectedAction } from "@/lib/http/action";
+import { revokeUserSessions } from "@/lib/revocation/revoke";
 import { clearSignInLock } from "@/lib/users/clear-sign-in-lock";
 import { createUser } from "@/lib/users/create-user";
 import { createUserInput, updateUserInput, userIdField } from "@/lib/users/schemas";
@@ -18,4 +19,9 @@ export const updateUserAction = protectedAction(
 
 export const clearSignInLockAction = protectedAction({ permission: "users.manage", input: z.object({ id: userIdField }).strict() }, ({ actor, input, meta }) =>
   clearSignInLock(actor, input.id, meta),
+);
+
+// Needs no step-up (lib/revocation/revoke.ts says why): it only ever takes access away.
+export const revokeUserSessionsAction = protectedAction({ permission: "sessions.revoke", input: z.object({ id: userIdField }).strict() }, async ({ actor, input, meta }) =>
+  (await revokeUserSessions(actor, input.id, meta)).roles,
 );

@@ -12,6 +12,7 @@ import type { ConsoleRole } from "@/lib/config/schema";
 import type { ActionError } from "@/lib/http/action";
 import type { UserDto } from "@/lib/users/dto";
 import { clearSignInLockAction, createUserAction, updateUserAction } from "./actions";
+import { DisableUserDialog, RevokeUserSessionsDialog } from "./revoke-sessions-dialogs";
 
 const ROLES: Array<{ value: ConsoleRole; label: string }> = [
   { value: "operator", label: "Operator" },
@@ -29,6 +30,8 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserDto | null>(null);
+  const [revoking, setRevoking] = useState<UserDto | null>(null);
+  const [disabling, setDisabling] = useState<UserDto | null>(null);
 
   const update = (user: UserDto, patch: Parameters<typeof updateUserAction>[0]["patch"], done: string) => {
     startTransition(async () => {
@@ -135,6 +138,15 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
                           Reset password
                         </Button>
                       ) : null}
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        disabled={pending}
+                        title="Deny every action to the AWS sessions they started in the last 12 hours"
+                        onClick={() => setRevoking(user)}
+                      >
+                        Revoke AWS sessions
+                      </Button>
                       {user.disabled ? (
                         <Button size="sm" variant="secondary" disabled={pending} onClick={() => update(user, { disabled: false }, `${user.email} can sign in again.`)}>
                           Enable
@@ -145,7 +157,7 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
                           variant="danger"
                           disabled={pending || self}
                           title={self ? "You cannot disable yourself" : undefined}
-                          onClick={() => update(user, { disabled: true }, `${user.email} is disabled and signed out.`)}
+                          onClick={() => setDisabling(user)}
                         >
                           Disable
                         </Button>
@@ -167,6 +179,18 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
           router.refresh();
         }}
       />
+      {revoking ? <RevokeUserSessionsDialog key={revoking.id} user={revoking} onClose={() => setRevoking(null)} /> : null}
+      {disabling ? (
+        <DisableUserDialog
+          key={disabling.id}
+          user={disabling}
+          onClose={() => setDisabling(null)}
+          onDisabled={(email) => {
+            setNotice({ tone: "success", text: `${email} is disabled and signed out.` });
+            router.refresh();
+          }}
+        />
+      ) : null}
       <ResetPasswordDialog
         user={resetting}
         onClose={() => setResetting(null)}
