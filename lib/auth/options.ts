@@ -13,6 +13,7 @@ import { signInWithPassword } from "./local-sign-in";
 import { authSecret } from "./secret";
 import { safeCallbackPath } from "./redirect";
 import { groupsFromClaims, signInWithOidc, type OidcProfile } from "./oidc-sign-in";
+import { credentialCache } from "@/lib/sessions/credential-cache";
 
 export const OIDC_PROVIDER_ID = "oidc";
 
@@ -141,6 +142,7 @@ export function getAuthOptions(): AuthOptions {
           .returning(["id", "email"])
           .executeTakeFirst();
         if (user) await recordAudit({ action: "auth.sign_out", outcome: "success", actor: user, request: await requestMeta() });
+        credentialCache().forgetPerson(token.uid);
       },
     },
     logger: {

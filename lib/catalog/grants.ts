@@ -8,6 +8,7 @@ import { badRequest, conflict, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { findRole } from "./role-queries";
 import type { CreateGrantInput } from "./schemas";
+import { credentialCache } from "@/lib/sessions/credential-cache";
 
 export type GrantDto = {
   id: string;
@@ -113,4 +114,8 @@ export async function deleteGrant(actor: Actor, id: string, meta: RequestMeta): 
       trx,
     );
   });
+  // The grant check refuses the next switch on every instance; this one also lets go of the
+  // credentials it holds (a group grant: everyone's in the entry, as who was in the group is not
+  // known here).
+  credentialCache().forgetRole(grant.roleId, grant.user?.id);
 }

@@ -4,7 +4,7 @@ import { hasPermission, type Actor } from "@/lib/auth/actor";
 import type { Database } from "@/lib/db/schema";
 import { forbidden, notFound } from "@/lib/errors";
 import { roleArnOf, type RoleDto } from "./role-dto";
-import { usableBy, visibleTo } from "./visibility";
+import { grantedTo, usableBy, visibleTo } from "./visibility";
 
 const COLUMNS = [
   "roles.id",
@@ -77,11 +77,42 @@ export async function findRole(db: Kysely<Database>, actor: Actor, id: string): 
   return toRoleDto(row, actor);
 }
 
+/** What the grant check read that a switch's cached credentials depend on (see
+ * lib/sessions/credential-cache.ts): the grants that give the caller this entry, and the latest
+ * revocation in it that covers their sessions. Read in the same query as the check. */
+export type SwitchFreshness = { grants: string; revokedBefore: string | null };
+
 /** The entry with everything a switch needs, only if the caller may switch into it. An entry
  * that exists but is not granted is refused with 403 (ids are not secret; the grant is). */
 export async function findUsableRole(db: Kysely<Database>, actor: Actor, id: string) {
-  const row = await base(db).where("roles.id", "=", id).where(usableBy(actor)).executeTakeFirst();
-  if (row) return { role: toRoleDto(row, actor), externalId: row.external_id, provisioningRoleName: row.provisioning_role_name };
+  const row = await base(db)
+    .select((eb) => [
+      eb
+        .selectFrom("grants")
+        .select((g) => g.fn.countAll<number | string>().as("n"))
+        .whereRef("grants.role_id", "=", "roles.id")
+        .where(grantedTo(actor))
+        .as("grant_count"),
+      eb
+        .selectFrom("grants")
+        .select((g) => g.fn.max("grants.id").as("last"))
+        .whereRef("grants.role_id", "=", "roles.id")
+        .where(grantedTo(actor))
+        .as("grant_last"),
+      eb
+        .selectFrom("session_revocations")
+        .select((r) => r.fn.max("session_revocations.revoked_before").as("before"))
+        .whereRef("session_revocations.role_id", "=", "roles.id")
+        .where((r) => r.or([r("session_revocations.session_name", "is", null), r("session_revocations.session_name", "=", actor.awsIdentity)]))
+        .as("revoked_before"),
+    ])
+    .where("roles.id", "=", id)
+    .where(usableBy(actor))
+    .executeTakeFirst();
+  if (row) {
+    const freshness: SwitchFreshness = { grants: `${row.grant_count ?? 0}:${row.grant_last ?? ""}`, revokedBefore: row.revoked_before ?? null };
+    return { role: toRoleDto(row, actor), externalId: row.external_id, provisioningRoleName: row.provisioning_role_name, freshness };
+  }
   const exists = await db.selectFrom("roles").select("id").where("id", "=", id).executeTakeFirst();
   if (exists) throw forbidden("This role is not granted to you. Ask an administrator for a grant.");
   throw notFound("No such role entry.");

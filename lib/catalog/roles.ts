@@ -10,6 +10,7 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import { parseRoleArn, type RoleDto } from "./role-dto";
 import { findRole, queryRoles } from "./role-queries";
 import type { RegisterRoleInput, UpdateRoleInput } from "./schemas";
+import { credentialCache } from "@/lib/sessions/credential-cache";
 
 export async function listRoles(actor: Actor, filter: { accountRef?: string } = {}): Promise<RoleDto[]> {
   assertPermission(actor, "roles.read");
@@ -116,6 +117,9 @@ export async function updateRole(actor: Actor, id: string, patch: UpdateRoleInpu
       trx,
     );
   });
+  // Credentials issued under the entry's old settings are not handed out again (every instance
+  // also sees the new updated_at on the next switch).
+  credentialCache().forgetRole(id);
   return findRole(db, actor, id);
 }
 
@@ -127,4 +131,5 @@ export async function deleteRole(actor: Actor, id: string, meta: RequestMeta): P
     await trx.deleteFrom("roles").where("id", "=", id).execute();
     await recordAudit({ action: "role.delete", outcome: "success", actor, target: { type: "role", id, label: role.roleArn }, awsAccountId: role.accountId, request: meta }, trx);
   });
+  credentialCache().forgetRole(id);
 }

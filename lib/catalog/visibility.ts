@@ -10,17 +10,16 @@ import type { Database } from "@/lib/db/schema";
 export function usableBy(actor: Actor) {
   return (eb: ExpressionBuilder<Database, "roles">) => {
     if (hasPermission(actor, "roles.manage")) return eb.lit(true);
-    return eb.exists(
-      eb
-        .selectFrom("grants")
-        .select("grants.id")
-        .whereRef("grants.role_id", "=", "roles.id")
-        .where((g) => {
-          const subjects = [g("grants.user_id", "=", actor.id)];
-          if (actor.groups.length) subjects.push(g("grants.group_name", "in", actor.groups));
-          return g.or(subjects);
-        }),
-    );
+    return eb.exists(eb.selectFrom("grants").select("grants.id").whereRef("grants.role_id", "=", "roles.id").where(grantedTo(actor)));
+  };
+}
+
+/** Grants that name the person or one of their identity-provider groups. */
+export function grantedTo(actor: Actor) {
+  return (g: ExpressionBuilder<Database, "grants">) => {
+    const subjects = [g("grants.user_id", "=", actor.id)];
+    if (actor.groups.length) subjects.push(g("grants.group_name", "in", actor.groups));
+    return g.or(subjects);
   };
 }
 

@@ -35,9 +35,9 @@ const urlWithDefault = (what: string, fallback: string) => z.preprocess(emptyToU
 
 const booleanFlagDefault = (fallback: boolean) =>
   z
-    .enum(["true", "false", "1", "0", "yes", "no"], { error: 'must be "true" or "false"' })
+    .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { error: 'must be "true" or "false"' })
     .default(fallback ? "true" : "false")
-    .transform((v) => v === "true" || v === "1" || v === "yes");
+    .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on");
 const booleanFlag = z.preprocess(emptyToUndefined, booleanFlagDefault(false));
 
 /** SWITCHBOARD_TRUST_PROXY: how many reverse proxies you run in front of the console. "true" is
@@ -159,6 +159,7 @@ const envSchema = z.object({
   SWITCHBOARD_OIDC_REQUIRE_EMAIL_VERIFIED: z.preprocess(emptyToUndefined, booleanFlagDefault(true)),
   SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: boundaryArn,
   SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST: booleanFlag,
+  SWITCHBOARD_CREDENTIAL_CACHE: z.preprocess(emptyToUndefined, booleanFlagDefault(true)),
   SWITCHBOARD_RATE_SWITCH: rate("30/1m"),
   SWITCHBOARD_RATE_STS: rate("50/1s"),
   SWITCHBOARD_RATE_SIGNIN_IP: rate("20/5m"),
@@ -223,6 +224,8 @@ export type Config = {
     /** The longest such wait: the lock, which expires by itself and which an admin can clear. */
     signInMaxDelaySeconds: number;
   };
+  /** Keep issued AWS credentials in memory for repeat switches (lib/sessions/credential-cache.ts). */
+  credentialCache: boolean;
   logLevel: "error" | "warn" | "info" | "debug";
   /** One JSON object per line (for a log collector), or coloured text for a person at a terminal. */
   logFormat: "json" | "pretty";
@@ -357,6 +360,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       signInDelayAfter: e.SWITCHBOARD_SIGNIN_DELAY_AFTER,
       signInMaxDelaySeconds: e.SWITCHBOARD_SIGNIN_MAX_DELAY_MINUTES * 60,
     },
+    credentialCache: e.SWITCHBOARD_CREDENTIAL_CACHE,
     logLevel: e.LOG_LEVEL,
     logFormat: e.SWITCHBOARD_LOG_FORMAT,
   };

@@ -67,6 +67,17 @@ export type ConsoleSessionsTable = {
   user_agent: string | null;
 };
 
+/** A revocation the console wrote into a role (migration 0006). */
+export type SessionRevocationsTable = {
+  id: string;
+  role_id: string;
+  /** null: every session of the role. */
+  session_name: string | null;
+  revoked_before: string;
+  actor_id: string | null;
+  created_at: string;
+};
+
 export type AccountsTable = {
   id: string;
   /** 12 digits, leading zeros kept. */
@@ -181,6 +192,7 @@ export type Database = {
   audit_events: AuditEventsTable;
   provision_runs: ProvisionRunsTable;
   console_sessions: ConsoleSessionsTable;
+  session_revocations: SessionRevocationsTable;
 };
 
 export type UserRow = Selectable<UsersTable>;

@@ -163,3 +163,45 @@ describe("who sees which sessions", () => {
     expect((await listActiveSessions(auditor, NOW)).sessions).toHaveLength(4);
   });
 });
+
+describe("what the store records besides the audit log", () => {
+  it("marks sessions revoked by an 'everyone before' time that older revocations were folded into", async () => {
+    const db = await getDb();
+    const folded = (await registerRole(admin, { accountId: "111111111111", roleName: "FoldedRole" }, meta)).id;
+    const switchedAt = (m: number) => ({ ...switched(() => bo), issuedAt: minutesAgo(m), credentialsExpireAt: minutesAgo(m - 60) });
+    const rows = [newId(), newId()];
+    for (const [i, m] of [35, 5].entries()) {
+      await db
+        .insertInto("audit_events")
+        .values({ id: rows[i]!, at: minutesAgo(m), actor_id: bo.id, actor_email: bo.email, action: "session.credentials", outcome: "success", target_type: "role", target_id: folded, target_label: "arn:aws:iam::111111111111:role/FoldedRole", aws_account_id: "111111111111", reason: null, ip: null, user_agent: null, request_id: null, details: JSON.stringify(switchedAt(m)) })
+        .execute();
+    }
+    // Written when a revocation of someone else had to fold older statements (no audit event names Bo).
+    await db.insertInto("session_revocations").values({ id: newId(), role_id: folded, session_name: null, revoked_before: minutesAgo(20), actor_id: admin.id, created_at: minutesAgo(19) }).execute();
+    const mine = (await listActiveSessions(admin, NOW)).sessions.filter((s) => s.role.id === folded);
+    expect(mine.map((s) => [s.id, s.revoked])).toEqual([
+      [rows[1], null],
+      [rows[0], { at: minutesAgo(19), by: "ada@example.com" }],
+    ]);
+    await db.deleteFrom("audit_events").where("id", "in", rows).execute();
+    await db.deleteFrom("roles").where("id", "=", folded).execute();
+  });
+
+  it("lists credentials served again from the cache once, with the AWS session's own times", async () => {
+    const db = await getDb();
+    const cachedRole = (await registerRole(admin, { accountId: "111111111111", roleName: "CachedRole" }, meta)).id;
+    const issued = { ...switched(() => ana), issuedAt: minutesAgo(30), credentialsExpireAt: minutesAgo(30 - 60) };
+    const rows = [newId(), newId()];
+    for (const [i, [m, details]] of ([[30, issued], [10, { ...issued, cached: true }]] as const).entries()) {
+      await db
+        .insertInto("audit_events")
+        .values({ id: rows[i]!, at: minutesAgo(m), actor_id: ana.id, actor_email: ana.email, action: "session.credentials", outcome: "success", target_type: "role", target_id: cachedRole, target_label: "arn:aws:iam::111111111111:role/CachedRole", aws_account_id: "111111111111", reason: null, ip: null, user_agent: null, request_id: null, details: JSON.stringify(details) })
+        .execute();
+    }
+    const mine = (await listActiveSessions(admin, NOW)).sessions.filter((s) => s.role.id === cachedRole);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ issuedAt: minutesAgo(30), expiresAt: minutesAgo(-30) });
+    await db.deleteFrom("audit_events").where("id", "in", rows).execute();
+    await db.deleteFrom("roles").where("id", "=", cachedRole).execute();
+  });
+});

@@ -14,10 +14,12 @@ import "server-only";
 //   the session lasts as long as the credentials: lib/aws/duration.ts), which is not recorded,
 //   so a console session may be shown up to a minute longer than it lasts.
 // - "Revoked" means a later successful revocation in the same role entry named everyone, or this
-//   person (by email or by session name). When the revocation policy outgrows its budget, older
-//   person revocations are folded into "everyone before <time>" (./policy.ts), which also cuts
-//   off other people's older sessions; the audit event records only how many were folded, not
-//   the time, so such sessions are still shown as active here.
+//   person (by email or by session name): from the audit log, and from the store's record of
+//   what each revocation denies (session_revocations), which includes the "everyone before
+//   <time>" that older person revocations are folded into when the policy outgrows its budget
+//   (./policy.ts) — that cuts off other people's older sessions too, and they are shown revoked.
+// - A switch served from the credential cache hands out a session issued earlier; it is listed
+//   with that session's times, once.
 import { hasPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -122,13 +124,22 @@ export async function listActiveSessions(actor: Actor, now = Date.now()): Promis
   if (scope === "own") query = query.where("audit_events.actor_id", "=", actor.id);
   const switches = await query.orderBy("audit_events.id", "desc").limit(SCAN_LIMIT + 1).execute();
 
+  // A switch served from the credential cache (details.cached) hands out an AWS session issued
+  // earlier: it carries that session's issue and expiry times, and is listed once per kind.
+  const seen = new Set<string>();
   const live = switches.slice(0, SCAN_LIMIT).flatMap((row) => {
     const d = details(row.details);
-    const issuedMs = Date.parse(row.at);
+    const switchedMs = Date.parse(row.at);
     const duration = typeof d.durationSeconds === "number" && d.durationSeconds > 0 ? d.durationSeconds : null;
-    if (!row.target_id || Number.isNaN(issuedMs) || duration === null) return [];
-    const expiresMs = issuedMs + duration * 1000;
+    if (!row.target_id || Number.isNaN(switchedMs) || duration === null) return [];
+    const recordedIssue = typeof d.issuedAt === "string" ? Date.parse(d.issuedAt) : NaN;
+    const issuedMs = Number.isNaN(recordedIssue) ? switchedMs : recordedIssue;
+    const recordedExpiry = typeof d.credentialsExpireAt === "string" ? Date.parse(d.credentialsExpireAt) : NaN;
+    const expiresMs = row.action === "session.credentials" && !Number.isNaN(recordedExpiry) ? recordedExpiry : switchedMs + duration * 1000;
     if (expiresMs <= now) return [];
+    const key = `${row.actor_id}|${row.target_id}|${row.action}|${issuedMs}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
     return [{ row, roleId: row.target_id, issuedMs, expiresMs, region: text(d.region), sessionName: text(d.sessionName) }];
   });
 
@@ -152,6 +163,24 @@ export async function listActiveSessions(actor: Actor, now = Date.now()): Promis
         return [{ roleId: r.target_id, at: r.at, atMs, by: r.actor_email, scope: d.scope, person: text(d.person), sessionName: text(d.sessionName) }];
       })
     : [];
+  // The store's own record of what each revocation denies (lib/revocation/revoke.ts), which also
+  // knows the "everyone before" time of older revocations folded to keep the policy small.
+  if (roleIds.length) {
+    const recorded = await db
+      .selectFrom("session_revocations")
+      .leftJoin("users", "users.id", "session_revocations.actor_id")
+      .select(["session_revocations.role_id", "session_revocations.session_name", "session_revocations.revoked_before", "session_revocations.created_at", "users.email"])
+      .where("session_revocations.role_id", "in", roleIds)
+      .where("session_revocations.revoked_before", ">=", since)
+      .orderBy("session_revocations.revoked_before", "asc")
+      .execute();
+    for (const r of recorded) {
+      const atMs = Date.parse(r.revoked_before);
+      if (Number.isNaN(atMs)) continue;
+      revocations.push({ roleId: r.role_id, at: r.created_at, atMs, by: r.email, scope: r.session_name === null ? "everyone" : "person", person: null, sessionName: r.session_name });
+    }
+    revocations.sort((a, b) => a.atMs - b.atMs);
+  }
 
   const sessions = live.slice(0, ACTIVE_SESSIONS_LIMIT).map(({ row, roleId, issuedMs, expiresMs, region, sessionName }): ActiveSession => {
     const revocation = coveringRevocation(revocations, { roleId, issuedMs, email: row.actor_email, sessionName });

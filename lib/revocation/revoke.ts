@@ -18,6 +18,8 @@ import { forgetProvisioning, provisioningIam } from "@/lib/aws/broker-clients";
 import { awsIdentityOf, roleSessionName } from "@/lib/aws/session-name";
 import { roleArnOf } from "@/lib/catalog/role-dto";
 import { getDb } from "@/lib/db/client";
+import { newId } from "@/lib/db/ids";
+import { credentialCache } from "@/lib/sessions/credential-cache";
 import type { Partition } from "@/lib/domain/partitions";
 import { AppError, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -117,10 +119,14 @@ function describeSummary(summary: RevocationSummary, who: string): string {
 
 /** Writes one revocation into one role, and records it. Never throws for an AWS failure: the
  * result says, in words, what went wrong in that role. */
+/** What a revocation in one role denies now, as the store records it: per session name (null:
+ * everyone), sessions issued before the time. */
+type Revoked = { sessionName: string | null; before: string };
+
 async function revokeInRole(actor: Actor, role: RoleTarget, revocation: Revocation, person: Person | null, meta: RequestMeta): Promise<RoleRevocation & { error?: AppError }> {
   const who = person ? `Sessions of ${person.email} (session name ${person.sessionName})` : "All sessions of the role";
-  const base = { roleId: role.id, roleArn: role.roleArn, accountName: role.accountName };
-  let outcome: RoleRevocation & { error?: AppError };
+  const base = { roleId: role.id, roleArn: role.roleArn, accountName: role.accountName, revoked: [] as Revoked[], everyoneBefore: null as string | null };
+  let outcome: RoleRevocation & { error?: AppError; revoked: Revoked[]; everyoneBefore: string | null };
   try {
     const iam = await provisioningIam(role.account, awsIdentityOf(actor));
     const got = await iam.send(new GetRoleCommand({ RoleName: role.roleName }));
@@ -137,14 +143,21 @@ async function revokeInRole(actor: Actor, role: RoleTarget, revocation: Revocati
       } else {
         await iam.send(new PutRolePolicyCommand({ RoleName: role.roleName, PolicyName: REVOCATION_POLICY_NAME, PolicyDocument: built.document }));
       }
-      outcome = { ...base, ok: true, message: describeSummary(built.summary, who), ...(built.summary.folded.length ? { folded: built.summary.folded.length } : {}) };
+      outcome = {
+        ...base,
+        ok: true,
+        message: describeSummary(built.summary, who),
+        revoked: revokedBy(built.summary, person),
+        everyoneBefore: built.summary.everyoneBefore,
+        ...(built.summary.folded.length ? { folded: built.summary.folded.length } : {}),
+      };
     }
   } catch (err) {
     if (classifyAwsError(err).kind === "denied") forgetProvisioning(role.account);
     const message = describeAwsError(err, `revoke sessions in ${role.roleArn} through the provisioning role ${role.account.provisioningRoleName}`);
     outcome = { ...base, ok: false, message, error: appErrorOf(err, message) };
   }
-  await recordAudit({
+  const event = {
     action: "session.revoke",
     outcome: outcome.ok ? "success" : "failure",
     actor,
@@ -152,9 +165,42 @@ async function revokeInRole(actor: Actor, role: RoleTarget, revocation: Revocati
     awsAccountId: role.account.awsAccountId,
     request: meta,
     ...(outcome.ok ? {} : { reason: outcome.message }),
-    details: { scope: person ? "person" : "everyone", ...(person ? { person: person.email, sessionName: person.sessionName } : {}), ...(outcome.folded ? { folded: outcome.folded } : {}) },
+    details: {
+      scope: person ? "person" : "everyone",
+      ...(person ? { person: person.email, sessionName: person.sessionName } : {}),
+      ...(outcome.folded ? { folded: outcome.folded, everyoneBefore: outcome.everyoneBefore } : {}),
+    },
+  } as const;
+  const db = await getDb();
+  await db.transaction().execute(async (trx) => {
+    if (outcome.ok && outcome.revoked.length) {
+      const now = new Date().toISOString();
+      await trx
+        .insertInto("session_revocations")
+        .values(outcome.revoked.map((r) => ({ id: newId(), role_id: role.id, session_name: r.sessionName, revoked_before: r.before, actor_id: actor.id, created_at: now })))
+        .execute();
+    }
+    await recordAudit(event, trx);
   });
-  return outcome;
+  // This instance drops what it holds now; every other instance sees the rows above on the
+  // person's next switch.
+  if (outcome.ok) {
+    if (person) credentialCache().forgetRole(role.id, person.id);
+    else credentialCache().forgetRole(role.id);
+  }
+  const { revoked: _revoked, everyoneBefore: _everyoneBefore, ...result } = outcome;
+  return result;
+}
+
+/** The rows to record: this revocation's own time, and "everyone before" when older person
+ * statements were folded into it (it then denies other people's older sessions too). */
+function revokedBy(summary: RevocationSummary, person: Person | null): Revoked[] {
+  const iso = (time: string) => new Date(time).toISOString();
+  const rows: Revoked[] = [];
+  const mine = person ? summary.people.find((p) => p.sessionName === person.sessionName) : undefined;
+  if (mine) rows.push({ sessionName: person!.sessionName, before: iso(mine.before) });
+  if (summary.everyoneBefore && (!person || !mine || summary.folded.length)) rows.push({ sessionName: null, before: iso(summary.everyoneBefore) });
+  return rows;
 }
 
 const publicPart = ({ error: _error, ...result }: RoleRevocation & { error?: AppError }): RoleRevocation => result;

@@ -9,6 +9,8 @@ import { AppError } from "@/lib/errors";
 
 export type AssumedSession = {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string };
+  /** When AWS issued the session: its expiration less its duration. */
+  issuedAt: string;
   assumedRoleArn: string;
   sessionName: string;
   sourceIdentity: string | null;
@@ -73,6 +75,7 @@ export async function assumeForActor(actor: Actor, role: RoleDto, externalId: st
     const c = out.Credentials!;
     return {
       credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken!, expiration: c.Expiration!.toISOString() },
+      issuedAt: new Date(c.Expiration!.getTime() - seconds * 1000).toISOString(),
       assumedRoleArn: out.AssumedRoleUser?.Arn ?? role.roleArn,
       sessionName: request.sessionName,
       sourceIdentity: out.SourceIdentity ?? request.sourceIdentity ?? null,

@@ -11,7 +11,8 @@ const t: TestSandbox = await startTestSandbox();
 configureForSandbox(t, "rate-limits");
 // Small budgets, so that the test spends them in a few calls (windows long enough never to end
 // during the test).
-Object.assign(process.env, { SWITCHBOARD_RATE_SWITCH: "3/1h", SWITCHBOARD_RATE_STS: "6/1h" });
+// The credential cache off: these switches must each reach STS to spend its budget.
+Object.assign(process.env, { SWITCHBOARD_RATE_SWITCH: "3/1h", SWITCHBOARD_RATE_STS: "6/1h", SWITCHBOARD_CREDENTIAL_CACHE: "false" });
 const { getDb } = await import("@/lib/db/client");
 const { newId } = await import("@/lib/db/ids");
 const { AppError } = await import("@/lib/errors");

@@ -209,15 +209,19 @@ describe("audit and the menu", () => {
   it("issues no credentials when the audit event cannot be written (fail closed)", async () => {
     const db = await getDb();
     await sql`create trigger audit_offline before insert on audit_events begin select raise(abort, 'audit store offline'); end`.execute(db);
+    // A new sign-in of the operator: nothing cached for it yet, so AWS is asked.
+    const signedInAgain: Actor = { ...operator, session: { ...operator.session, id: `${operator.session.id}-fail-closed` } };
     try {
       const since = await t.admin.lastSeq();
-      await expect(startSession(operator, { roleId: roles.readOnly, kind: "credentials" }, meta)).rejects.toMatchObject({
+      await expect(startSession(signedInAgain, { roleId: roles.readOnly, kind: "credentials" }, meta)).rejects.toMatchObject({
         code: "unavailable",
         message: "The audit log could not be written, so no credentials were issued. Try again in a moment; if it persists, tell an administrator.",
       });
       // AWS was asked; the caller got nothing.
       expect((await t.admin.calls({ since, action: "AssumeRole" })).map((c) => c.outcome)).toEqual(["Success"]);
-      await expect(startSession(operator, { roleId: roles.readOnly, kind: "console" }, meta)).rejects.toMatchObject({ code: "unavailable" });
+      await expect(startSession(signedInAgain, { roleId: roles.readOnly, kind: "console" }, meta)).rejects.toMatchObject({ code: "unavailable" });
+      // Credentials the console already holds are not handed out unaudited either.
+      await expect(startSession(operator, { roleId: roles.readOnly, kind: "credentials" }, meta)).rejects.toMatchObject({ code: "unavailable" });
     } finally {
       await sql`drop trigger audit_offline`.execute(db);
     }

@@ -1,14 +1,17 @@
 import "server-only";
+import { createHash } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { recordAudit, type AuditEvent } from "@/lib/audit/record";
 import { assertPermission, hasPermission, type Actor } from "@/lib/auth/actor";
 import { profileNameFor } from "@/lib/aws/credential-formats";
-import { consoleSessionDuration } from "@/lib/aws/duration";
+import { consoleSessionDuration, MIN_SESSION_SECONDS } from "@/lib/aws/duration";
 import { getSigninToken, loginForm, loginUrl } from "@/lib/aws/federation";
 import { consoleDestination, federationEndpoint, isAllowedDestination, partitionOfRegion } from "@/lib/aws/partitions";
 import { recordUsage } from "@/lib/catalog/menu";
 import { roleArnOf } from "@/lib/catalog/role-dto";
-import { findUsableRole } from "@/lib/catalog/role-queries";
+import type { RoleDto } from "@/lib/catalog/role-dto";
+import { findUsableRole, type SwitchFreshness } from "@/lib/catalog/role-queries";
 import { idField, regionField, sessionDurationField } from "@/lib/catalog/schemas";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -18,6 +21,7 @@ import { timed } from "@/lib/http/server-timing";
 import { logger, requestLogger } from "@/lib/log";
 import { limitSwitch } from "@/lib/ratelimit/switch";
 import { assumeForActor, AssumeRoleFailed, type AssumedSession } from "./assume";
+import { credentialCache, type CacheOutcome } from "./credential-cache";
 import { explainAssumeFailure } from "./explain";
 
 export const startSessionInput = z
@@ -90,6 +94,59 @@ export async function findSwitchableRole(actor: Actor, roleId: string, kind: Sta
   }
 }
 
+/** A revocation's time is rounded up to the next whole second (lib/revocation/policy.ts) and AWS
+ * compares it with the session's issue time in whole seconds, so a session issued in that same
+ * second would be denied at once. A switch right after a revocation waits it out (at most a
+ * second; longer only if another instance's clock is ahead, which is capped). */
+const LONGEST_REVOCATION_WAIT_MS = 2000;
+
+async function waitOutRevocation(revokedBefore: number | null): Promise<void> {
+  if (revokedBefore === null) return;
+  const wait = revokedBefore - Date.now();
+  if (wait > 0) await sleep(Math.min(wait + 5, LONGEST_REVOCATION_WAIT_MS));
+}
+
+/** Everything cached credentials depend on besides the revocation time: the console session
+ * (signing out or being disabled ends it), the grants that give access, and the entry's settings.
+ * Hashed: the ExternalId is part of it. */
+function cacheVersion(actor: Actor, role: RoleDto, externalId: string | null, freshness: SwitchFreshness): string {
+  const parts = [actor.session.id, actor.awsIdentity, freshness.grants, role.updatedAt, role.roleArn, externalId ?? "", String(role.sessionDuration ?? ""), String(role.sourceIdentity)];
+  return createHash("sha256").update(parts.join("\u0000")).digest("base64url");
+}
+
+/** AssumeRole for the caller, or the credentials this process already holds for them in this
+ * entry (lib/sessions/credential-cache.ts). */
+async function issue(
+  actor: Actor,
+  input: StartSessionInput,
+  found: { role: RoleDto; externalId: string | null; freshness: SwitchFreshness },
+): Promise<CacheOutcome> {
+  const { role, externalId, freshness } = found;
+  const revokedBefore = freshness.revokedBefore ? Date.parse(freshness.revokedBefore) : null;
+  const assume = async () => {
+    await waitOutRevocation(revokedBefore);
+    return assumeForActor(actor, role, externalId, input.durationSeconds);
+  };
+  // A console sign-in lasts at least 15 minutes and must not outlive the console session; with
+  // less room than that, AssumeRole's own check refuses with the reason.
+  const consoleRoom = actor.session.endsAt - Date.now();
+  if (!getConfig().credentialCache || (input.kind === "console" && consoleRoom < MIN_SESSION_SECONDS * 1000)) {
+    return { session: await assume(), source: "miss" };
+  }
+  return credentialCache().get(
+    { userId: actor.id, roleId: role.id, requestedSeconds: input.durationSeconds },
+    {
+      version: cacheVersion(actor, role, externalId, freshness),
+      revokedBefore,
+      // A console sign-in without its own length (a broker on temporary credentials) lasts as
+      // long as the credentials: at least the shortest console session.
+      minRemainingMs: input.kind === "console" ? MIN_SESSION_SECONDS * 1000 : 0,
+      notAfter: actor.session.endsAt,
+    },
+    assume,
+  );
+}
+
 /** A switch: checks the grant (before any AWS call), assumes the role with the broker, and
  * returns either a console sign-in (through the partition's federation endpoint) or temporary
  * credentials. Credentials are returned only after the audit event is durably written (fail
@@ -98,7 +155,8 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
   assertPermission(actor, "sessions.create");
   await limitSwitch(actor, input, meta);
   const config = getConfig();
-  const { role, externalId, provisioningRoleName } = await timed("grant", () => findSwitchableRole(actor, input.roleId, input.kind, meta));
+  const found = await timed("grant", () => findSwitchableRole(actor, input.roleId, input.kind, meta));
+  const { role, externalId, provisioningRoleName } = found;
   const region = input.region ?? role.defaultRegion;
   if (partitionOfRegion(region) !== role.partition) {
     throw badRequest(`Region ${region} is not in the ${role.partition} partition of ${role.accountName}; pick one of its regions.`, { region: "Not in this account's partition" });
@@ -116,8 +174,9 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
   });
 
   let assumed: AssumedSession;
+  let source: CacheOutcome["source"];
   try {
-    assumed = await timed("sts", () => assumeForActor(actor, role, externalId, input.durationSeconds));
+    ({ session: assumed, source } = await timed("sts", () => issue(actor, input, found)));
   } catch (err) {
     if (!(err instanceof AssumeRoleFailed)) throw err;
     const { error, explanation } = await explainAssumeFailure(err, role, provisioningRoleName);
@@ -139,7 +198,10 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
     const endpoint = federationEndpoint(role.partition, region, sandboxUrl);
     const destination = consoleDestination({ partition: role.partition, region, service: input.service, sandboxUrl });
     if (!isAllowedDestination(destination, role.partition, sandboxUrl)) throw new Error(`refusing console destination ${destination}`);
-    const sessionDuration = consoleSessionDuration(assumed.durationSeconds, assumed.brokerKind);
+    // Credentials from the cache were issued earlier: the console sign-in still must not outlive
+    // the console session.
+    const room = Math.floor((actor.session.endsAt - Date.now()) / 1000);
+    const sessionDuration = consoleSessionDuration(Math.min(assumed.durationSeconds, room), assumed.brokerKind);
     let signinToken: string;
     try {
       signinToken = await timed("signin", () => getSigninToken({ endpoint, credentials: assumed.credentials, sessionDuration }));
@@ -174,6 +236,11 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
   const event = audit("success", {
     details: {
       durationSeconds: assumed.durationSeconds,
+      // The AWS session these credentials belong to (the Active sessions view reads them).
+      issuedAt: assumed.issuedAt,
+      credentialsExpireAt: assumed.credentials.expiration,
+      // No AssumeRole of its own: credentials this console already held for the person.
+      ...(source === "miss" ? {} : { cached: true }),
       sessionName: assumed.sessionName,
       sourceIdentity: assumed.sourceIdentity !== null,
       ...(assumed.cappedBy.length ? { cappedBy: assumed.cappedBy.join(",") } : {}),

@@ -8,6 +8,7 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import { clearSignInDelay } from "@/lib/ratelimit/sign-in";
 import { toUserDto, USER_COLUMNS, type UserDto } from "./dto";
 import type { UpdateUserInput } from "./schemas";
+import { credentialCache } from "@/lib/sessions/credential-cache";
 
 /** Changes a user's name, role, enabled state or password. Disabling a user or resetting their
  * password bumps their session version, which ends their open sessions on the next request;
@@ -81,5 +82,7 @@ export async function updateUser(actor: Actor, id: string, patch: UpdateUserInpu
     // rate limiter, not in this transaction: cleared once the new password is committed.
     await clearSignInDelay(result.email);
   }
+  // Their console sessions ended: so do the AWS credentials this instance holds for them.
+  if (patch.disabled === true || patch.password !== undefined) credentialCache().forgetPerson(id);
   return toUserDto(result.row);
 }

@@ -137,6 +137,11 @@ export default async function SettingsPage() {
           <dl className="divide-y divide-slate-100" data-testid="limits">
             <Row label="Switches per person">{rate(config.rateLimits.switch)}</Row>
             <Row label="STS calls, whole console">{rate(config.rateLimits.sts)}, kept below the broker account&apos;s STS quota, which AWS does not raise</Row>
+            <Row label="Credential cache">
+              {config.credentialCache
+                ? "On: a repeat switch reuses the AWS credentials this console already issued to the same person for the same role, held in memory only, until 5 minutes before they expire. A revocation, a removed grant, a changed role entry, signing out or being disabled ends them at once, on every instance."
+                : "Off: every switch calls AssumeRole (SWITCHBOARD_CREDENTIAL_CACHE=false)."}
+            </Row>
             <Row label="Permissions boundary">
               {config.provisioning.permissionsBoundaryArn ? (
                 <span>

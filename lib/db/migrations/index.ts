@@ -5,6 +5,7 @@ import * as m0002 from "./0002_catalog";
 import * as m0003 from "./0003_role_name_case";
 import * as m0004 from "./0004_provision_runs";
 import * as m0005 from "./0005_sessions_and_identity";
+import * as m0006 from "./0006_session_revocations";
 
 // Every migration, in order, as a static record: the Next.js server bundle has no migrations
 // folder to scan. Add new ones at the end; never rename or edit one that has shipped.
@@ -14,6 +15,7 @@ export const MIGRATIONS = {
   "0003_role_name_case": m0003,
   "0004_provision_runs": m0004,
   "0005_sessions_and_identity": m0005,
+  "0006_session_revocations": m0006,
 } satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;
