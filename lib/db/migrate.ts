@@ -4,9 +4,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { migrationProvider, type MigrationName } from "./migrations";
 import type { Database } from "./schema";
 
-/** Migrations did not run; the message names the one that failed. The store is left as it was
- * before the attempt: Kysely runs the pending migrations in one transaction, and both dialects
- * roll DDL back. */
+/** Migrations did not run; the message names the one that failed. On Postgres the store is left
+ * as it was before the attempt (Kysely runs the pending migrations in one transaction, and
+ * Postgres rolls DDL back); on SQLite each migration is its own step, so those before the one
+ * that failed stay applied. */
 export class MigrationError extends Error {
   readonly migration: string | undefined;
   constructor(migration: string | undefined, cause: unknown) {
@@ -46,10 +47,14 @@ function isBusy(error: unknown): boolean {
 async function run(db: Kysely<Database>, operation: Operation): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider });
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+  // SQLite runs each migration on its own (its adapter has no transactional DDL in Kysely), so an
+  // attempt that fails halfway may already have applied some: they count as applied by this run.
+  const applied: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const before = sqlite ? await executed(migrator) : undefined;
     const { error, results = [] } = await operation(migrator);
-    if (error === undefined) return results.filter((r) => r.status === "Success").map((r) => r.migrationName);
+    applied.push(...results.filter((r) => r.status === "Success").map((r) => r.migrationName));
+    if (error === undefined) return applied;
     if (sqlite && attempt < SQLITE_ATTEMPTS) {
       await sleep(SQLITE_RETRY_DELAY_MS * attempt);
       if (isBusy(error) || (await executed(migrator)) !== before) continue;
