@@ -115,7 +115,7 @@ export async function handleAdmin(
     case "GET /_sandbox/seed": {
       const state = world.state;
       send(res, 200, {
-        organization: { id: state.organization.id, managementAccountId: state.organization.masterAccountId },
+        organization: { id: state.organization.id, managementAccountId: state.organization.masterAccountId, rootId: state.organization.rootId },
         accounts: Object.values(state.accounts).map((a) => ({ id: a.id, name: a.name, alias: a.alias })),
         users: Object.values(state.accessKeys).map((k) => ({
           accountId: k.accountId,
@@ -267,6 +267,8 @@ export async function handleAdmin(
         oidcProviders: {},
         mfaDevices: {},
       };
+      // In the root, with FullAWSAccess and RCPFullAWSAccess, as an account that joins does.
+      world.organization.attachDefaults(input.id);
       world.changed();
       send(res, 201, { id: input.id, name: input.name });
       return;

@@ -7,7 +7,8 @@ import { PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLE_PROFILES } from "./core/files";
-import { adminIam, PROD, revocableRole, revocationDocument } from "./iam-test-support";
+import { SEED_SCP } from "./core/seed";
+import { adminIam, DEV as DEV_ACCOUNT, OPS, PROD, revocableRole, revocationDocument, roleArn, session, TEST } from "./iam-test-support";
 import { credsOf, startTestSandbox, type TestSandbox } from "./testing";
 
 const run = promisify(execFile);
@@ -116,6 +117,74 @@ describe.skipIf(!hasAws)("AWS CLI", () => {
   it("lists the organization's accounts through the JSON protocol", async () => {
     const out = (await aws(["--profile", "switchboard", "organizations", "list-accounts"], files())) as { Accounts: Array<{ Id: string }> };
     expect(out.Accounts.map((a) => a.Id)).toEqual(["111111111111", "222222222222", "333333333333", "444444444444"]);
+  });
+});
+
+describe.skipIf(!hasAws)("AWS CLI: Organizations policies", () => {
+  /** The management account's provisioning role: the broker itself may not list policies. */
+  const orgAdminEnv = async () => {
+    const c = await session(t, roleArn(OPS, "OrganizationAccountAccessRole"), "cli-org-admin");
+    return { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, AWS_SESSION_TOKEN: c.sessionToken! };
+  };
+
+  it("lists the SCPs, and those attached to the Test account", async () => {
+    const adminEnv = await orgAdminEnv();
+    const out = (await aws(["--endpoint-url", t.url, "organizations", "list-policies", "--filter", "SERVICE_CONTROL_POLICY"], adminEnv)) as {
+      Policies: Array<{ Id: string; Name: string; AwsManaged: boolean; Type: string }>;
+    };
+    expect(out.Policies.map((p) => [p.Name, p.AwsManaged, p.Type])).toEqual([
+      ["FullAWSAccess", true, "SERVICE_CONTROL_POLICY"],
+      [SEED_SCP.name, false, "SERVICE_CONTROL_POLICY"],
+    ]);
+    const attached = (await aws(["--endpoint-url", t.url, "organizations", "list-policies-for-target", "--target-id", TEST, "--filter", "SERVICE_CONTROL_POLICY"], adminEnv)) as {
+      Policies: Array<{ Id: string }>;
+    };
+    expect(attached.Policies.map((p) => p.Id)).toEqual(["p-FullAWSAccess", out.Policies[1]!.Id]);
+  });
+
+  it("reports AWS's refusals: a policy that cannot be detached, and the SCP's denial of a Test principal", async () => {
+    const adminEnv = await orgAdminEnv();
+    const err = await run("aws", ["--endpoint-url", t.url, "organizations", "detach-policy", "--policy-id", "p-RCPFullAWSAccess", "--target-id", TEST], { env: env(adminEnv) }).catch(
+      (e: { stderr: string }) => e,
+    );
+    expect((err as { stderr: string }).stderr).toContain("An error occurred (InvalidInputException) when calling the DetachPolicy operation: You can't detach this AWS Managed Policy.");
+    const tester = await session(t, roleArn(TEST, "OrganizationAccountAccessRole"), "cli-tester");
+    const denied = await run("aws", ["--endpoint-url", t.url, "sts", "assume-role", "--role-arn", roleArn(PROD, "ReadOnly"), "--role-session-name", "cli-x"], {
+      env: env({ AWS_ACCESS_KEY_ID: tester.accessKeyId, AWS_SECRET_ACCESS_KEY: tester.secretAccessKey, AWS_SESSION_TOKEN: tester.sessionToken! }),
+    }).catch((e: { stderr: string }) => e);
+    expect((denied as { stderr: string }).stderr).toContain(
+      `An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::${TEST}:assumed-role/OrganizationAccountAccessRole/cli-tester is not authorized to perform: sts:AssumeRole on resource: ${roleArn(PROD, "ReadOnly")} with an explicit deny in a service control policy`,
+    );
+  });
+});
+
+describe.skipIf(!hasBoto3)("boto3: Organizations errors", () => {
+  it("parses the error code and its Reason", async () => {
+    const c = await session(t, roleArn(OPS, "OrganizationAccountAccessRole"), "boto-org-admin");
+    const script = `
+import boto3, json, sys
+org = boto3.client("organizations", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id=sys.argv[2],
+                   aws_secret_access_key=sys.argv[3], aws_session_token=sys.argv[4])
+out = {}
+for name, call in [("duplicate", lambda: org.attach_policy(PolicyId="p-FullAWSAccess", TargetId=sys.argv[5])),
+                   ("last", lambda: org.detach_policy(PolicyId="p-FullAWSAccess", TargetId=sys.argv[5]))]:
+    try:
+        call()
+        out[name] = None
+    except org.exceptions.ClientError as e:
+        out[name] = {"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"], "reason": e.response.get("Reason"), "status": e.response["ResponseMetadata"]["HTTPStatusCode"]}
+print(json.dumps(out))
+`;
+    const { stdout } = await run("python3", ["-c", script, t.url, c.accessKeyId, c.secretAccessKey, c.sessionToken!, DEV_ACCOUNT], { env: env({}), timeout: 60_000 });
+    expect(JSON.parse(stdout)).toEqual({
+      duplicate: { code: "DuplicatePolicyAttachmentException", message: "The selected policy is already attached to the specified target.", reason: null, status: 400 },
+      last: {
+        code: "ConstraintViolationException",
+        message: "You attempted to detach a policy from an entity that would cause the entity to have fewer than the minimum number of policies of a certain type required.",
+        reason: "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+        status: 400,
+      },
+    });
   });
 });
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { afterAll, describe, expect, it } from "vitest";
-import { ACCOUNTS, PROVISIONING_ROLE, seedState } from "./core/seed";
+import { ACCOUNTS, BROKER_USER, PROVISIONING_ROLE, SEED_SCP, seedState } from "./core/seed";
 import { STATE_VERSION } from "./core/state";
 import { StateStore } from "./core/store";
 import { roleArn } from "./iam-test-support";
@@ -73,6 +73,34 @@ describe("a state persisted by an older seed", () => {
     } finally {
       await t.close();
     }
+  });
+
+  it("is migrated from version 2: the organization gets its tree, FullAWSAccess and RCPFullAWSAccess everywhere, the seeded SCP on Test, and the broker may read them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchboard-sandbox-state-"));
+    dirs.push(dir);
+    const path = join(dir, "state.json");
+    const v2 = JSON.parse(JSON.stringify(seedState(Date.now()))) as Record<string, unknown> & ReturnType<typeof seedState>;
+    const org = v2.organization as Partial<typeof v2.organization>;
+    for (const key of ["enabledPolicyTypes", "organizationalUnits", "accountParents", "policies", "attachments"] as const) delete org[key];
+    const broker = v2.accounts[ACCOUNTS.operations]!.users[BROKER_USER]!;
+    const policy = JSON.parse(broker.inlinePolicies["switchboard-broker"]!) as { Statement: Array<{ Sid?: string; Action: unknown }> };
+    policy.Statement.find((st) => st.Sid === "ReadOrganization")!.Action = ["organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:DescribeAccount"];
+    broker.inlinePolicies["switchboard-broker"] = JSON.stringify(policy);
+    writeFileSync(path, JSON.stringify({ ...v2, version: 2 }));
+
+    const state = StateStore.read(path)!;
+    expect(state.version).toBe(STATE_VERSION);
+    const migrated = state.organization;
+    expect(migrated.enabledPolicyTypes).toEqual(["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"]);
+    expect(Object.values(migrated.organizationalUnits).map((ou) => ou.name).sort()).toEqual(["NonProduction", "Production"]);
+    for (const target of [migrated.rootId, ...Object.keys(migrated.organizationalUnits), ...Object.values(ACCOUNTS)]) {
+      expect(migrated.attachments[target]?.slice(0, 2)).toEqual(["p-FullAWSAccess", "p-RCPFullAWSAccess"]);
+    }
+    const seeded = Object.values(migrated.policies);
+    expect(seeded.map((p) => [p.name, p.type])).toEqual([[SEED_SCP.name, "SERVICE_CONTROL_POLICY"]]);
+    expect(migrated.attachments[ACCOUNTS.test]).toContain(seeded[0]!.id);
+    const read = JSON.parse(state.accounts[ACCOUNTS.operations]!.users[BROKER_USER]!.inlinePolicies["switchboard-broker"]!) as typeof policy;
+    expect(read.Statement.find((st) => st.Sid === "ReadOrganization")!.Action).toEqual(expect.arrayContaining(["organizations:ListParents", "organizations:DescribePolicy"]));
   });
 
   it("is refused when it comes from a newer sandbox", () => {

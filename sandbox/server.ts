@@ -282,7 +282,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (svc === "organizations") {
         const code = JSON_AUTH_CODES[error.code] ?? error.code;
         res.writeHead(error.status, { "Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code });
-        res.end(JSON.stringify({ __type: code, Message: error.message }));
+        res.end(JSON.stringify({ __type: code, Message: error.message, ...error.members }));
       } else {
         const namespace = (svc === "iam" ? iam : sts).codec.xmlNamespace;
         res.writeHead(error.status, { "Content-Type": "text/xml" });

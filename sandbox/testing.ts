@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from "./server";
 export type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 export type SeedInfo = {
-  organization: { id: string; managementAccountId: string };
+  organization: { id: string; managementAccountId: string; rootId: string };
   accounts: Array<{ id: string; name: string; alias?: string }>;
   users: Array<{ accountId: string; userName: string; arn: string; accessKeyId: string; secretAccessKey: string }>;
   mfaDevices: Array<{ accountId: string; userName: string; serialNumber: string; seed: string }>;

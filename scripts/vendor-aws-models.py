@@ -43,6 +43,12 @@ SERVICES = {
     ],
     ("organizations", "2016-11-28"): [
         "DescribeOrganization", "ListAccounts", "DescribeAccount",
+        "ListRoots", "ListOrganizationalUnitsForParent", "ListParents", "ListChildren",
+        "CreateOrganizationalUnit", "DescribeOrganizationalUnit", "MoveAccount",
+        "CreatePolicy", "DescribePolicy", "DeletePolicy", "ListPolicies",
+        "AttachPolicy", "DetachPolicy", "ListPoliciesForTarget", "ListTargetsForPolicy",
+        "EnablePolicyType", "DisablePolicyType",
+        "PutResourcePolicy", "DescribeResourcePolicy", "DeleteResourcePolicy",
     ],
 }
 

@@ -1,9 +1,10 @@
 import { CreateAccessKeyCommand, CreateUserCommand, GetRoleCommand, PutUserPolicyCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, type AssumeRoleCommandInput } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACCOUNTS, SEED_EXTERNAL_ID, seedState } from "@/sandbox/core/seed";
+import { ACCOUNTS, SEED_EXTERNAL_ID, SEED_SCP, seedState } from "@/sandbox/core/seed";
 import { credsOf, startTestSandbox, type Creds, type TestSandbox } from "@/sandbox/testing";
 import { EXTERNAL_ID_PLACEHOLDER, explainAssumeRoleFailure, type AssumeRoleFailure, type DenialKind } from "./explain-denial";
+import { organizationDenialIn, type OrgLevel, type OrgPolicyFacts, type OrgTarget } from "./organization-denial";
 
 // The sandbox's seeded roles are the fixtures: their trust policies are the ones AWS's
 // cross-account tutorials build (sandbox/core/seed.ts).
@@ -350,6 +351,173 @@ describe("the trust policy as IAM GetRole returns it", () => {
 // The same engine on the sandbox's real answers: AssumeRole with the real STS client, the error
 // as the SDK raises it, the trust policy as IAM GetRole returns it (URL-encoded) through the
 // account's provisioning role; then the fix is applied and the switch succeeds.
+// ---------------------------------------------------------------------------------------------
+// Refusals by the organization's SCPs and RCPs. The facts are what lib/sessions/explain.ts reads
+// with the broker's Organizations client: the path from the root down to an account and the
+// policies attached at each level.
+
+const ROOT: OrgTarget = { id: "r-ab12", type: "ROOT" };
+const NON_PRODUCTION: OrgTarget = { id: "ou-ab12-11111111", type: "ORGANIZATIONAL_UNIT", name: "NonProduction" };
+const FULL_AWS_ACCESS = { id: "p-FullAWSAccess", name: "FullAWSAccess", content: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) };
+const RCP_FULL_AWS_ACCESS = { id: "p-RCPFullAWSAccess", name: "RCPFullAWSAccess", content: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }) };
+const SEEDED_SCP = { id: "p-denytestp1", name: SEED_SCP.name, content: SEED_SCP.content };
+const orgPolicy = (id: string, name: string, ...statements: object[]) => ({ id, name, content: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
+
+/** A console whose broker lives in the Test account (a member account, so SCPs apply to it). */
+const TEST_BROKER = { arn: `arn:aws:iam::${ACCOUNTS.test}:user/switchboard`, accountId: ACCOUNTS.test };
+const TEST_ACCOUNT: OrgTarget = { id: ACCOUNTS.test, type: "ACCOUNT", name: "Test" };
+
+function scpFacts(levels: { root?: OrgLevel["policies"]; ou?: OrgLevel["policies"]; account?: OrgLevel["policies"] } = {}): OrgPolicyFacts {
+  return {
+    type: "SERVICE_CONTROL_POLICY",
+    accountId: ACCOUNTS.test,
+    levels: [
+      { target: ROOT, policies: levels.root ?? [FULL_AWS_ACCESS] },
+      { target: NON_PRODUCTION, policies: levels.ou ?? [FULL_AWS_ACCESS] },
+      { target: TEST_ACCOUNT, policies: levels.account ?? [FULL_AWS_ACCESS, SEEDED_SCP] },
+    ],
+    principalOrgId: "o-exampleorg1",
+  };
+}
+
+const refusedBy = (why: string, roleArn = PRODUCTION_READONLY.roleArn, action = "sts:AssumeRole") => ({
+  name: "AccessDenied",
+  message: `User: ${TEST_BROKER.arn} is not authorized to perform: ${action} on resource: ${roleArn} ${why}`,
+});
+const SCP_DENY = "with an explicit deny in a service control policy";
+const SCP_NONE = "because no service control policy allows the sts:AssumeRole action";
+
+function orgFailure(error: { name: string; message: string }, organization?: OrgPolicyFacts, roleArn = PRODUCTION_READONLY.roleArn): AssumeRoleFailure {
+  return { error, roleArn, broker: TEST_BROKER, request: { sourceIdentity: OPERATOR, roleSessionName: OPERATOR }, brokerKind: "long-term", ...(organization ? { organization } : {}) };
+}
+
+describe("organizationDenialIn: what AWS's message says", () => {
+  it.each<[string, string, ReturnType<typeof organizationDenialIn>]>([
+    ["an SCP's explicit deny", refusedBy(SCP_DENY).message, { type: "SERVICE_CONTROL_POLICY", explicit: true, action: "sts:AssumeRole" }],
+    ["no SCP allows", refusedBy(SCP_NONE).message, { type: "SERVICE_CONTROL_POLICY", explicit: false, action: "sts:AssumeRole" }],
+    ["an RCP's explicit deny of TagSession", refusedBy("with an explicit deny in a resource control policy", PRODUCTION_READONLY.roleArn, "sts:TagSession").message, { type: "RESOURCE_CONTROL_POLICY", explicit: true, action: "sts:TagSession" }],
+    [
+      "the form that carries the policy's ARN",
+      `${refusedBy(SCP_DENY).message}: arn:aws:organizations::333333333333:policy/o-exampleorg1/service_control_policy/p-2kgnabcdef`,
+      { type: "SERVICE_CONTROL_POLICY", explicit: true, action: "sts:AssumeRole", policyId: "p-2kgnabcdef" },
+    ],
+    ["an identity-based policy's deny", refusedBy("with an explicit deny in an identity-based policy").message, undefined],
+    ["STS's refusal without a reason", accessDenied(PRODUCTION_READONLY.roleArn).message, undefined],
+  ])("%s", (_name, message, expected) => {
+    expect(organizationDenialIn(message)).toEqual(expected);
+  });
+});
+
+describe("service-control-policy", () => {
+  it("names the seeded SCP, its statement and the account it is attached to", () => {
+    const out = explainAssumeRoleFailure(orgFailure(refusedBy(SCP_DENY), scpFacts()));
+    expect(out.kind).toBe("service-control-policy");
+    expect(out.organizationPolicy).toEqual({
+      type: "SERVICE_CONTROL_POLICY",
+      target: TEST_ACCOUNT,
+      policy: { id: "p-denytestp1", name: SEED_SCP.name, statement: "DenyAssumeRoleIntoProduction" },
+    });
+    expect(out.summary).toBe(
+      `The service control policy ${SEED_SCP.name} (p-denytestp1), attached to the account Test (${ACCOUNTS.test}), denies sts:AssumeRole on ${PRODUCTION_READONLY.roleArn} ` +
+        `(statement DenyAssumeRoleIntoProduction). SCPs cap what every principal in the broker's account (Test (${ACCOUNTS.test})) may do, whatever its own policies allow, and a Deny there overrides every Allow. ` +
+        `Ask your organization's administrators to narrow that statement or to detach the policy, or run the console's broker in an account it does not cover.`,
+    );
+    expect(out.fix).toBeUndefined();
+  });
+
+  it("finds a Deny attached at the root as well as at the account", () => {
+    const denyAll = orgPolicy("p-denyeveryth", "DenyEverything", { Effect: "Deny", Action: "*", Resource: "*" });
+    const out = explainAssumeRoleFailure(orgFailure(refusedBy(SCP_DENY), scpFacts({ root: [FULL_AWS_ACCESS, denyAll], account: [FULL_AWS_ACCESS] })));
+    expect(out.organizationPolicy).toMatchObject({ target: ROOT, policy: { id: "p-denyeveryth", statement: "statement 1" } });
+    expect(out.summary).toContain("attached to the organization's root (r-ab12)");
+  });
+
+  it("prefers the policy the message names by ARN when two deny", () => {
+    const other = orgPolicy("p-otherdeny01", "DenyProductionToo", { Sid: "Other", Effect: "Deny", Action: "sts:*", Resource: "*" });
+    const facts = scpFacts({ ou: [FULL_AWS_ACCESS, other] });
+    expect(explainAssumeRoleFailure(orgFailure(refusedBy(SCP_DENY), facts)).organizationPolicy?.policy?.id).toBe("p-otherdeny01");
+    const withArn = { name: "AccessDenied", message: `${refusedBy(SCP_DENY).message}: arn:aws:organizations::333333333333:policy/o-exampleorg1/service_control_policy/p-denytestp1` };
+    expect(explainAssumeRoleFailure(orgFailure(withArn, facts)).organizationPolicy?.policy?.id).toBe("p-denytestp1");
+  });
+
+  it("says at which level no SCP allows the action, and the statement that would", () => {
+    const stsReadOnly = orgPolicy("p-stsreadonly", "AllowStsReadOnly", { Effect: "Allow", Action: ["sts:GetCallerIdentity", "sts:GetSessionToken"], Resource: "*" });
+    const out = explainAssumeRoleFailure(orgFailure(refusedBy(SCP_NONE), scpFacts({ ou: [stsReadOnly], account: [FULL_AWS_ACCESS] })));
+    expect(out.kind).toBe("service-control-policy");
+    expect(out.organizationPolicy).toEqual({ type: "SERVICE_CONTROL_POLICY", target: NON_PRODUCTION });
+    expect(out.summary).toMatch(/^No service control policy attached to the OU NonProduction \(ou-ab12-11111111\) allows sts:AssumeRole \(attached there: AllowStsReadOnly \(p-stsreadonly\)\)\. /);
+    expect(out.fix).toEqual({
+      where: "a service control policy attached to the OU NonProduction (ou-ab12-11111111)",
+      statement: { Effect: "Allow", Action: "sts:AssumeRole", Resource: PRODUCTION_READONLY.roleArn },
+    });
+  });
+
+  it("evaluates conditions it can check, and says which ones it cannot", () => {
+    const byOrg = orgPolicy("p-outsideorg1", "DenyOutsideOrg", { Sid: "OnlyOurOrg", Effect: "Deny", Action: "sts:AssumeRole", Resource: "*", Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-exampleorg1" } } });
+    const byIp = orgPolicy("p-officeonly1", "OfficeOnly", { Sid: "FromTheOffice", Effect: "Deny", Action: "sts:*", Resource: "*", Condition: { NotIpAddress: { "aws:SourceIp": "192.0.2.0/24" } } });
+    // The broker is in o-exampleorg1, so DenyOutsideOrg does not apply; OfficeOnly does if the
+    // broker calls from outside 192.0.2.0/24, which the console cannot see.
+    const out = explainAssumeRoleFailure(orgFailure(refusedBy(SCP_DENY), scpFacts({ account: [FULL_AWS_ACCESS, byOrg, byIp] })));
+    expect(out.organizationPolicy?.policy).toEqual({ id: "p-officeonly1", name: "OfficeOnly", statement: "FromTheOffice" });
+    expect(out.summary).toContain("(statement FromTheOffice) when its condition on aws:SourceIp holds (which the console cannot check from here)");
+  });
+
+  it("says so when none of the SCPs it read refuses the request", () => {
+    const out = explainAssumeRoleFailure(orgFailure(refusedBy(SCP_DENY), scpFacts({ account: [FULL_AWS_ACCESS] })));
+    expect(out.kind).toBe("service-control-policy");
+    expect(out.organizationPolicy).toBeUndefined();
+    expect(out.summary).toContain("but none of those the console read from the root down to the account Test (444444444444) (FullAWSAccess (p-FullAWSAccess))");
+  });
+
+  it("explains as before when the broker could not read the organization, or read the other type", () => {
+    const without = explainAssumeRoleFailure(orgFailure(refusedBy(SCP_DENY)));
+    expect(without.kind).toBe("unknown");
+    const rcpFacts: OrgPolicyFacts = { ...scpFacts(), type: "RESOURCE_CONTROL_POLICY" };
+    expect(explainAssumeRoleFailure(orgFailure(refusedBy(SCP_DENY), rcpFacts))).toEqual(without);
+    // And facts without a message that names an SCP change nothing either.
+    const trustDenied = explainAssumeRoleFailure({ ...failure(DEVELOPMENT_TESTERS), organization: scpFacts() });
+    expect(trustDenied).toEqual(explainAssumeRoleFailure(failure(DEVELOPMENT_TESTERS)));
+  });
+});
+
+describe("resource-control-policy", () => {
+  const RCP_DENY = "with an explicit deny in a resource control policy";
+  const production: OrgTarget = { id: ACCOUNTS.production, type: "ACCOUNT", name: "Production" };
+  const rcpFacts = (policies: OrgLevel["policies"], principalOrgId?: string): OrgPolicyFacts => ({
+    type: "RESOURCE_CONTROL_POLICY",
+    accountId: ACCOUNTS.production,
+    levels: [
+      { target: ROOT, policies: [RCP_FULL_AWS_ACCESS] },
+      { target: { id: "ou-ab12-22222222", type: "ORGANIZATIONAL_UNIT", name: "Production" }, policies: [RCP_FULL_AWS_ACCESS] },
+      { target: production, policies: [RCP_FULL_AWS_ACCESS, ...policies] },
+    ],
+    resourceOrgId: "o-exampleorg1",
+    ...(principalOrgId ? { principalOrgId } : {}),
+  });
+  // The data perimeter AWS's RCP examples start from: nobody outside the organization.
+  const perimeter = orgPolicy("p-perimeter01", "OrganizationPerimeter", {
+    Sid: "EnforceOrgIdentities",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "sts:AssumeRole",
+    Resource: "*",
+    Condition: { StringNotEqualsIfExists: { "aws:PrincipalOrgID": "o-exampleorg1" }, "Null": { "aws:PrincipalAccount": "false" } },
+  });
+
+  it("names the RCP on the role's account that keeps a broker from outside the organization out", () => {
+    const out = explainAssumeRoleFailure({ ...orgFailure(refusedBy(RCP_DENY), rcpFacts([perimeter])), broker: { arn: "arn:aws:iam::999999999999:user/switchboard", accountId: "999999999999" }, error: { name: "AccessDenied", message: refusedBy(RCP_DENY).message.replace(TEST_BROKER.arn, "arn:aws:iam::999999999999:user/switchboard") } });
+    expect(out.kind).toBe("resource-control-policy");
+    expect(out.organizationPolicy).toEqual({ type: "RESOURCE_CONTROL_POLICY", target: production, policy: { id: "p-perimeter01", name: "OrganizationPerimeter", statement: "EnforceOrgIdentities" } });
+    expect(out.summary).toContain(`RCPs cap what anyone may do with the resources of the role's account (Production (${ACCOUNTS.production})), whatever the role's trust policy allows`);
+  });
+
+  it("does not blame the perimeter for a broker inside the organization", () => {
+    const out = explainAssumeRoleFailure(orgFailure(refusedBy(RCP_DENY), rcpFacts([perimeter], "o-exampleorg1")));
+    expect(out.organizationPolicy).toBeUndefined();
+    expect(out.summary).toMatch(/^AWS refused the switch into .* because of a resource control policy \(an explicit Deny\), but none of those the console read/);
+  });
+});
+
 describe("explainAssumeRoleFailure against the sandbox", () => {
   let t: TestSandbox;
   beforeAll(async () => {

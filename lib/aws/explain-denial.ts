@@ -29,6 +29,7 @@ import {
 } from "@/lib/policy";
 import { sessionDuration, type BrokerKind } from "./duration";
 import { classifyAwsError, describeAwsError } from "./errors";
+import { explainOrganizationDenial, organizationDenialIn, type OrganizationPolicyRef, type OrgPolicyFacts } from "./organization-denial";
 
 /** Stands for the role's ExternalId in suggested statements. */
 export const EXTERNAL_ID_PLACEHOLDER = "<the ExternalId stored in Switchboard for this role>";
@@ -42,6 +43,8 @@ export type DenialKind =
   | "session-tags"
   | "duration"
   | "role-missing"
+  | "service-control-policy"
+  | "resource-control-policy"
   | "unknown";
 
 export type Explanation = {
@@ -54,6 +57,9 @@ export type Explanation = {
     /** The policy statement to add there. */
     statement: object;
   };
+  /** For a refusal by the organization: the SCP or RCP, and the root, OU or account it is
+   * attached to. */
+  organizationPolicy?: OrganizationPolicyRef;
 };
 
 export type AssumeRoleFailure = {
@@ -82,6 +88,9 @@ export type AssumeRoleFailure = {
   roleExists?: boolean;
   roleMaxSessionDuration?: number;
   brokerKind: BrokerKind;
+  /** The SCPs (along the broker's account's path) or RCPs (along the role's account's path),
+   * when the error names one of those types and the broker could read them. */
+  organization?: OrgPolicyFacts;
 };
 
 /** Explains a failed AssumeRole by the broker. */
@@ -93,8 +102,10 @@ export function explainAssumeRoleFailure(input: AssumeRoleFailure): Explanation 
     return { kind: "unknown", summary: describeAwsError(input.error, `switch into ${input.roleArn}`) };
   }
   const broker = brokerPrincipal(input.broker);
-  const trust = readTrustPolicy(input.trustPolicy, input.roleArn);
   const roleAccount = parseArn(input.roleArn)?.account;
+  const organization = broker && roleAccount ? organizationDenial(input, broker, roleAccount) : undefined;
+  if (organization) return organization;
+  const trust = readTrustPolicy(input.trustPolicy, input.roleArn);
   if (!broker || !trust || !roleAccount) return cannotTell(input, broker?.principalArn ?? input.broker.arn, !trust);
   return new TrustAnalysis(input, broker, trust, roleAccount).explain();
 }
@@ -137,6 +148,24 @@ function durationProblem(input: AssumeRoleFailure): Explanation | undefined {
     };
   }
   return undefined;
+}
+
+/** AWS named an SCP or an RCP, and the broker could read them: which one, and where. Without
+ * the facts the explanation stays the trust analysis's. */
+function organizationDenial(input: AssumeRoleFailure, broker: Broker, roleAccount: string): Explanation | undefined {
+  const clue = organizationDenialIn(input.error.message);
+  const facts = input.organization;
+  if (!clue || !facts || facts.type !== clue.type) return undefined;
+  const context = requestContext(input, broker, {
+    // Set for every request by an IAM principal, and for one on a resource (the role).
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+    "aws:PrincipalIsAWSService": "false",
+    "aws:ResourceAccount": roleAccount,
+    ...(facts.principalOrgId ? { "aws:PrincipalOrgID": facts.principalOrgId } : {}),
+    ...(facts.resourceOrgId ? { "aws:ResourceOrgID": facts.resourceOrgId } : {}),
+  });
+  const request = { principal: broker.principal, action: clue.action, resource: input.roleArn, resourceAccount: roleAccount, context };
+  return explainOrganizationDenial(facts, clue, { request, knownKeys: knownKeys(input, context) }, { roleArn: input.roleArn, brokerArn: broker.principalArn });
 }
 
 function roleMissing(roleArn: string): Explanation {
@@ -199,6 +228,36 @@ function readTrustPolicy(text: string | undefined, roleArn: string): NamedPolicy
 const MFA_KEYS = new Set(["aws:multifactorauthpresent", "aws:multifactorauthage"]);
 const EXTERNAL_ID_KEY = "sts:externalid";
 
+/** The request context AWS evaluates the switch in, as far as the console knows it. The broker
+ * never presents MFA: AWS leaves aws:MultiFactorAuthPresent out for long-term keys and sets it to
+ * "false" for temporary credentials without MFA.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent */
+function requestContext(input: AssumeRoleFailure, broker: Broker, extra: RequestContext = {}): RequestContext {
+  const { request, brokerKind } = input;
+  const context: RequestContext = {
+    "aws:PrincipalArn": broker.principalArn,
+    "aws:PrincipalAccount": input.broker.accountId,
+    "aws:PrincipalType": broker.type,
+    ...extra,
+  };
+  if (request.externalId !== undefined) context["sts:ExternalId"] = request.externalId;
+  if (request.sourceIdentity !== undefined) context["sts:SourceIdentity"] = request.sourceIdentity;
+  if (request.roleSessionName !== undefined) context["sts:RoleSessionName"] = request.roleSessionName;
+  if (brokerKind !== "long-term") context["aws:MultiFactorAuthPresent"] = "false";
+  return context;
+}
+
+/** Condition keys whose value the console knows as AWS would see them (lower case). */
+function knownKeys(input: AssumeRoleFailure, context: RequestContext): Set<string> {
+  return new Set([
+    ...Object.keys(context).map((k) => k.toLowerCase()),
+    ...MFA_KEYS,
+    EXTERNAL_ID_KEY,
+    "sts:sourceidentity",
+    ...(input.request.roleSessionName !== undefined ? ["sts:rolesessionname"] : []),
+  ]);
+}
+
 function actionsUsed(request: AssumeRoleFailure["request"]): string[] {
   return [
     "sts:AssumeRole",
@@ -229,31 +288,8 @@ class TrustAnalysis {
     private readonly roleAccount: string,
   ) {
     this.actions = actionsUsed(input.request);
-    this.context = this.requestContext();
-    this.known = new Set([
-      ...Object.keys(this.context).map((k) => k.toLowerCase()),
-      ...MFA_KEYS,
-      EXTERNAL_ID_KEY,
-      "sts:sourceidentity",
-      ...(input.request.roleSessionName !== undefined ? ["sts:rolesessionname"] : []),
-    ]);
-  }
-
-  /** The broker never presents MFA. AWS leaves aws:MultiFactorAuthPresent out for long-term
-   * keys and sets it to "false" for temporary credentials without MFA.
-   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent */
-  private requestContext(): RequestContext {
-    const { request, broker, brokerKind } = this.input;
-    const context: RequestContext = {
-      "aws:PrincipalArn": this.broker.principalArn,
-      "aws:PrincipalAccount": broker.accountId,
-      "aws:PrincipalType": this.broker.type,
-    };
-    if (request.externalId !== undefined) context["sts:ExternalId"] = request.externalId;
-    if (request.sourceIdentity !== undefined) context["sts:SourceIdentity"] = request.sourceIdentity;
-    if (request.roleSessionName !== undefined) context["sts:RoleSessionName"] = request.roleSessionName;
-    if (brokerKind !== "long-term") context["aws:MultiFactorAuthPresent"] = "false";
-    return context;
+    this.context = requestContext(input, broker);
+    this.known = knownKeys(input, this.context);
   }
 
   explain(): Explanation {

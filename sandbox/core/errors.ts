@@ -4,13 +4,16 @@ export class AwsError extends Error {
   readonly code: string;
   readonly status: number;
   readonly fault: "Sender" | "Receiver";
+  /** Members a JSON-protocol error carries besides its message, e.g. Organizations' `Reason`. */
+  readonly members: Record<string, string>;
 
-  constructor(code: string, message: string, status = 400, fault: "Sender" | "Receiver" = "Sender") {
+  constructor(code: string, message: string, status = 400, fault: "Sender" | "Receiver" = "Sender", members: Record<string, string> = {}) {
     super(message);
     this.name = "AwsError";
     this.code = code;
     this.status = status;
     this.fault = fault;
+    this.members = members;
   }
 }
 

@@ -34,3 +34,14 @@ export const totpSeed = () => randomChars(32);
 export const organizationId = () => `o-${randomChars(10, "abcdefghijklmnopqrstuvwxyz0123456789")}`;
 
 export const rootId = () => `r-${randomChars(4, "abcdefghijklmnopqrstuvwxyz0123456789")}`;
+
+// AWS Organizations ids, in the forms its API reference gives: "p-" and 8–128 characters for a
+// policy, "ou-" with the root's suffix and 8–32 characters for an OU.
+// https://docs.aws.amazon.com/organizations/latest/APIReference/API_PolicySummary.html
+const LOWER = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+export const policyId = () => `p-${randomChars(10, LOWER)}`;
+
+export const organizationalUnitId = (rootId: string) => `ou-${rootId.replace(/^r-/, "")}-${randomChars(8, LOWER)}`;
+
+export const resourcePolicyId = () => `rp-${randomChars(8, LOWER)}`;

@@ -2,8 +2,9 @@
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/tutorial_cross-account-with-roles.html):
 // four accounts in one organization, the console's broker in Operations, provisioning roles
 // everywhere, and roles that show each way AssumeRole can succeed or be refused.
-import { organizationId, rootId, secretAccessKey, totpSeed, uniqueId } from "./ids";
-import { STATE_VERSION, type Account, type Role, type SandboxState, type User } from "./state";
+import { organizationalUnitId, organizationId, policyId, rootId, secretAccessKey, totpSeed, uniqueId } from "./ids";
+import { OrganizationTree, ORG_POLICY_TYPES } from "./organization";
+import { STATE_VERSION, type Account, type Organization, type Role, type SandboxState, type User } from "./state";
 import { PARTITION } from "./world";
 
 export const ACCOUNTS = {
@@ -84,6 +85,19 @@ function addRole(
 
 const trust = (statements: unknown[]) => ({ Version: "2012-10-17", Statement: statements });
 
+/** What the broker may read of the organization: its accounts (to import them) and, to name the
+ * SCP or RCP that refuses a switch (lib/sessions/explain.ts), the path to an account and the
+ * policies attached along it. */
+const BROKER_READ_ORGANIZATION = [
+  "organizations:DescribeOrganization",
+  "organizations:ListAccounts",
+  "organizations:DescribeAccount",
+  "organizations:ListParents",
+  "organizations:DescribeOrganizationalUnit",
+  "organizations:ListPoliciesForTarget",
+  "organizations:DescribePolicy",
+];
+
 /** What the console's broker does with a provisioning role: assume it in a session that carries
  * the acting person as source identity (and may carry session tags), so setting them is allowed
  * too. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html */
@@ -131,7 +145,7 @@ export function seedState(now: number): SandboxState {
         {
           Sid: "ReadOrganization",
           Effect: "Allow",
-          Action: ["organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:DescribeAccount"],
+          Action: BROKER_READ_ORGANIZATION,
           Resource: "*",
         },
       ],
@@ -251,6 +265,11 @@ export function seedState(now: number): SandboxState {
       masterAccountId: ACCOUNTS.operations,
       masterAccountEmail: operations.email,
       rootId: rootId(),
+      enabledPolicyTypes: [...ORG_POLICY_TYPES],
+      organizationalUnits: {},
+      accountParents: {},
+      policies: {},
+      attachments: {},
     },
     accounts: Object.fromEntries(accounts.map((a) => [a.id, a])),
     accessKeys: {},
@@ -277,7 +296,64 @@ export function seedState(now: number): SandboxState {
 
   const serialNumber = iamArn(ACCOUNTS.operations, `mfa/${BROKER_USER}`);
   operations.mfaDevices[serialNumber] = { serialNumber, userName: BROKER_USER, seed: totpSeed(), enableDate: now, usedSteps: [] };
+  seedOrganization(state);
   return state;
+}
+
+/** The seeded SCP: principals in the Test account may not assume roles in Production. */
+export const SEED_SCP = {
+  name: "DenyTestToProduction",
+  description: "Test automation must never reach Production",
+  content: doc({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyAssumeRoleIntoProduction",
+        Effect: "Deny",
+        Action: "sts:AssumeRole",
+        Resource: iamArn(ACCOUNTS.production, "role/*"),
+      },
+    ],
+  }),
+};
+
+/** The demo organization's tree: Operations (the management account) in the root, Production in
+ * the OU Production, Development and Test in the OU NonProduction; SCPs and RCPs enabled, with
+ * FullAWSAccess and RCPFullAWSAccess everywhere, as AWS attaches them. The seeded SCP is attached
+ * to the Test account itself, not to NonProduction: Development's `developer` must keep its way
+ * into Production's delegate_read_my_bucket. Accounts other than the seeded ones stay in the root.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html */
+function seedOrganization(state: SandboxState): void {
+  const org = state.organization;
+  const tree = new OrganizationTree(org, (id) => state.accounts[id]?.name);
+  const now = state.createdAt;
+  tree.attachDefaults(org.rootId);
+  const ous = new Map<string, string>();
+  const ouFor = (name: string): string => {
+    let id = ous.get(name);
+    if (!id) {
+      id = organizationalUnitId(org.rootId);
+      org.organizationalUnits[id] = { id, name, parentId: org.rootId, createDate: now };
+      tree.attachDefaults(id);
+      ous.set(name, id);
+    }
+    return id;
+  };
+  const placement: Record<string, string> = {
+    [ACCOUNTS.production]: "Production",
+    [ACCOUNTS.development]: "NonProduction",
+    [ACCOUNTS.test]: "NonProduction",
+  };
+  for (const id of Object.keys(state.accounts).sort()) {
+    const ou = placement[id];
+    if (ou && id !== org.masterAccountId) org.accountParents[id] = ouFor(ou);
+    tree.attachDefaults(id);
+  }
+  if (state.accounts[ACCOUNTS.test] && state.accounts[ACCOUNTS.production]) {
+    const id = policyId();
+    org.policies[id] = { id, ...SEED_SCP, type: "SERVICE_CONTROL_POLICY", createDate: now };
+    tree.attach(ACCOUNTS.test, id);
+  }
 }
 
 /**
@@ -285,12 +361,46 @@ export function seedState(now: number): SandboxState {
  * working on an existing `.sandbox/`. Version 1 → 2: the seeded provisioning roles' statement
  * trusting Operations with sts:AssumeRole alone also allows sts:SetSourceIdentity and
  * sts:TagSession (other statements, and trust policies someone changed, are left as they are).
- * Returns undefined for a version it does not know.
+ * Version 2 → 3: the organization's root, OUs, SCPs and RCPs, as seeded. Returns undefined for
+ * a version it does not know.
  */
 export function migrateState(saved: { version?: unknown } & Record<string, unknown>): SandboxState | undefined {
   if (saved.version === STATE_VERSION) return saved as unknown as SandboxState;
-  if (saved.version !== 1) return undefined;
+  if (saved.version !== 1 && saved.version !== 2) return undefined;
   const state = saved as unknown as Omit<SandboxState, "version"> & { version: number };
+  if (state.version === 1) trustSourceIdentity(state);
+  if (state.version <= 2) addOrganizationTree(state);
+  state.version = STATE_VERSION;
+  return state as SandboxState;
+}
+
+/** Version 2 → 3: the organization gets the seeded tree and policies (seedOrganization), unless
+ * it already has them, and the seeded broker may read them (its statement as seeded, unchanged
+ * since, gets the new actions). */
+function addOrganizationTree(state: Omit<SandboxState, "version">): void {
+  if (!(state.organization as Partial<Organization>).attachments) {
+    Object.assign(state.organization, { enabledPolicyTypes: [...ORG_POLICY_TYPES], organizationalUnits: {}, accountParents: {}, policies: {}, attachments: {} });
+    seedOrganization(state as SandboxState);
+  }
+  const broker = state.accounts[ACCOUNTS.operations]?.users[BROKER_USER];
+  const inline = broker?.inlinePolicies["switchboard-broker"];
+  if (!broker || !inline) return;
+  let policy: { Statement?: Array<{ Sid?: string; Action?: unknown }> };
+  try {
+    policy = JSON.parse(inline) as typeof policy;
+  } catch {
+    return;
+  }
+  const read = policy.Statement?.find((st) => st.Sid === "ReadOrganization");
+  if (read && JSON.stringify(read.Action) === JSON.stringify(BROKER_READ_ORGANIZATION.slice(0, 3))) {
+    read.Action = BROKER_READ_ORGANIZATION;
+    broker.inlinePolicies["switchboard-broker"] = doc(policy);
+  }
+}
+
+/** Version 1 → 2: the provisioning roles' statement trusting Operations with sts:AssumeRole
+ * alone also allows sts:SetSourceIdentity and sts:TagSession. */
+function trustSourceIdentity(state: Omit<SandboxState, "version">): void {
   const opsRoot = iamArn(ACCOUNTS.operations, "root");
   for (const account of Object.values(state.accounts)) {
     const role = account.roles[PROVISIONING_ROLE.toLowerCase()];
@@ -313,6 +423,4 @@ export function migrateState(saved: { version?: unknown } & Record<string, unkno
     }
     if (changed) role.assumeRolePolicyDocument = doc(policy);
   }
-  state.version = STATE_VERSION;
-  return state as SandboxState;
 }

@@ -154,18 +154,56 @@ export type ConsoleSession = {
   expiresAt: number;
 };
 
+/** The authorization policy types of AWS Organizations the sandbox models.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html */
+export type OrgPolicyType = "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY";
+
+/** A customer-managed SCP or RCP (the AWS-managed FullAWSAccess and RCPFullAWSAccess are
+ * constants in ./organization). */
+export type OrgPolicy = {
+  id: string;
+  name: string;
+  description: string;
+  type: OrgPolicyType;
+  /** The JSON document exactly as it was given. */
+  content: string;
+  createDate: number;
+};
+
+export type OrganizationalUnit = {
+  id: string;
+  name: string;
+  /** The root or the OU that contains it. */
+  parentId: string;
+  createDate: number;
+};
+
 export type Organization = {
   id: string;
   arn: string;
   masterAccountId: string;
   masterAccountEmail: string;
   rootId: string;
+  /** The policy types enabled in the root. */
+  enabledPolicyTypes: OrgPolicyType[];
+  organizationalUnits: Record<string, OrganizationalUnit>;
+  /** Account id → the root or OU that contains it. */
+  accountParents: Record<string, string>;
+  /** Customer-managed policies by id. */
+  policies: Record<string, OrgPolicy>;
+  /** Target (root, OU or account id) → the ids of the policies attached to it, in order. */
+  attachments: Record<string, string[]>;
+  /** The delegation policy set with PutResourcePolicy: which member accounts may read the
+   * organization (and manage its policies) as a delegated administrator. */
+  resourcePolicy?: { id: string; content: string };
 };
 
 /** The persisted state's format. 2: the provisioning roles' trust allows sts:SetSourceIdentity
- * (the console names the person in every provisioning session); `migrateState` (./seed) brings
- * a version 1 state up to date on load. */
-export const STATE_VERSION = 2;
+ * (the console names the person in every provisioning session). 3: the organization has a
+ * root, OUs and service and resource control policies. `migrateState` (./seed) brings an older
+ * state up to date on load. */
+export const STATE_VERSION = 3;
 
 export type SandboxState = {
   version: typeof STATE_VERSION;

@@ -2,9 +2,10 @@
 // them, and whether IAM's evaluation logic lets them do something.
 import { readFileSync } from "node:fs";
 import { authorize, evaluatePolicies, parsePolicy } from "../../lib/policy";
-import type { AuthorizeResult, NamedPolicy, Policy, PolicyKind, RequestContext, RequestPrincipal } from "../../lib/policy/types";
+import type { AuthorizeResult, AuthzRequest, NamedPolicy, Policy, PolicyKind, RequestContext, RequestPrincipal } from "../../lib/policy/types";
 import { denialReason } from "./denial";
 import { AwsError } from "./errors";
+import { organizationDenial, OrganizationTree, type OrgDenial } from "./organization";
 import type { Account, ManagedPolicy, PolicyAttachments, Role, SandboxState, Session, Tag, User } from "./state";
 import type { StateStore } from "./store";
 
@@ -77,6 +78,9 @@ export type Caller = {
 
 export type Clock = { now(): number };
 
+/** IAM's decision, and the SCP or RCP that refused the request when one did. */
+export type Decision = AuthorizeResult & { organization?: OrgDenial };
+
 const roleArnPattern = /^arn:([\w-]+):iam::(\d{12}):role(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/;
 
 export function parseRoleArn(arn: string): { accountId: string; path: string; name: string } | undefined {
@@ -108,6 +112,11 @@ export class World {
 
   changed(): void {
     this.store.changed();
+  }
+
+  /** The organization's tree and its SCPs and RCPs. */
+  get organization(): OrganizationTree {
+    return new OrganizationTree(this.state.organization, (id) => this.account(id)?.name);
   }
 
   account(id: string): Account | undefined {
@@ -277,19 +286,29 @@ export class World {
     };
   }
 
-  /** IAM's decision for a caller, including session policies (which can only narrow). */
+  /** IAM's decision for a caller, including session policies (which can only narrow) and the
+   * organization's SCPs and RCPs (./organization). */
   decide(
     caller: Caller,
     request: { action: string; resource: string; resourceAccount: string; context?: RequestContext },
     resource?: { policy: NamedPolicy; required: boolean },
-  ): AuthorizeResult {
-    const authzRequest = {
+  ): Decision {
+    const authzRequest: AuthzRequest = {
       principal: caller.principal,
       action: request.action,
       resource: request.resource,
       resourceAccount: request.resourceAccount,
       context: { ...caller.context, ...request.context },
     };
+    const result = this.decideWithoutOrganization(caller, authzRequest, resource);
+    const org = organizationDenial(this.organization, caller.accountId, authzRequest, (doc, kind) => this.policy(doc, kind));
+    // An SCP's or RCP's explicit deny is reported before the others' (AWS names one policy type
+    // when several deny); their implicit deny only when nothing else denied explicitly.
+    if (!org || (org.decision === "ImplicitDeny" && result.decision === "ExplicitDeny")) return result;
+    return { ...result, decision: org.decision, decidingStatements: org.statements, missing: [], reason: org.reason, organization: org };
+  }
+
+  private decideWithoutOrganization(caller: Caller, authzRequest: AuthzRequest, resource?: { policy: NamedPolicy; required: boolean }): AuthorizeResult {
     const result = authorize({
       identityPolicies: caller.identityPolicies,
       permissionsBoundary: caller.permissionsBoundary,

@@ -1,14 +1,14 @@
 // STS: AssumeRole, GetCallerIdentity, GetSessionToken, GetAccessKeyInfo.
 // API reference: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
 import { parsePolicy } from "../../lib/policy";
-import type { AuthorizeResult, RequestContext } from "../../lib/policy/types";
+import type { RequestContext } from "../../lib/policy/types";
 import { denialReason } from "../core/denial";
 import { accessDenied, AwsError, malformedPolicy, validationError } from "../core/errors";
 import { secretAccessKey, sessionToken, uniqueId } from "../core/ids";
 import type { ApiContext, ApiHandler } from "../core/runtime";
 import type { Session, Tag } from "../core/state";
 import { matchTotp } from "../core/totp";
-import { assumedRoleArn, parseRoleArn, type Caller, type World } from "../core/world";
+import { assumedRoleArn, parseRoleArn, type Caller, type Decision, type World } from "../core/world";
 
 /** Role chaining caps sessions at one hour. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining */
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
@@ -123,11 +123,13 @@ function assumeRole(input: AssumeRoleInput, ctx: ApiContext) {
   // STS names no reason when nothing allows the call (the trust policy does not name the
   // caller, or the caller's policies do not allow it), but does name an explicit deny — e.g. a
   // revoked session's role chaining: "… on resource: <role ARN> with an explicit deny in an
-  // identity-based policy". https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
-  const denied = (action: string, result?: AuthorizeResult) =>
+  // identity-based policy" — and a refusal by the organization's SCPs or RCPs, explicit or not
+  // ("… because no service control policy allows the sts:AssumeRole action").
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+  const denied = (action: string, result?: Decision) =>
     accessDenied(
       `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${input.RoleArn}` +
-        (result?.decision === "ExplicitDeny" ? ` ${denialReason(result, action, caller.sessionPolicies.length > 0)}` : ""),
+        (result && (result.decision === "ExplicitDeny" || result.organization) ? ` ${denialReason(result, action, caller.sessionPolicies.length > 0)}` : ""),
     );
   const found = world.roleByArn(input.RoleArn);
   // A role that does not exist is indistinguishable from one that does not trust the caller.
@@ -141,6 +143,11 @@ function assumeRole(input: AssumeRoleInput, ctx: ApiContext) {
     "sts:RoleSessionName": input.RoleSessionName,
     "aws:SourceIp": ctx.sourceIp,
     "aws:RequestedRegion": ctx.region,
+    // The role is the resource: its account, and its organization when it is in one (what RCPs
+    // and the broker's policy test to stay inside the organization).
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceaccount
+    "aws:ResourceAccount": account.id,
+    "aws:ResourceOrgID": world.organization.target(account.id) ? world.state.organization.id : undefined,
   };
   if (input.ExternalId !== undefined) context["sts:ExternalId"] = input.ExternalId;
   if (sourceIdentity !== undefined) context["sts:SourceIdentity"] = sourceIdentity;
@@ -169,6 +176,7 @@ function assumeRole(input: AssumeRoleInput, ctx: ApiContext) {
     if (result.decision !== "Allow") {
       note.denyReason = result.reason;
       note.denyMissing = result.missing.join(",");
+      if (result.organization) note.denyOrganizationPolicy = result.organization.type;
       throw denied(action, result);
     }
   }
