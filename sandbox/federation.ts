@@ -216,7 +216,8 @@ const PAGE_STYLE = `
   main{max-width:760px;margin:32px auto;background:#fff;border-radius:8px;padding:24px 32px;box-shadow:0 1px 3px rgba(0,0,0,.15)}
   dl{display:grid;grid-template-columns:max-content 1fr;gap:8px 24px} dt{color:#545b64} dd{margin:0;font-family:ui-monospace,monospace;word-break:break-all}
   .note{background:#fff7e6;border:1px solid #f0c36d;padding:8px 12px;border-radius:6px;font-size:13px}
-  a{color:#0972d3}`;
+  a{color:#0972d3}
+  @media (max-width:600px){header{flex-wrap:wrap;gap:2px 12px;padding:10px 16px} main{margin:16px 8px;padding:16px} dl{grid-template-columns:1fr;gap:2px} dd{margin-bottom:8px}}`;
 
 function page(title: string, body: string, status = 200, res: ServerResponse): void {
   res.writeHead(status, { ...noStore, "Content-Type": "text/html; charset=utf-8" });
