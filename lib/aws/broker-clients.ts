@@ -38,7 +38,9 @@ export function brokerSts(partition: Partition = "aws"): STSClient {
   const region = stsRegion(partition);
   let client = stsClients.get(region);
   if (!client) {
-    client = new STSClient({ region, credentials: brokerCredentials(), maxAttempts: MAX_ATTEMPTS });
+    // cacheMiddleware: the SDK resolves the middleware stack once per command type instead of on
+    // every call; safe because the budget middleware below is added before the first call.
+    client = new STSClient({ region, credentials: brokerCredentials(), maxAttempts: MAX_ATTEMPTS, cacheMiddleware: true });
     // Every call spends one point of the console-wide STS budget (lib/ratelimit/sts.ts).
     addStsBudget(client);
     stsClients.set(region, client);

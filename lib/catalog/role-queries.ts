@@ -1,5 +1,5 @@
 import "server-only";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { hasPermission, type Actor } from "@/lib/auth/actor";
 import type { Database } from "@/lib/db/schema";
 import { forbidden, notFound } from "@/lib/errors";
@@ -87,18 +87,14 @@ export type SwitchFreshness = { grants: string; revokedBefore: string | null };
 export async function findUsableRole(db: Kysely<Database>, actor: Actor, id: string) {
   const row = await base(db)
     .select((eb) => [
+      // Grant ids are time-ordered and never reused: the count and the newest id change when a
+      // grant giving access is removed or added. One text value, the same on both dialects.
       eb
         .selectFrom("grants")
-        .select((g) => g.fn.countAll<number | string>().as("n"))
+        .select(sql<string | null>`count(*) || ':' || coalesce(max(grants.id), '')`.as("key"))
         .whereRef("grants.role_id", "=", "roles.id")
         .where(grantedTo(actor))
-        .as("grant_count"),
-      eb
-        .selectFrom("grants")
-        .select((g) => g.fn.max("grants.id").as("last"))
-        .whereRef("grants.role_id", "=", "roles.id")
-        .where(grantedTo(actor))
-        .as("grant_last"),
+        .as("grant_key"),
       eb
         .selectFrom("session_revocations")
         .select((r) => r.fn.max("session_revocations.revoked_before").as("before"))
@@ -110,7 +106,7 @@ export async function findUsableRole(db: Kysely<Database>, actor: Actor, id: str
     .where(usableBy(actor))
     .executeTakeFirst();
   if (row) {
-    const freshness: SwitchFreshness = { grants: `${row.grant_count ?? 0}:${row.grant_last ?? ""}`, revokedBefore: row.revoked_before ?? null };
+    const freshness: SwitchFreshness = { grants: row.grant_key ?? "", revokedBefore: row.revoked_before ?? null };
     return { role: toRoleDto(row, actor), externalId: row.external_id, provisioningRoleName: row.provisioning_role_name, freshness };
   }
   const exists = await db.selectFrom("roles").select("id").where("id", "=", id).executeTakeFirst();

@@ -3,7 +3,8 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql, type Kysely } from "kysely";
+import SqliteDatabase from "better-sqlite3";
+import { sql, type Generated, type Kysely } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseConfig } from "@/lib/config";
 import { closeDb, createDb, getDb } from "./client";
@@ -113,6 +114,35 @@ describe("createDb on SQLite", () => {
       expect(await pragma("synchronous")).toBe(1);
       expect(existsSync(path)).toBe(true);
     } finally {
+      await db.destroy();
+    }
+  });
+});
+
+describe("createDb on SQLite: prepared statements", () => {
+  it("prepares a query once and reuses it, each run with its own parameters, across a schema change and after a failure", async () => {
+    const prepare = vi.spyOn(SqliteDatabase.prototype, "prepare");
+    const db = createDb({ dialect: "sqlite", path: join(temp, "statements.db") }).withTables<{ t: { id: Generated<number>; name: string; extra: Generated<string> } }>();
+    try {
+      await db.schema.createTable("t").addColumn("id", "integer", (c) => c.primaryKey()).addColumn("name", "text", (c) => c.notNull().unique()).execute();
+      for (const name of ["ada", "bob", "cy"]) await db.insertInto("t").values({ name }).execute();
+      const nameOf = async (id: number) => (await db.selectFrom("t").selectAll().where("id", "=", id).executeTakeFirst())?.name;
+      const preparedSelects = () => prepare.mock.calls.filter(([text]) => String(text).startsWith('select * from "t"')).length;
+
+      expect([await nameOf(1), await nameOf(2), await nameOf(3), await nameOf(4)]).toEqual(["ada", "bob", "cy", undefined]);
+      expect(preparedSelects()).toBe(1);
+
+      // A reused statement sees the table as it is now (SQLite prepares it again by itself).
+      await db.schema.alterTable("t").addColumn("extra", "text", (c) => c.defaultTo("x")).execute();
+      expect(await db.selectFrom("t").selectAll().where("id", "=", 2).executeTakeFirst()).toEqual({ id: 2, name: "bob", extra: "x" });
+
+      // A statement that failed (a constraint) runs again normally.
+      await expect(db.insertInto("t").values({ name: "ada" }).execute()).rejects.toThrow(/UNIQUE/);
+      await db.insertInto("t").values({ name: "dee" }).execute();
+      expect(await nameOf(4)).toBe("dee");
+      expect(preparedSelects()).toBe(1);
+    } finally {
+      prepare.mockRestore();
       await db.destroy();
     }
   });

@@ -2,7 +2,7 @@ import "server-only";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from "kysely";
 import pg from "pg";
 import { getConfig, type DatabaseConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
@@ -19,6 +19,39 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 const INT8_OID = 20;
 
+// Prepared statements kept per SQLite connection, by SQL text. Kysely prepares every query
+// afresh, and preparing (parsing and planning) costs as much as running the small queries a
+// request makes. The console's queries come from a fixed set of builders, so the set is small;
+// the bound keeps a query with a varying `in (…)` list from growing it without end.
+const STATEMENT_CACHE_SIZE = 500;
+
+/** The connection as Kysely uses it (prepare, close), with prepared statements reused. A
+ * statement still iterating a streamed result is busy and cannot run again: then a fresh one. */
+function reusingStatements(db: SqliteDatabase.Database): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      db.close();
+    },
+    prepare(sql: string): SqliteStatement {
+      const kept = statements.get(sql);
+      if (kept && !kept.busy) {
+        // Most recently used last: the first key is the one to drop when full.
+        statements.delete(sql);
+        statements.set(sql, kept);
+        return kept;
+      }
+      const statement = db.prepare(sql);
+      if (!kept) {
+        statements.set(sql, statement);
+        if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      return statement;
+    },
+  };
+}
+
 function sqliteDialect(path: string): SqliteDialect {
   return new SqliteDialect({
     // Opened on first use, so that creating a client has no side effects.
@@ -32,7 +65,7 @@ function sqliteDialect(path: string): SqliteDialect {
       // SQLite enforces foreign keys only when asked, per connection.
       db.pragma("foreign_keys = ON");
       db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-      return db;
+      return reusingStatements(db);
     },
   });
 }

@@ -18,7 +18,7 @@ const MIN = 60_000;
 let user: { id: string; email: string };
 
 /** A session cookie as next-auth would set it for a sign-in `ageMs` ago, with its row. */
-async function signedIn(opts: { ageMs?: number; lastSeenAgoMs?: number; ended?: boolean; sv?: number; secret?: string } = {}) {
+async function signedIn(opts: { ageMs?: number; lastSeenAgoMs?: number; ended?: boolean; sv?: number; secret?: string; maxAge?: number } = {}) {
   const db = await getDb();
   const now = Date.now();
   const sid = newId();
@@ -32,7 +32,7 @@ async function signedIn(opts: { ageMs?: number; lastSeenAgoMs?: number; ended?: 
       ended_at: opts.ended ? new Date(now).toISOString() : null,
     })
     .execute();
-  sessionJar.cookie = await encode({ token: { uid: user.id, sv: opts.sv ?? 1, sid, authAt: Math.floor((now - (opts.ageMs ?? 0)) / 1000) }, secret: opts.secret ?? process.env.NEXTAUTH_SECRET! });
+  sessionJar.cookie = await encode({ token: { uid: user.id, sv: opts.sv ?? 1, sid, authAt: Math.floor((now - (opts.ageMs ?? 0)) / 1000) }, secret: opts.secret ?? process.env.NEXTAUTH_SECRET!, maxAge: opts.maxAge });
   return sid;
 }
 
@@ -80,6 +80,18 @@ describe("authorize", () => {
     await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
     // Signing out everywhere, disabling and password resets bump users.session_version.
     await signedIn({ sv: 0 });
+    await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
+  });
+
+  it("refuses a token past its expiry (beyond the 15-second clock tolerance) and a token altered in transit", async () => {
+    await signedIn({ maxAge: -60 });
+    await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
+    await signedIn({ maxAge: 3600 });
+    await expect(attempt({ permission: null })).resolves.toMatchObject({ id: user.id });
+    // The ciphertext (the fourth of the JWE's five parts) with one character changed.
+    const parts = sessionJar.cookie!.split(".");
+    parts[3] = `${parts[3]!.startsWith("A") ? "B" : "A"}${parts[3]!.slice(1)}`;
+    sessionJar.cookie = parts.join(".");
     await expect(attempt({ permission: null })).rejects.toMatchObject({ code: "unauthorized" });
   });
 

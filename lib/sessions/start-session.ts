@@ -257,6 +257,7 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
   } finally {
     await usage;
   }
-  requestLogger(meta).debug({ operation: action, roleArn: role.roleArn, region, durationSeconds: assumed.durationSeconds }, "switched role");
+  // A child logger costs more than the switch's own bookkeeping: built only when it will write.
+  if (logger.isLevelEnabled("debug")) requestLogger(meta).debug({ operation: action, roleArn: role.roleArn, region, durationSeconds: assumed.durationSeconds, cached: source !== "miss" }, "switched role");
   return result;
 }

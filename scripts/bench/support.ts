@@ -2,7 +2,7 @@
 // through next-auth's credentials endpoint, JSON calls with the session cookie, percentiles.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // @ts-expect-error -- plain ESM helper shared with npm run demo
@@ -16,6 +16,11 @@ export type BenchStack = {
   sandboxUrl: string;
   sandboxToken: string;
   broker: { accessKeyId: string; secretAccessKey: string };
+  /** Starts one more console on the same sandbox, with its own store and these settings on top;
+   * resolves to its URL (the benchmark administrator exists there too). Stopped with the stack. */
+  addConsole: (extraEnv?: Record<string, string>) => Promise<string>;
+  /** Process ids, for CPU time: the sandbox, and each console in the order started. */
+  pids: { sandbox: number; consoles: number[] };
   stop: () => Promise<void>;
 };
 
@@ -27,41 +32,64 @@ export function ensureBuild(): void {
   if (build.status !== 0) throw new Error(`The build failed (exit ${build.status}); see the output above.`);
 }
 
+/** Where the sandbox keeps its state: in memory (tmpfs) where the machine has one. The sandbox
+ * stands in for AWS, whose latency the benchmarks inject on purpose; its own persistence (the
+ * whole state, fsync'd to disk every 100 ms while calls come in) is not part of that model, and
+ * on a disk it stalls whichever call is in flight for milliseconds at a time. The console's own
+ * store stays on disk: its writes are part of what is measured. */
+function sandboxParent(): string {
+  return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+}
+
 export async function startBenchStack(extraEnv: Record<string, string> = {}): Promise<BenchStack> {
   ensureBuild();
   const dir = mkdtempSync(join(tmpdir(), "switchboard-bench-"));
+  const sandboxDir = mkdtempSync(join(sandboxParent(), "switchboard-bench-sandbox-"));
   const sandboxToken = randomBytes(24).toString("hex");
-  const sandbox = await startSandbox({ root, dir: join(dir, "sandbox"), port: await freePort(), adminToken: sandboxToken, reset: true });
-  const port = await freePort();
-  const app = await startConsole({
-    root,
-    port,
-    env: {
-      ...sandboxEnv(sandbox),
-      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-      NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
-      SWITCHBOARD_DATA_DIR: join(dir, "data"),
-      SWITCHBOARD_ADMIN_EMAIL: BENCH_ADMIN.email,
-      SWITCHBOARD_ADMIN_PASSWORD: BENCH_ADMIN.password,
-      // The benchmarks measure the console's own cost, not its rate limits: a few virtual users
-      // switch far more often than any person would.
-      SWITCHBOARD_RATE_SWITCH: "999999/1m",
-      SWITCHBOARD_RATE_STS: "999999/1s",
-      SWITCHBOARD_RATE_SIGNIN_IP: "100000/1m",
-      ...extraEnv,
-    },
-  });
-  return {
-    consoleUrl: app.url,
-    sandboxUrl: sandbox.url,
-    sandboxToken,
-    broker: sandbox.broker,
-    stop: async () => {
-      await app.stop();
-      await sandbox.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const sandbox = await startSandbox({ root, dir: sandboxDir, port: await freePort(), adminToken: sandboxToken, reset: true });
+  const consoles: Array<{ stop: () => Promise<void>; child: { pid: number } }> = [];
+  const stop = async () => {
+    for (const app of consoles) await app.stop();
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(sandboxDir, { recursive: true, force: true });
   };
+  const addConsole = async (env: Record<string, string> = {}) => {
+    const port = await freePort();
+    const app = await startConsole({
+      root,
+      port,
+      env: {
+        ...sandboxEnv(sandbox),
+        NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+        NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+        SWITCHBOARD_DATA_DIR: join(dir, `data-${consoles.length}`),
+        SWITCHBOARD_ADMIN_EMAIL: BENCH_ADMIN.email,
+        SWITCHBOARD_ADMIN_PASSWORD: BENCH_ADMIN.password,
+        // The benchmarks measure the console's own cost, not its rate limits: a few virtual users
+        // switch far more often than any person would.
+        SWITCHBOARD_RATE_SWITCH: "999999/1m",
+        SWITCHBOARD_RATE_STS: "999999/1s",
+        SWITCHBOARD_RATE_SIGNIN_IP: "100000/1m",
+        ...env,
+      },
+    });
+    consoles.push(app);
+    return app.url as string;
+  };
+  try {
+    const consoleUrl = await addConsole(extraEnv);
+    const pids = {
+      sandbox: sandbox.child.pid as number,
+      get consoles() {
+        return consoles.map((c) => c.child.pid);
+      },
+    };
+    return { consoleUrl, sandboxUrl: sandbox.url, sandboxToken, broker: sandbox.broker, addConsole, pids, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 /** Signs in through next-auth's credentials endpoint; returns the Cookie header to send. */
@@ -101,6 +129,24 @@ export async function api<T>(baseUrl: string, cookie: string, path: string, body
   return json;
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in ms; undefined where the
+ * system has no /proc (only Linux does). */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    // proc(5): after the command name in parentheses (which may itself hold spaces and
+    // parentheses), fields 3 onwards; utime and stime are fields 14 and 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+    return ((Number(fields[14 - 3]) + Number(fields[15 - 3])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux reports CPU times in clock ticks, 100 per second on every architecture it runs on
+ * (USER_HZ). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 export function percentile(values: number[], p: number): number {
   if (!values.length) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -135,4 +181,20 @@ export function parseServerTiming(header: string | null): Record<string, number>
     if (name && dur) out[name] = (out[name] ?? 0) + Number(dur);
   }
   return out;
+}
+
+/** How many calls the sandbox has answered for one action after the call numbered `since`. */
+export async function sandboxCallCount(stack: BenchStack, filter: { service: string; action: string; since: number }): Promise<number> {
+  return (await readSandboxCalls(stack, new URLSearchParams({ service: filter.service, action: filter.action, since: String(filter.since) }))).calls.length;
+}
+
+/** The number of the sandbox's latest call, for a later sandboxCallCount. */
+export async function lastSandboxCall(stack: BenchStack): Promise<number> {
+  return (await readSandboxCalls(stack, new URLSearchParams({ since: String(Number.MAX_SAFE_INTEGER) }))).lastSeq;
+}
+
+async function readSandboxCalls(stack: BenchStack, query: URLSearchParams): Promise<{ lastSeq: number; calls: unknown[] }> {
+  const res = await fetch(`${stack.sandboxUrl}/_sandbox/calls?${query}`, { headers: { authorization: `Bearer ${stack.sandboxToken}` } });
+  if (!res.ok) throw new Error(`could not read the sandbox's calls: ${res.status}`);
+  return (await res.json()) as { lastSeq: number; calls: unknown[] };
 }
