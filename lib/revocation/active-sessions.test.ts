@@ -3,7 +3,7 @@
 // read back as each kind of person sees it.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { testActor } from "@/lib/auth/testing";
+import { addTestUser } from "@/lib/auth/testing";
 import { withTempStore } from "@/lib/config/testing";
 
 // The config (and so the store) is read from the environment on first use.
@@ -28,14 +28,7 @@ const ARN = { readOnly: "arn:aws:iam::111111111111:role/ReadOnly", testers: "arn
 /** Event ids by name, to find rows in the answer. */
 const ids: Record<string, string> = {};
 
-async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
-  const db = await getDb();
-  const id = newId();
-  const now = new Date().toISOString();
-  const awsIdentity = email.replace(/[^\w+=,.@-]+/g, "-");
-  await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, aws_identity: awsIdentity, created_at: now, updated_at: now }).execute();
-  return testActor({ id, email, name: email.split("@")[0]!, role, awsIdentity });
-}
+const addUser = addTestUser;
 
 type Row = { name: string; minutesAgo: number; actor: () => Actor; action: "session.console" | "session.credentials" | "session.revoke"; outcome?: "success" | "failure"; role: keyof typeof roles; details: Record<string, string | number | boolean> };
 

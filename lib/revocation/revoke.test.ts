@@ -6,7 +6,7 @@ import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from "@aws-sdk/client
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { testActor } from "@/lib/auth/testing";
+import { addTestUser } from "@/lib/auth/testing";
 import { configureForSandbox } from "@/lib/config/testing";
 import { session } from "@/sandbox/iam-test-support";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
@@ -14,7 +14,6 @@ import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 const t: TestSandbox = await startTestSandbox();
 configureForSandbox(t, "revocation");
 const { getDb } = await import("@/lib/db/client");
-const { newId } = await import("@/lib/db/ids");
 const { createAccount } = await import("@/lib/accounts/accounts");
 const { registerRole } = await import("@/lib/catalog/roles");
 const { createGrant } = await import("@/lib/catalog/grants");
@@ -27,14 +26,7 @@ let admin: Actor;
 const people: Record<"ana" | "bo", Actor> = {} as Record<"ana" | "bo", Actor>;
 const roles = { readOnly: "", testers: "" };
 
-async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
-  const db = await getDb();
-  const id = newId();
-  const now = new Date().toISOString();
-  const awsIdentity = email.replace(/[^\w+=,.@-]+/g, "-");
-  await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, aws_identity: awsIdentity, created_at: now, updated_at: now }).execute();
-  return testActor({ id, email, name: email.split("@")[0]!, role, awsIdentity });
-}
+const addUser = addTestUser;
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 const keys = ({ accessKeyId, secretAccessKey, sessionToken }: Creds) => ({ accessKeyId, secretAccessKey, sessionToken });

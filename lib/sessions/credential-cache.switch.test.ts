@@ -6,7 +6,7 @@
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { testActor } from "@/lib/auth/testing";
+import { addTestUser } from "@/lib/auth/testing";
 import { configureForSandbox } from "@/lib/config/testing";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 
@@ -28,14 +28,7 @@ let ana: Actor;
 let bo: Actor;
 let roleId = "";
 
-async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
-  const db = await getDb();
-  const id = newId();
-  const now = new Date().toISOString();
-  const actor = testActor({ id, email, name: email.split("@")[0]!, role });
-  await db.insertInto("users").values({ id, email, name: actor.name, role, password_hash: null, aws_identity: actor.awsIdentity, created_at: now, updated_at: now }).execute();
-  return actor;
-}
+const addUser = addTestUser;
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 

@@ -3,7 +3,7 @@
 // STS budget is spent every STS call is refused with a 429, not an "AWS denied" explanation.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { testActor } from "@/lib/auth/testing";
+import { addTestUser } from "@/lib/auth/testing";
 import { configureForSandbox } from "@/lib/config/testing";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 
@@ -14,7 +14,6 @@ configureForSandbox(t, "rate-limits");
 // The credential cache off: these switches must each reach STS to spend its budget.
 Object.assign(process.env, { SWITCHBOARD_RATE_SWITCH: "3/1h", SWITCHBOARD_RATE_STS: "6/1h", SWITCHBOARD_CREDENTIAL_CACHE: "false" });
 const { getDb } = await import("@/lib/db/client");
-const { newId } = await import("@/lib/db/ids");
 const { AppError } = await import("@/lib/errors");
 const { createAccount } = await import("@/lib/accounts/accounts");
 const { registerRole } = await import("@/lib/catalog/roles");
@@ -28,14 +27,7 @@ let flooder: Actor;
 let colleague: Actor;
 let roleId = "";
 
-async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
-  const db = await getDb();
-  const id = newId();
-  const now = new Date().toISOString();
-  const actor = testActor({ id, email, name: email.split("@")[0]!, role });
-  await db.insertInto("users").values({ id, email, name: actor.name, role, password_hash: null, aws_identity: actor.awsIdentity, created_at: now, updated_at: now }).execute();
-  return actor;
-}
+const addUser = addTestUser;
 
 async function outcomes(kinds: Array<"console" | "credentials">, actor: Actor) {
   const results: string[] = [];
