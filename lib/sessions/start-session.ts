@@ -16,6 +16,7 @@ import { idField, regionField, sessionDurationField } from "@/lib/catalog/schema
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { AppError, badRequest } from "@/lib/errors";
+import { afterResponse } from "@/lib/http/after-response";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { timed } from "@/lib/http/server-timing";
 import { logger, requestLogger } from "@/lib/log";
@@ -246,17 +247,15 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
       ...(assumed.cappedBy.length ? { cappedBy: assumed.cappedBy.join(",") } : {}),
     },
   });
-  // The menu's recents are written alongside the audit event; only the audit event is required.
-  const usage = timed("usage", () => recordUsage(actor, role.id, region)).catch((err: unknown) => requestLogger(meta).error({ err, operation: "menu.record_usage" }, "could not record the menu's recent use"));
   try {
     await timed("audit", () => recordAudit(event));
   } catch (err) {
     // Fail closed: no durable record, no credentials.
     requestLogger(meta).error({ err, operation: action, roleArn: role.roleArn }, "could not record a switch in the audit log; no credentials issued");
     throw new AppError("unavailable", "The audit log could not be written, so no credentials were issued. Try again in a moment; if it persists, tell an administrator.", { retryAfter: 10 });
-  } finally {
-    await usage;
   }
+  // The menu's recents are bookkeeping, not a record: written once the answer has gone out.
+  await afterResponse(() => recordUsage(actor, role.id, region).catch((err: unknown) => requestLogger(meta).error({ err, operation: "menu.record_usage" }, "could not record the menu's recent use")));
   // A child logger costs more than the switch's own bookkeeping: built only when it will write.
   if (logger.isLevelEnabled("debug")) requestLogger(meta).debug({ operation: action, roleArn: role.roleArn, region, durationSeconds: assumed.durationSeconds, cached: source !== "miss" }, "switched role");
   return result;

@@ -1,5 +1,5 @@
 // `npm run bench:load`: 50 people switching at once, with the credential cache on and off, in one
-// run (DESIGN.md budget for each: no errors, p99 ≤ 4 × p50; issue 12: throughput with the cache
+// run (DESIGN.md budget for each: no errors, p99 ≤ 3 × p50; issue 12: throughput with the cache
 // on ≥ 1.5 × with it off).
 //
 // Two stacks side by side, each with its own sandbox and console: one started with
@@ -13,7 +13,11 @@
 // console switch makes only getSigninToken and a credentials request no AWS call at all. CPU time
 // per switch is printed for the console and for the sandbox: on this machine the sandbox (standing
 // in for AWS) shares the CPU with the console, so part of the gain with the cache on is the
-// sandbox's work saved, which AWS would have done on its own machines.
+// sandbox's work saved, which AWS would have done on its own machines. The 50 people's browsers
+// are this process: it sends with node:http over keep-alive connections rather than fetch, which
+// costs several times the CPU per request, so that the load generator takes as little of the
+// shared CPU as it can; its own CPU per switch is printed too.
+import { Agent, request } from "node:http";
 import { api, BENCH_ADMIN, percentile, processCpuMs, setAwsLatency, signIn, startBenchStack, type BenchStack } from "./support";
 
 const USERS = Number(process.env.BENCH_USERS ?? 50);
@@ -21,10 +25,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 25);
 
 const THROUGHPUT_RATIO_BUDGET = 1.5;
+const P99_BUDGET = 3;
 
 type Mode = "off" | "on";
 type Load = { stack: BenchStack; roles: string[]; cookies: string[] };
-type Tally = { latencies: number[]; errors: Map<string, number>; seconds: number; consoleCpuMs: number; sandboxCpuMs: number };
+type Tally = { latencies: number[]; errors: Map<string, number>; seconds: number; consoleCpuMs: number; sandboxCpuMs: number; generatorCpuMs: number };
 
 /** Runs `work` at most `limit` at a time. */
 async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -80,23 +85,35 @@ async function populate(stack: BenchStack): Promise<Load> {
   return { stack, roles, cookies };
 }
 
+/** One keep-alive connection per person, as each person's browser would hold. */
+const agent = new Agent({ keepAlive: true, maxSockets: USERS });
+
+/** POSTs a JSON body; resolves to the status once the whole answer has been read. */
+function post(url: string, cookie: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", agent, headers: { cookie, "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 /** Every operator switching for `seconds`, as fast as the console answers. */
 async function period(load: Load, seconds: number, tally: Tally): Promise<void> {
   const { stack, roles, cookies } = load;
-  const cpu = () => ({ console: processCpuMs(stack.pids.consoles[0]!), sandbox: processCpuMs(stack.pids.sandbox) });
+  const cpu = () => ({ console: processCpuMs(stack.pids.consoles[0]!), sandbox: processCpuMs(stack.pids.sandbox), generator: processCpuMs(process.pid) });
   const cpuBefore = cpu();
   const deadline = performance.now() + seconds * 1000;
+  const url = `${stack.consoleUrl}/api/v1/sessions`;
   const worker = async (cookie: string, n: number) => {
     for (let i = n; performance.now() < deadline; i++) {
       const started = performance.now();
-      const res = await fetch(`${stack.consoleUrl}/api/v1/sessions`, {
-        method: "POST",
-        headers: { cookie, "content-type": "application/json" },
-        body: JSON.stringify({ roleId: roles[i % roles.length], kind: i % 2 ? "credentials" : "console" }),
-      });
-      await res.arrayBuffer();
-      if (res.ok) tally.latencies.push(performance.now() - started);
-      else tally.errors.set(String(res.status), (tally.errors.get(String(res.status)) ?? 0) + 1);
+      const status = await post(url, cookie, JSON.stringify({ roleId: roles[i % roles.length], kind: i % 2 ? "credentials" : "console" }));
+      if (status === 200) tally.latencies.push(performance.now() - started);
+      else tally.errors.set(String(status), (tally.errors.get(String(status)) ?? 0) + 1);
     }
   };
   const startedAt = performance.now();
@@ -105,6 +122,7 @@ async function period(load: Load, seconds: number, tally: Tally): Promise<void> 
   const cpuAfter = cpu();
   tally.consoleCpuMs += (cpuAfter.console ?? Number.NaN) - (cpuBefore.console ?? Number.NaN);
   tally.sandboxCpuMs += (cpuAfter.sandbox ?? Number.NaN) - (cpuBefore.sandbox ?? Number.NaN);
+  tally.generatorCpuMs += (cpuAfter.generator ?? Number.NaN) - (cpuBefore.generator ?? Number.NaN);
 }
 
 function report(mode: Mode, tally: Tally): { throughput: number; errorCount: number } {
@@ -118,8 +136,8 @@ function report(mode: Mode, tally: Tally): { throughput: number; errorCount: num
   console.log(`    switches   ${latencies.length} ok, ${errorCount} failed${errorCount ? ` (${[...errors].map(([s, n]) => `${n}×HTTP ${s}`).join(", ")})` : ""}`);
   console.log(`    throughput ${throughput.toFixed(1)} switches/s`);
   console.log(`    latency    p50 ${p50.toFixed(1)} ms, p90 ${percentile(latencies, 90).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
-  console.log(`    CPU        console ${perSwitch(tally.consoleCpuMs)}, sandbox ${perSwitch(tally.sandboxCpuMs)} per switch`);
-  console.log(`    budget     no errors: ${errorCount === 0 ? "✓" : "✗"}; p99 ≤ 4 × p50 (${(p99 / p50).toFixed(2)}×): ${p99 <= 4 * p50 ? "✓" : "✗"}`);
+  console.log(`    CPU        console ${perSwitch(tally.consoleCpuMs)}, sandbox ${perSwitch(tally.sandboxCpuMs)}, load generator ${perSwitch(tally.generatorCpuMs)} per switch`);
+  console.log(`    budget     no errors: ${errorCount === 0 ? "✓" : "✗"}; p99 ≤ ${P99_BUDGET} × p50 (${(p99 / p50).toFixed(2)}×): ${p99 <= P99_BUDGET * p50 ? "✓" : "✗"}`);
   return { throughput, errorCount };
 }
 
@@ -129,8 +147,8 @@ async function main() {
     loads.off = await prepare("off");
     loads.on = await prepare("on");
     const tallies: Record<Mode, Tally> = {
-      off: { latencies: [], errors: new Map(), seconds: 0, consoleCpuMs: 0, sandboxCpuMs: 0 },
-      on: { latencies: [], errors: new Map(), seconds: 0, consoleCpuMs: 0, sandboxCpuMs: 0 },
+      off: { latencies: [], errors: new Map(), seconds: 0, consoleCpuMs: 0, sandboxCpuMs: 0, generatorCpuMs: 0 },
+      on: { latencies: [], errors: new Map(), seconds: 0, consoleCpuMs: 0, sandboxCpuMs: 0, generatorCpuMs: 0 },
     };
     for (const mode of ["off", "on", "on", "off"] as const) await period(loads[mode]!, SECONDS / 2, tallies[mode]);
 
@@ -142,6 +160,7 @@ async function main() {
     console.log(`\n  throughput with the cache on / off: ${ratio.toFixed(2)}× (budget ≥ ${THROUGHPUT_RATIO_BUDGET} with no errors) ${ok ? "✓" : "✗"}`);
   } finally {
     for (const load of Object.values(loads)) await load.stack.stop();
+    agent.destroy();
   }
 }
 

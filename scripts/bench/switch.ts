@@ -44,7 +44,7 @@ const SERVER_RATIO_BUDGET = 1.15;
 type Path = "direct" | "first" | "repeat";
 const PATHS: Path[] = ["direct", "first", "repeat"];
 const LABELS: Record<Path, string> = { direct: "direct (SDK)", first: "first switch", repeat: "repeat switch (cached)" };
-const STEPS = ["auth", "grant", "sts", "signin", "audit", "usage", "total"];
+const STEPS = ["auth", "grant", "sts", "signin", "audit", "total"];
 
 /** A console ready to switch: signed in, with the one role entry registered. */
 async function prepareConsole(consoleUrl: string): Promise<() => Promise<Record<string, number>>> {
