@@ -200,6 +200,42 @@ test("[API]: grants — to a user and a group, list, revoke; 400, 401, 403, 409"
   expect((await ctx.admin.delete(`/api/v1/grants/${groupId}`)).status()).toBe(404);
 });
 
+test("[API]: grants in bulk — batch create (idempotent), filters, batch delete (all or nothing); 400, 401, 403, 404", async ({ ctx }) => {
+  const roleId = await registerRole(ctx);
+  const otherId = await ungrantedRole(ctx);
+  const data = { roleIds: [roleId, otherId], userEmails: [ctx.operatorEmail], groups: ["api-sre"] };
+  const created = await ctx.admin.post("/api/v1/grants/batch", { data });
+  expect(created.status(), await created.text()).toBe(201);
+  const first = (await created.json()) as { created: Array<{ id: string; roleId: string }>; existing: unknown[] };
+  expect(first.created).toHaveLength(4);
+  expect(first.existing).toEqual([]);
+  const again = (await (await ctx.admin.post("/api/v1/grants/batch", { data })).json()) as { created: unknown[]; existing: unknown[] };
+  expect(again).toMatchObject({ created: [], existing: expect.any(Array) as unknown });
+  expect(again.existing).toHaveLength(4);
+
+  const unknown = await ctx.admin.post("/api/v1/grants/batch", { data: { roleIds: [roleId], userEmails: ["nobody@nowhere.example"] } });
+  expect(unknown.status()).toBe(400);
+  expect(await errorOf(unknown)).toMatchObject({ fields: { userEmails: "No such user" } });
+  expect((await ctx.admin.post("/api/v1/grants/batch", { data: { roleIds: [roleId] } })).status()).toBe(400);
+
+  const mine = (await (await ctx.admin.get(`/api/v1/grants?${new URLSearchParams({ userEmail: ctx.operatorEmail })}`)).json()) as { grants: Array<{ id: string; roleId: string }> };
+  expect(mine.grants.map((g) => g.roleId).sort()).toEqual([roleId, otherId].sort());
+  const group = (await (await ctx.admin.get("/api/v1/grants?group=api-sre")).json()) as { grants: Array<{ id: string }> };
+  expect(group.grants.length).toBeGreaterThanOrEqual(2);
+  expect((await ctx.admin.get("/api/v1/grants?userEmail=not-an-email")).status()).toBe(400);
+
+  expect((await ctx.operator.post("/api/v1/grants/batch", { data })).status()).toBe(403);
+  expect((await ctx.anonymous.post("/api/v1/grants/batch-delete", { data: { ids: mine.grants.map((g) => g.id) } })).status()).toBe(401);
+  expect((await ctx.operator.post("/api/v1/grants/batch-delete", { data: { ids: mine.grants.map((g) => g.id) } })).status()).toBe(403);
+  const removed = await ctx.admin.post("/api/v1/grants/batch-delete", { data: { ids: mine.grants.map((g) => g.id) } });
+  expect(removed.status(), await removed.text()).toBe(200);
+  expect(((await removed.json()) as { removed: unknown[] }).removed).toHaveLength(2);
+  // Gone already: nothing is removed, and the answer says so.
+  const gone = await ctx.admin.post("/api/v1/grants/batch-delete", { data: { ids: [...mine.grants.map((g) => g.id), first.created.find((g) => !mine.grants.some((m) => m.id === g.id))!.id] } });
+  expect(gone.status()).toBe(404);
+  expect((await errorOf(gone)).message).toBe("2 of these grants have already been removed; reload the page and choose again.");
+});
+
 test("[API]: sessions — credentials and console for a granted role; 403 and no AWS call for an ungranted one", async ({ ctx }) => {
   const roleId = await grantedRole(ctx);
   const otherRoleId = await ungrantedRole(ctx);

@@ -21,7 +21,7 @@ test.describe("users and console roles", () => {
     const actionRequest = admin.waitForRequest((r: Request) => r.method() === "POST" && r.headers()["next-action"] !== undefined);
     await dialog.getByRole("button", { name: "Add user" }).click();
     const captured = await actionRequest;
-    await expect(admin.locator("main").getByRole("status")).toHaveText(`${email} can now sign in.`);
+    await expect(admin.locator("main").getByRole("status")).toHaveText(`${email} can now sign in. Grant roles now`);
     await expect(admin.getByTestId(`user-row-${email}`)).toContainText("Oscar Operator");
 
     const operatorContext = await browser.newContext({ baseURL });

@@ -15,6 +15,7 @@ const NAV: Array<NavItem & { permission: Permission | readonly Permission[] }> =
   { href: "/roles", label: "Roles", permission: "roles.read" },
   // Operators see their own live sessions; administrators and auditors everyone's.
   { href: "/sessions", label: "Sessions", permission: ["sessions.create", "audit.read"], hideOnPhones: true },
+  { href: "/grants", label: "Grants", permission: "grants.manage" },
   { href: "/audit", label: "Audit", permission: "audit.read" },
   { href: "/users", label: "Users", permission: "users.manage" },
   { href: "/settings", label: "Settings", permission: "settings.read" },

@@ -1,4 +1,5 @@
 import "server-only";
+import { sql } from "kysely";
 import { recordAudit } from "@/lib/audit/record";
 import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
@@ -6,9 +7,9 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { newId } from "@/lib/db/ids";
 import { badRequest, conflict, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { findRole } from "./role-queries";
-import type { CreateGrantInput } from "./schemas";
 import { credentialCache } from "@/lib/sessions/credential-cache";
+import { findRole, queryRoles } from "./role-queries";
+import type { CreateGrantInput, CreateGrantsInput, ListGrantsFilter } from "./schemas";
 
 export type GrantDto = {
   id: string;
@@ -16,6 +17,8 @@ export type GrantDto = {
   roleArn: string;
   roleLabel: string;
   accountName: string;
+  /** The account's registry id (for filtering by account). */
+  accountRef: string;
   /** Exactly one of user / group. */
   user: { id: string; email: string; name: string } | null;
   group: string | null;
@@ -23,7 +26,7 @@ export type GrantDto = {
   createdBy: string | null;
 };
 
-export async function listGrants(actor: Actor, filter: { roleId?: string; id?: string } = {}): Promise<GrantDto[]> {
+export async function listGrants(actor: Actor, filter: ListGrantsFilter & { id?: string; ids?: string[] } = {}): Promise<GrantDto[]> {
   assertPermission(actor, "grants.manage");
   const db = await getDb();
   let query = db
@@ -43,6 +46,7 @@ export async function listGrants(actor: Actor, filter: { roleId?: string; id?: s
       "accounts.aws_account_id",
       "accounts.partition",
       "accounts.name as account_name",
+      "accounts.id as account_ref",
       "users.id as user_id",
       "users.email as user_email",
       "users.name as user_name",
@@ -50,6 +54,10 @@ export async function listGrants(actor: Actor, filter: { roleId?: string; id?: s
     ]);
   if (filter.roleId) query = query.where("grants.role_id", "=", filter.roleId);
   if (filter.id) query = query.where("grants.id", "=", filter.id);
+  if (filter.ids) query = filter.ids.length ? query.where("grants.id", "in", filter.ids) : query.where(sql<boolean>`1 = 0`);
+  if (filter.userEmail) query = query.where("users.email", "=", filter.userEmail);
+  if (filter.group) query = query.where("grants.group_name", "=", filter.group);
+  if (filter.accountId) query = query.where("accounts.id", "=", filter.accountId);
   const rows = await query.orderBy("accounts.name").orderBy("roles.display_name").orderBy("grants.created_at").execute();
   return rows.map((r) => ({
     id: r.id,
@@ -57,6 +65,7 @@ export async function listGrants(actor: Actor, filter: { roleId?: string; id?: s
     roleArn: `arn:${r.partition}:iam::${r.aws_account_id}:role${r.path}${r.role_name}`,
     roleLabel: r.display_name,
     accountName: r.account_name,
+    accountRef: r.account_ref,
     user: r.user_id ? { id: r.user_id, email: r.user_email!, name: r.user_name! } : null,
     group: r.group_name,
     createdAt: r.created_at,
@@ -118,4 +127,83 @@ export async function deleteGrant(actor: Actor, id: string, meta: RequestMeta): 
   // credentials it holds (a group grant: everyone's in the entry, as who was in the group is not
   // known here).
   credentialCache().forgetRole(grant.roleId, grant.user?.id);
+}
+
+export type CreateGrantsResult = {
+  created: GrantDto[];
+  /** Pairs that were granted already, left as they were. */
+  existing: Array<{ roleId: string; roleLabel: string; subject: string }>;
+};
+
+const subjectLabel = (subject: { email: string } | { group: string }) => ("email" in subject ? subject.email : `group ${subject.group}`);
+
+/** Grants several role entries to several people and groups in one step: every pair not granted
+ * yet is added, each with its own audit event, all in one transaction (all or nothing); pairs
+ * already granted are reported and left alone, so the same request can be sent twice. */
+export async function createGrants(actor: Actor, input: CreateGrantsInput, meta: RequestMeta): Promise<CreateGrantsResult> {
+  assertPermission(actor, "grants.manage");
+  const db = await getDb();
+  const roleIds = [...new Set(input.roleIds)];
+  const emails = [...new Set(input.userEmails)];
+  const groups = [...new Set(input.groups)];
+  const visible = new Map((await queryRoles(db, actor, {})).map((r) => [r.id, r]));
+  const missingRoles = roleIds.filter((id) => !visible.has(id));
+  if (missingRoles.length) {
+    throw notFound(missingRoles.length === 1 ? "One of the chosen roles no longer exists; reload the page." : `${missingRoles.length} of the chosen roles no longer exist; reload the page.`);
+  }
+  const users = emails.length ? await db.selectFrom("users").select(["id", "email"]).where("email", "in", emails).execute() : [];
+  const unknown = emails.filter((e) => !users.some((u) => u.email === e));
+  if (unknown.length) {
+    throw badRequest(`No user with the email ${unknown.join(", ")}. Add them on the Users page first (people from single sign-on appear after their first sign-in; grant their group instead).`, {
+      userEmails: "No such user",
+    });
+  }
+  const subjects: Array<{ userId: string; email: string } | { group: string }> = [...users.map((u) => ({ userId: u.id, email: u.email })), ...groups.map((group) => ({ group }))];
+  const ids: string[] = [];
+  const existing: CreateGrantsResult["existing"] = [];
+  await db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom("grants").select(["role_id", "user_id", "group_name"]).where("role_id", "in", roleIds).execute();
+    const held = new Set(current.map((g) => `${g.role_id}\u0000${g.user_id ?? ""}\u0000${g.group_name ?? ""}`));
+    const now = new Date().toISOString();
+    for (const roleId of roleIds) {
+      const role = visible.get(roleId)!;
+      for (const subject of subjects) {
+        const userId = "userId" in subject ? subject.userId : null;
+        const group = "group" in subject ? subject.group : null;
+        if (held.has(`${roleId}\u0000${userId ?? ""}\u0000${group ?? ""}`)) {
+          existing.push({ roleId, roleLabel: role.displayName, subject: subjectLabel(subject) });
+          continue;
+        }
+        const id = newId();
+        await trx.insertInto("grants").values({ id, role_id: roleId, user_id: userId, group_name: group, created_by: actor.id, created_at: now }).execute();
+        await recordAudit({ action: "grant.create", outcome: "success", actor, target: { type: "grant", id, label: `${role.roleArn} → ${subjectLabel(subject)}` }, awsAccountId: role.accountId, request: meta }, trx);
+        ids.push(id);
+      }
+    }
+  });
+  return { created: await listGrants(actor, { ids }), existing };
+}
+
+/** Removes several grants in one step (one transaction, an audit event each). Every id must
+ * still exist, so that what the administrator reviewed is what is removed. */
+export async function deleteGrants(actor: Actor, ids: string[], meta: RequestMeta): Promise<GrantDto[]> {
+  assertPermission(actor, "grants.manage");
+  const unique = [...new Set(ids)];
+  const grants = await listGrants(actor, { ids: unique });
+  if (grants.length !== unique.length) {
+    const gone = unique.length - grants.length;
+    throw notFound(`${gone === 1 ? "One of these grants has" : `${gone} of these grants have`} already been removed; reload the page and choose again.`);
+  }
+  const db = await getDb();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("grants").where("id", "in", unique).execute();
+    for (const grant of grants) {
+      await recordAudit(
+        { action: "grant.delete", outcome: "success", actor, target: { type: "grant", id: grant.id, label: `${grant.roleArn} → ${grant.user?.email ?? `group ${grant.group}`}` }, request: meta },
+        trx,
+      );
+    }
+  });
+  for (const grant of grants) credentialCache().forgetRole(grant.roleId, grant.user?.id);
+  return grants;
 }

@@ -141,3 +141,34 @@ export const createGrantInput = z.union(
   { error: "Give { roleId, userEmail } or { roleId, group }" },
 );
 export type CreateGrantInput = z.infer<typeof createGrantInput>;
+
+/** Grants made at once stay reviewable: at most this many (role, person or group) pairs. */
+export const MAX_GRANTS_AT_ONCE = 1000;
+
+export const createGrantsInput = z
+  .object({
+    roleIds: z.array(idField("roleIds")).min(1, "Choose at least one role").max(500, "Choose at most 500 roles at once"),
+    userEmails: z.array(emailField).max(500, "Choose at most 500 people at once").default([]),
+    groups: z.array(groupField).max(50, "Give at most 50 groups at once").default([]),
+  })
+  .strict()
+  .refine((v) => v.userEmails.length + v.groups.length > 0, { message: "Choose at least one person or group", path: ["userEmails"] })
+  .refine((v) => v.roleIds.length * (v.userEmails.length + v.groups.length) <= MAX_GRANTS_AT_ONCE, {
+    message: `That is more than ${MAX_GRANTS_AT_ONCE} grants at once; grant fewer roles or people in each step`,
+    path: ["roleIds"],
+  });
+export type CreateGrantsInput = z.infer<typeof createGrantsInput>;
+
+export const deleteGrantsInput = z
+  .object({ ids: z.array(idField("ids")).min(1, "Choose at least one grant").max(MAX_GRANTS_AT_ONCE, `Remove at most ${MAX_GRANTS_AT_ONCE} grants at once`) })
+  .strict();
+
+export const listGrantsQuery = z
+  .object({
+    roleId: idField("roleId").optional(),
+    userEmail: emailField.optional(),
+    group: groupField.optional(),
+    accountId: idField("accountId").optional(),
+  })
+  .strict();
+export type ListGrantsFilter = z.infer<typeof listGrantsQuery>;

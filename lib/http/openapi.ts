@@ -6,6 +6,8 @@ import { auditFilter } from "@/lib/audit/list-events";
 import {
   createAccountInput,
   createGrantInput,
+  createGrantsInput,
+  deleteGrantsInput,
   importAccountsInput,
   registerRoleInput,
   updateAccountInput,
@@ -235,7 +237,12 @@ export function openApiDocument(serverUrl: string): Json {
         },
       },
       "/grants": {
-        get: { summary: "List grants", tags: ["grants"], parameters: [{ name: "roleId", in: "query", schema: { type: "string" } }], responses: { 200: ok("Grants"), ...errors(400, 401, 403) } },
+        get: {
+          summary: "List grants, optionally only one role entry's, one person's, one group's or one account's",
+          tags: ["grants"],
+          parameters: ["roleId", "userEmail", "group", "accountId"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+          responses: { 200: ok("Grants"), ...errors(400, 401, 403) },
+        },
         post: { summary: "Grant a role entry to a user or a group", tags: ["grants"], requestBody: body(createGrantInput), responses: { 201: ok("The grant"), ...errors(400, 401, 403, 404, 409) } },
       },
       "/grants/{id}": { delete: { summary: "Revoke a grant", tags: ["grants"], parameters: [id], responses: { 200: ok("Revoked"), ...errors(400, 401, 403, 404) } } },
@@ -275,6 +282,17 @@ export function openApiDocument(serverUrl: string): Json {
       },
       "/users/{id}/revoke-sessions": {
         post: {
+      "/grants/batch": {
+        post: {
+          summary: "Grant several role entries to several people and groups at once (all or nothing; pairs already granted are reported, not an error): { created: Grant[], existing: [...] }",
+          tags: ["grants"],
+          requestBody: body(createGrantsInput),
+          responses: { 201: ok("What was granted"), ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/grants/batch-delete": {
+        post: { summary: "Remove several grants at once (all or nothing): { removed: Grant[] }", tags: ["grants"], requestBody: body(deleteGrantsInput), responses: { 200: ok("What was removed"), ...errors(400, 401, 403, 404) } },
+      },
           summary: "End a person's live AWS sessions in every role entry they used in the last 12 hours: { user, roles: [{ roleId, roleArn, accountName, ok, message, folded? }] }, one result per role",
           tags: ["users"],
           parameters: [id],

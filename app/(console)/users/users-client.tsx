@@ -1,10 +1,11 @@
 "use client";
 
-import { Lock, UserPlus } from "lucide-react";
+import { ChevronDown, ChevronRight, Lock, UserPlus } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, useTransition, type FormEvent } from "react";
+import { Fragment, useState, useTransition, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Alert, Field, Input, Select } from "@/components/ui/field";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
@@ -24,10 +25,14 @@ function formatTime(iso: string | null): string {
   return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "Never";
 }
 
-export function UsersClient({ users, currentUserId }: { users: UserDto[]; currentUserId: string }) {
+/** The roles granted to one person directly (group grants are listed on the Grants page). */
+export type UserGrants = Record<string, Array<{ roleLabel: string; accountName: string }>>;
+
+export function UsersClient({ users, currentUserId, grants }: { users: UserDto[]; currentUserId: string; grants: UserGrants | null }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string; grantTo?: string } | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserDto | null>(null);
   const [revoking, setRevoking] = useState<UserDto | null>(null);
@@ -60,7 +65,21 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between gap-4">
-        <div className="min-h-9 flex-1">{notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}</div>
+        <div className="min-h-9 flex-1">
+          {notice ? (
+            <Alert tone={notice.tone}>
+              {notice.text}
+              {notice.grantTo && grants ? (
+                <>
+                  {" "}
+                  <Link href={`/grants?grant=${encodeURIComponent(notice.grantTo)}`} className="font-medium underline underline-offset-2">
+                    Grant roles now
+                  </Link>
+                </>
+              ) : null}
+            </Alert>
+          ) : null}
+        </div>
         <Button onClick={() => setCreating(true)}>
           <UserPlus className="h-4 w-4" aria-hidden />
           Add user
@@ -72,6 +91,7 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
             <tr>
               <th className="px-4 py-2">Name</th>
               <th className="px-4 py-2">Console role</th>
+              {grants ? <th className="px-4 py-2">AWS roles</th> : null}
               <th className="px-4 py-2">Sign-in</th>
               <th className="px-4 py-2">Last sign-in</th>
               <th className="px-4 py-2 text-right">Actions</th>
@@ -80,91 +100,142 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
           <tbody className="divide-y divide-slate-100">
             {users.map((user) => {
               const self = user.id === currentUserId;
+              const granted = grants?.[user.email] ?? [];
+              const expanded = open === user.id;
               return (
-                <tr key={user.id} data-testid={`user-row-${user.email}`} className={user.disabled ? "bg-slate-50 text-slate-500" : ""}>
-                  <td className="px-4 py-3">
-                    <div className="font-medium text-slate-900">
-                      {user.name} {self ? <span className="text-xs font-normal text-slate-500">(you)</span> : null}
-                    </div>
-                    <div className="text-xs text-slate-500">{user.email}</div>
-                  </td>
-                  <td className="px-4 py-3">
-                    <label className="sr-only" htmlFor={`role-${user.id}`}>
-                      Console role of {user.email}
-                    </label>
-                    <Select
-                      id={`role-${user.id}`}
-                      value={user.role}
-                      disabled={pending || self || user.authProvider === "oidc"}
-                      title={user.authProvider === "oidc" ? "Set by the identity provider's groups at each sign-in" : undefined}
-                      onChange={(e) => update(user, { role: e.target.value as ConsoleRole }, `${user.email} is now ${e.target.value}.`)}
-                      className="w-40"
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r.value} value={r.value}>
-                          {r.label}
-                        </option>
-                      ))}
-                    </Select>
-                  </td>
-                  <td className="px-4 py-3">
-                    <div className="flex flex-wrap gap-1">
-                      <Badge tone={user.authProvider === "oidc" ? "violet" : "slate"}>{user.authProvider === "oidc" ? "Single sign-on" : "Password"}</Badge>
-                      {user.disabled ? <Badge tone="red">Disabled</Badge> : null}
-                      {user.lockedUntil ? (
-                        <Badge tone="amber" title={`${user.failedSignIns} failed sign-ins in a row: the next attempt must wait until ${formatTime(user.lockedUntil)}`}>
-                          <Lock className="mr-1 h-3 w-3" aria-hidden />
-                          Sign-in delayed until {new Date(user.lockedUntil).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}
-                        </Badge>
-                      ) : null}
-                    </div>
-                  </td>
-                  <td className="px-4 py-3 text-slate-600">{formatTime(user.lastSignInAt)}</td>
-                  <td className="px-4 py-3">
-                    <div className="flex justify-end gap-2">
-                      {user.authProvider === "local" && (user.lockedUntil || user.failedSignIns > 0) ? (
+                <Fragment key={user.id}>
+                  <tr data-testid={`user-row-${user.email}`} className={user.disabled ? "bg-slate-50 text-slate-500" : ""}>
+                    <td className="px-4 py-3">
+                      <div className="font-medium text-slate-900">
+                        {user.name} {self ? <span className="text-xs font-normal text-slate-500">(you)</span> : null}
+                      </div>
+                      <div className="text-xs text-slate-500">{user.email}</div>
+                    </td>
+                    <td className="px-4 py-3">
+                      <label className="sr-only" htmlFor={`role-${user.id}`}>
+                        Console role of {user.email}
+                      </label>
+                      <Select
+                        id={`role-${user.id}`}
+                        value={user.role}
+                        disabled={pending || self || user.authProvider === "oidc"}
+                        title={user.authProvider === "oidc" ? "Set by the identity provider's groups at each sign-in" : undefined}
+                        onChange={(e) => update(user, { role: e.target.value as ConsoleRole }, `${user.email} is now ${e.target.value}.`)}
+                        className="w-40"
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r.value} value={r.value}>
+                            {r.label}
+                          </option>
+                        ))}
+                      </Select>
+                    </td>
+                    {grants ? (
+                      <td className="px-4 py-3">
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          aria-expanded={expanded}
+                          aria-controls={`grants-of-${user.id}`}
+                          onClick={() => setOpen(expanded ? null : user.id)}
+                          aria-label={`${granted.length === 1 ? "1 role" : `${granted.length} roles`} granted to ${user.email}: ${expanded ? "hide" : "show"}`}
+                        >
+                          {expanded ? <ChevronDown className="h-4 w-4" aria-hidden /> : <ChevronRight className="h-4 w-4" aria-hidden />}
+                          {granted.length === 1 ? "1 role" : `${granted.length} roles`}
+                        </Button>
+                      </td>
+                    ) : null}
+                    <td className="px-4 py-3">
+                      <div className="flex flex-wrap gap-1">
+                        <Badge tone={user.authProvider === "oidc" ? "violet" : "slate"}>{user.authProvider === "oidc" ? "Single sign-on" : "Password"}</Badge>
+                        {user.disabled ? <Badge tone="red">Disabled</Badge> : null}
+                        {user.lockedUntil ? (
+                          <Badge tone="amber" title={`${user.failedSignIns} failed sign-ins in a row: the next attempt must wait until ${formatTime(user.lockedUntil)}`}>
+                            <Lock className="mr-1 h-3 w-3" aria-hidden />
+                            Sign-in delayed until {new Date(user.lockedUntil).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}
+                          </Badge>
+                        ) : null}
+                      </div>
+                    </td>
+                    <td className="px-4 py-3 text-slate-600">{formatTime(user.lastSignInAt)}</td>
+                    <td className="px-4 py-3">
+                      <div className="flex justify-end gap-2">
+                        {user.authProvider === "local" && (user.lockedUntil || user.failedSignIns > 0) ? (
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            disabled={pending}
+                            title={`${user.failedSignIns} failed sign-ins in a row; clearing lets them try again at once`}
+                            onClick={() => clearSignInLock(user)}
+                          >
+                            Clear sign-in lock
+                          </Button>
+                        ) : null}
+                        {user.authProvider === "local" ? (
+                          <Button size="sm" variant="secondary" disabled={pending} onClick={() => setResetting(user)}>
+                            Reset password
+                          </Button>
+                        ) : null}
                         <Button
                           size="sm"
                           variant="secondary"
                           disabled={pending}
-                          title={`${user.failedSignIns} failed sign-ins in a row; clearing lets them try again at once`}
-                          onClick={() => clearSignInLock(user)}
+                          title="Deny every action to the AWS sessions they started in the last 12 hours"
+                          onClick={() => setRevoking(user)}
                         >
-                          Clear sign-in lock
+                          Revoke AWS sessions
                         </Button>
-                      ) : null}
-                      {user.authProvider === "local" ? (
-                        <Button size="sm" variant="secondary" disabled={pending} onClick={() => setResetting(user)}>
-                          Reset password
-                        </Button>
-                      ) : null}
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        disabled={pending}
-                        title="Deny every action to the AWS sessions they started in the last 12 hours"
-                        onClick={() => setRevoking(user)}
-                      >
-                        Revoke AWS sessions
-                      </Button>
-                      {user.disabled ? (
-                        <Button size="sm" variant="secondary" disabled={pending} onClick={() => update(user, { disabled: false }, `${user.email} can sign in again.`)}>
-                          Enable
-                        </Button>
-                      ) : (
-                        <Button
-                          size="sm"
-                          variant="danger"
-                          disabled={pending || self}
-                          title={self ? "You cannot disable yourself" : undefined}
-                          onClick={() => setDisabling(user)}
-                        >
-                          Disable
-                        </Button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
+                        {user.disabled ? (
+                          <Button size="sm" variant="secondary" disabled={pending} onClick={() => update(user, { disabled: false }, `${user.email} can sign in again.`)}>
+                            Enable
+                          </Button>
+                        ) : (
+                          <Button
+                            size="sm"
+                            variant="danger"
+                            disabled={pending || self}
+                            title={self ? "You cannot disable yourself" : undefined}
+                            onClick={() => setDisabling(user)}
+                          >
+                            Disable
+                          </Button>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                  {grants && expanded ? (
+                    <tr id={`grants-of-${user.id}`} className="bg-slate-50/60">
+                      <td colSpan={6} className="px-4 py-3">
+                        <div className="flex flex-wrap items-start justify-between gap-3">
+                          {granted.length ? (
+                            <ul className="flex flex-wrap gap-2 text-sm" aria-label={`Roles granted to ${user.email}`}>
+                              {granted.map((g) => (
+                                <li key={`${g.accountName}/${g.roleLabel}`} className="rounded-md border border-slate-200 bg-white px-2 py-1">
+                                  <span className="font-medium text-slate-900">{g.roleLabel}</span> <span className="text-slate-600">{g.accountName}</span>
+                                </li>
+                              ))}
+                            </ul>
+                          ) : (
+                            <p className="text-sm text-slate-600">
+                              {user.role === "admin" ? "Administrators may use every role without a grant." : "No roles granted to them directly"}
+                              {user.authProvider === "oidc" ? " (their single sign-on groups may have some)." : user.role === "admin" ? "" : "."}
+                            </p>
+                          )}
+                          <div className="flex gap-2">
+                            <Link href={`/grants?grant=${encodeURIComponent(user.email)}`} className={buttonClass("secondary", "sm")}>
+                              Grant roles
+                            </Link>
+                            {granted.length ? (
+                              <Link href={`/grants?user=${encodeURIComponent(user.email)}`} className={buttonClass("ghost", "sm")}>
+                                Manage their grants
+                              </Link>
+                            ) : null}
+                          </div>
+                        </div>
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               );
             })}
           </tbody>
@@ -175,7 +246,7 @@ export function UsersClient({ users, currentUserId }: { users: UserDto[]; curren
         onClose={() => setCreating(false)}
         onCreated={(email) => {
           setCreating(false);
-          setNotice({ tone: "success", text: `${email} can now sign in.` });
+          setNotice({ tone: "success", text: `${email} can now sign in.`, grantTo: email });
           router.refresh();
         }}
       />

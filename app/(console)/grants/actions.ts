@@ -1,0 +1,18 @@
+"use server";
+
+import { createGrants, deleteGrants } from "@/lib/catalog/grants";
+import { createGrantsInput, deleteGrantsInput } from "@/lib/catalog/schemas";
+import { protectedAction } from "@/lib/http/action";
+
+// Many grants at once (the Grants page); one grant at a time stays in the Roles page's dialog.
+
+export const createGrantsAction = protectedAction({ permission: "grants.manage", input: createGrantsInput }, async ({ actor, input, meta }) => {
+  const { created, existing } = await createGrants(actor, input, meta);
+  return { created: created.length, existing: existing.length };
+});
+
+export const deleteGrantsAction = protectedAction({ permission: "grants.manage", input: deleteGrantsInput }, async ({ actor, input, meta }) => {
+  const removed = await deleteGrants(actor, input.ids, meta);
+  // Who lost access where: the page offers to end their live sessions in those roles.
+  return { removed: removed.map((g) => ({ roleId: g.roleId, roleLabel: g.roleLabel, userEmail: g.user?.email ?? null, group: g.group })) };
+});
