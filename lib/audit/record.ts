@@ -5,38 +5,10 @@ import { newId } from "@/lib/db/ids";
 import type { Database } from "@/lib/db/schema";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { logger, requestLogger } from "@/lib/log";
+import type { AuditAction } from "./actions";
 
-/** Every kind of event the console records. */
-export const AUDIT_ACTIONS = [
-  "auth.sign_in",
-  "auth.sign_out",
-  "auth.setup",
-  "auth.step_up",
-  "user.create",
-  "user.update",
-  "user.password_reset",
-  "user.clear_sign_in_lock",
-  "account.create",
-  "account.update",
-  "account.delete",
-  "account.import",
-  "role.create",
-  "role.update",
-  "role.delete",
-  "role.test",
-  "grant.create",
-  "grant.delete",
-  "session.console",
-  "session.credentials",
-  "session.revoke",
-  "aws.sts",
-  "provisioning.apply",
-  "provisioning.trust_update",
-  "provisioning.reconcile",
-  "access.denied",
-] as const;
+export { AUDIT_ACTIONS, type AuditAction } from "./actions";
 
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = "success" | "failure" | "denied";
 
 export type AuditEvent = {

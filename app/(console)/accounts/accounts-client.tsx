@@ -13,7 +13,7 @@ import type { AccountDto } from "@/lib/accounts/dto";
 import { ENVIRONMENTS } from "@/lib/domain/environments";
 import { AccountDialog } from "./account-dialog";
 import { DeleteAccountDialog } from "./delete-account-dialog";
-import { ImportDialog } from "./import-dialog";
+import { ImportDialog, ImportResult, type ImportOutcome } from "./import-dialog";
 
 type SortKey = "environment" | "name" | "accountId" | "roleCount";
 type Open = { kind: "add" } | { kind: "import" } | { kind: "edit"; account: AccountDto } | { kind: "delete"; account: AccountDto } | null;
@@ -30,6 +30,7 @@ export function AccountsClient({ accounts, canManage }: { accounts: AccountDto[]
   const router = useRouter();
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [imported, setImported] = useState<ImportOutcome | null>(null);
   const [query, setQuery] = useState("");
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "environment", desc: false });
 
@@ -55,9 +56,11 @@ export function AccountsClient({ accounts, canManage }: { accounts: AccountDto[]
       {open?.kind === "import" ? (
         <ImportDialog
           onClose={() => setOpen(null)}
-          onImported={(message) => {
-            // The dialog stays open to show what was added and skipped.
-            setNotice(message);
+          onImported={(outcome) => {
+            // The dialog closes; the page says what was added and skipped, and why.
+            setOpen(null);
+            setNotice(null);
+            setImported(outcome);
             router.refresh();
           }}
         />
@@ -82,6 +85,7 @@ export function AccountsClient({ accounts, canManage }: { accounts: AccountDto[]
     return (
       <div className="space-y-4">
         {notice ? <Alert tone="success">{notice}</Alert> : null}
+        {imported ? <ImportResult outcome={imported} /> : null}
         <EmptyState icon={<Building2 className="h-5 w-5" aria-hidden />} title="No AWS accounts registered yet" actions={addButtons}>
           {canManage
             ? "Add each AWS account your team uses by its 12-digit id, a name and its environment — or import them all at once from AWS Organizations, through the console's AWS identity."
@@ -121,6 +125,7 @@ export function AccountsClient({ accounts, canManage }: { accounts: AccountDto[]
         <div className="flex items-center gap-2">{addButtons}</div>
       </div>
       {notice ? <Alert tone="success">{notice}</Alert> : null}
+      {imported ? <ImportResult outcome={imported} /> : null}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">

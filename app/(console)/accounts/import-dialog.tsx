@@ -12,15 +12,36 @@ import type { OrganizationAccount } from "@/lib/accounts/import";
 import { importAccountsAction, previewImportAction } from "./actions";
 
 type Loaded = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; accounts: OrganizationAccount[] };
-type Outcome = { added: Array<{ name: string; accountId: string }>; skipped: Array<{ accountId: string; reason: string }> };
+export type ImportOutcome = { added: Array<{ name: string; accountId: string }>; skipped: Array<{ accountId: string; reason: string }> };
+
+/** What an import did, shown on the page once the dialog has closed: what was added, and what
+ * was skipped and why. */
+export function ImportResult({ outcome }: { outcome: ImportOutcome }) {
+  return (
+    <Alert
+      tone={outcome.skipped.length && !outcome.added.length ? "warning" : "success"}
+      title={`Imported ${plural(outcome.added.length, "account")} from AWS Organizations${outcome.skipped.length ? `; ${outcome.skipped.length} skipped` : ""}.`}
+    >
+      {outcome.added.length ? <p className="mt-1">Added: {outcome.added.map((a) => `${a.name} (${a.accountId})`).join(", ")}.</p> : null}
+      {outcome.skipped.length ? (
+        <ul className="mt-1 list-disc pl-5">
+          {outcome.skipped.map((s) => (
+            <li key={s.accountId}>
+              <span className="font-mono">{s.accountId}</span>: {s.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </Alert>
+  );
+}
 
 /** Lists the organization's accounts (through the console's AWS identity) and registers the
  * chosen ones with their Organizations names and a guessed environment. */
-export function ImportDialog({ onClose, onImported }: { onClose: () => void; onImported: (message: string) => void }) {
+export function ImportDialog({ onClose, onImported }: { onClose: () => void; onImported: (outcome: ImportOutcome) => void }) {
   const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [pending, startTransition] = useTransition();
 
   const [attempt, setAttempt] = useState(0);
@@ -62,47 +83,12 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
       setError(null);
       const result = await importAccountsAction({ accountIds: [...selected] });
       if (!result.ok) return setError(result.error.message);
-      setOutcome(result.data);
-      onImported(`Imported ${plural(result.data.added.length, "account")} from AWS Organizations${result.data.skipped.length ? `; ${result.data.skipped.length} skipped` : ""}.`);
+      onImported(result.data);
     });
 
   return (
     <Dialog open onClose={onClose} title="Import from AWS Organizations" description="The accounts of your organization, as the console's AWS identity sees them. Their names and a guessed environment are registered; edit them afterwards.">
-      {outcome ? (
-        <div className="space-y-4">
-          <div role="status" className="space-y-3 text-sm">
-            <p className="font-medium text-slate-900">{outcome.added.length ? `Added ${plural(outcome.added.length, "account")}:` : "No accounts were added."}</p>
-            {outcome.added.length ? (
-              <ul className="space-y-1">
-                {outcome.added.map((a) => (
-                  <li key={a.accountId} className="flex justify-between gap-4">
-                    <span>{a.name}</span>
-                    <span className="font-mono text-slate-600">{a.accountId}</span>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-            {outcome.skipped.length ? (
-              <>
-                <p className="font-medium text-slate-900">Skipped {plural(outcome.skipped.length, "account")}:</p>
-                <ul className="space-y-1">
-                  {outcome.skipped.map((s) => (
-                    <li key={s.accountId} className="flex justify-between gap-4">
-                      <span className="font-mono text-slate-600">{s.accountId}</span>
-                      <span className="text-slate-600">{s.reason}</span>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : null}
-          </div>
-          <div className="flex justify-end">
-            <Button onClick={onClose} autoFocus>
-              Done
-            </Button>
-          </div>
-        </div>
-      ) : loaded.state === "loading" ? (
+      {loaded.state === "loading" ? (
         <p role="status" className="flex items-center gap-2 py-6 text-sm text-slate-600">
           <Loader2 className="h-4 w-4 animate-spin" aria-hidden />
           Asking AWS Organizations for the accounts…

@@ -2,7 +2,9 @@
 
 import { ChevronDown, ChevronRight } from "lucide-react";
 import { Fragment, useState } from "react";
+import { ArnText } from "@/components/audit/arn-text";
 import { Badge } from "@/components/ui/badge";
+import { auditActionLabel } from "@/lib/audit/actions";
 import type { AuditEventDto } from "@/lib/audit/list-events";
 
 const OUTCOME_TONE = { success: "emerald", failure: "red", denied: "amber" } as const;
@@ -50,23 +52,26 @@ export function AuditTable({ events }: { events: AuditEventDto[] }) {
                       onClick={() => toggle(e.id)}
                       aria-expanded={expanded}
                       aria-controls={detailsId}
-                      aria-label={`Details of ${e.action} at ${time(e.at)}`}
+                      aria-label={`Details of ${auditActionLabel(e.action)} at ${time(e.at)}`}
                       className="rounded p-0.5 text-slate-500 hover:bg-slate-200 hover:text-slate-800"
                     >
                       {expanded ? <ChevronDown className="h-4 w-4" aria-hidden /> : <ChevronRight className="h-4 w-4" aria-hidden />}
                     </button>
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">{time(e.at)}</td>
-                  <td className="max-w-[14rem] px-3 py-2 [overflow-wrap:anywhere]">{e.actorEmail ?? <span className="text-slate-400">—</span>}</td>
-                  <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{e.action}</td>
+                  <td className="max-w-[14rem] px-3 py-2 [overflow-wrap:break-word]">{e.actorEmail ?? <span className="text-slate-500">—</span>}</td>
+                  <td className="min-w-[9rem] px-3 py-2">
+                    <span className="block text-slate-900">{auditActionLabel(e.action)}</span>
+                    <span className="block font-mono text-xs text-slate-600">{e.action}</span>
+                  </td>
                   <td className="px-3 py-2">
                     <Badge tone={OUTCOME_TONE[e.outcome]}>{e.outcome}</Badge>
                   </td>
-                  <td className="min-w-[12rem] max-w-[22rem] px-3 py-2 text-slate-800 [overflow-wrap:anywhere]">
-                    {e.target ?? <span className="text-slate-400">—</span>}
-                    {e.awsAccountId && !(e.target ?? "").includes(e.awsAccountId) ? <div className="font-mono text-xs text-slate-500">account {e.awsAccountId}</div> : null}
+                  <td className="min-w-[12rem] max-w-[22rem] px-3 py-2 text-slate-800 [overflow-wrap:break-word]">
+                    {e.target ? <ArnText text={e.target} /> : <span className="text-slate-500">—</span>}
+                    {e.awsAccountId && !(e.target ?? "").includes(e.awsAccountId) ? <div className="font-mono text-xs text-slate-600">account {e.awsAccountId}</div> : null}
                   </td>
-                  <td className="min-w-[12rem] max-w-[24rem] px-3 py-2 text-slate-600 [overflow-wrap:anywhere]">{e.reason ?? ""}</td>
+                  <td className="min-w-[12rem] max-w-[24rem] px-3 py-2 text-slate-600 [overflow-wrap:break-word]">{e.reason ? <ArnText text={e.reason} /> : null}</td>
                   <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-500">{e.ip ?? ""}</td>
                 </tr>
                 {expanded ? (
@@ -75,6 +80,10 @@ export function AuditTable({ events }: { events: AuditEventDto[] }) {
                     <td colSpan={7} className="px-3 pb-3 pt-0">
                       <div className="grid gap-3 rounded-md border border-slate-200 bg-white p-3 text-xs md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
                         <dl className="grid grid-cols-[7rem_minmax(0,1fr)] gap-x-3 gap-y-1">
+                          <dt className="text-slate-500">Action</dt>
+                          <dd className="font-mono">{e.action}</dd>
+                          <dt className="text-slate-500">Target</dt>
+                          <dd className="font-mono [overflow-wrap:anywhere]">{e.target ?? "—"}</dd>
                           <dt className="text-slate-500">Event id</dt>
                           <dd className="font-mono">{e.id}</dd>
                           <dt className="text-slate-500">Request id</dt>

@@ -4,13 +4,15 @@ import { buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Alert } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { listAccounts } from "@/lib/accounts/accounts";
+import { AUDIT_ACTIONS } from "@/lib/audit/actions";
 import { auditFilter, listAuditEvents } from "@/lib/audit/list-events";
-import { AUDIT_ACTIONS } from "@/lib/audit/record";
+import { hasPermission } from "@/lib/auth/actor";
 import { requirePage } from "@/lib/auth/guard";
 import { describeZodError } from "@/lib/http/validation";
 import { AuditTable } from "./audit-table";
 import { FilterBar } from "./filter-bar";
-import { filtersOnly, normalizeParams, toInputValue } from "./filters";
+import { FILTER_KEYS, filtersOnly, normalizeParams, toInputValue } from "./filters";
 
 export const metadata = { title: "Audit" };
 
@@ -19,10 +21,21 @@ const EXPORT_LIMIT = 10_000;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePage("audit.read");
-  const params = normalizeParams(await searchParams);
-  const parsed = auditFilter.safeParse(params);
-  const { events, nextBefore } = parsed.success ? await listAuditEvents(actor, parsed.data) : { events: [], nextBefore: null };
+  const typed = normalizeParams(await searchParams);
+  // A filter that does not parse is named at its field and left out; the others still apply, so
+  // the table and the exports stay (unknown parameters are ignored).
+  const known = ["before", "limit", ...FILTER_KEYS];
+  const errors: Record<string, string> = {};
+  const first = auditFilter.safeParse(Object.fromEntries(Object.entries(typed).filter(([key]) => known.includes(key))));
+  if (!first.success) Object.assign(errors, describeZodError(first.error).fields);
+  const params = Object.fromEntries(Object.entries(typed).filter(([key]) => known.includes(key) && !(key in errors)));
+  const parsed = first.success ? first : auditFilter.safeParse(params);
+  const [{ events, nextBefore }, accounts] = await Promise.all([
+    parsed.success ? listAuditEvents(actor, parsed.data) : Promise.resolve({ events: [], nextBefore: null }),
+    hasPermission(actor, "accounts.read") ? listAccounts(actor) : Promise.resolve([]),
+  ]);
   const filters = filtersOnly(params);
+  const shown = filtersOnly(typed);
   const filtered = Object.keys(filters).length > 0;
   const exportHref = (format: "csv" | "json") => `/api/v1/audit-events?${new URLSearchParams({ ...filters, format })}`;
   return (
@@ -48,16 +61,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <div className="space-y-4">
         <FilterBar
           actions={AUDIT_ACTIONS}
+          accounts={accounts.map((a) => ({ accountId: a.accountId, name: a.name }))}
+          errors={errors}
           values={{
-            actor: filters.actor ?? "",
-            action: filters.action ?? "",
-            outcome: filters.outcome ?? "",
-            account: filters.account ?? "",
-            from: toInputValue(filters.from),
-            to: toInputValue(filters.to),
+            actor: shown.actor ?? "",
+            action: shown.action ?? "",
+            outcome: shown.outcome ?? "",
+            account: shown.account ?? "",
+            from: toInputValue(shown.from),
+            to: toInputValue(shown.to),
           }}
         />
-        {!parsed.success ? <Alert title="These filters are not valid">{describeZodError(parsed.error).message}</Alert> : null}
+        {Object.keys(errors).length ? (
+          <Alert tone="warning" title={Object.keys(errors).length === 1 ? "One filter was not applied" : "Some filters were not applied"}>
+            {describeZodError(first.error!).message}. The events below match the other filters.
+          </Alert>
+        ) : null}
         {parsed.success && events.length === 0 ? (
           <EmptyState
             icon={<ScrollText className="h-5 w-5" aria-hidden />}
