@@ -177,10 +177,10 @@ describe("getSigninToken: the request on the wire", () => {
 
   it("waits 10 s by default", async () => {
     // Stands in for ten real seconds: the signal fires at once, as it would after the timeout.
+    // (An aborted request never reaches the network.)
     const timeout = vi.spyOn(AbortSignal, "timeout").mockImplementation(() => AbortSignal.abort(new DOMException("timed out", "TimeoutError")));
-    const hanging: typeof fetch = (_input, init) => Promise.reject(init!.signal!.reason);
     try {
-      const err = await rejection(getSigninToken({ endpoint: "https://signin.aws.amazon.com/federation", credentials, fetchImpl: hanging }));
+      const err = await rejection(getSigninToken({ endpoint: "https://signin.aws.amazon.com/federation", credentials }));
       expect(timeout).toHaveBeenCalledWith(10_000);
       expect(err.message).toBe("The AWS sign-in endpoint did not answer within 10 s.");
     } finally {
@@ -214,6 +214,16 @@ describe("getSigninToken: the request on the wire", () => {
       expect(err.message).toContain("[redacted]");
       expect(err.message.length).toBeLessThan(320);
       expect(err.message.endsWith("…")).toBe(true);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it("stops reading an answer far larger than a sign-in token", async () => {
+    const { url, server } = await serve((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(`{"SigninToken":"${"x".repeat(200_000)}"}`));
+    try {
+      const err = await rejection(getSigninToken({ endpoint: `${url}/federation`, credentials }));
+      expect(err.message).toBe("The AWS sign-in endpoint answered with more than 64 KB, which is not a sign-in token.");
     } finally {
       await close(server);
     }

@@ -1,4 +1,6 @@
 import "server-only";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { AppError } from "@/lib/errors";
 
 // The AWS console federation endpoint: temporary credentials → SigninToken → login URL.
@@ -14,13 +16,20 @@ export type GetSigninTokenInput = {
   credentials: FederationCredentials;
   /** From `consoleSessionDuration()`: leave it out for credentials from role chaining. */
   sessionDuration?: number;
-  fetchImpl?: typeof fetch;
   timeoutMs?: number;
 };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** How much of a refusal's body is worth showing: AWS answers with a short HTML page. */
 const BODY_EXCERPT_CHARS = 200;
+/** A sign-in token answer is about a kilobyte; anything far larger is not one, and is not read. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Connections to the sign-in endpoint are kept open and reused, as the AWS SDK does for STS: a
+ * console switch then skips a TCP and TLS handshake. node:http rather than fetch: fetch (undici,
+ * and Next.js's wrapper around it in route handlers) costs several times the CPU per call
+ * (`npm run bench:switch` shows the sign-in step), and this call needs none of what it adds. */
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
 /** Exchanges temporary credentials for a SigninToken (step 2 of AWS's custom-broker flow). POST,
  * which AWS documents, keeps the credentials out of URLs and access logs. */
@@ -45,9 +54,14 @@ export async function getSigninToken(input: GetSigninTokenInput): Promise<string
   }
 
   const secrets = [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId];
-  const response = await post(input.fetchImpl ?? fetch, endpoint, form, timeoutMs);
-  const text = await readBody(response, endpoint, timeoutMs);
-  if (!response.ok) {
+  let response: { status: number; text: string };
+  try {
+    response = await post(endpoint, form.toString(), timeoutMs);
+  } catch (err) {
+    throw transportError(err, endpoint, timeoutMs);
+  }
+  const { text } = response;
+  if (response.status < 200 || response.status > 299) {
     // AWS answers a refused session with HTTP 400 "Invalid credentials parameter" (for example
     // SessionDuration with role-chaining credentials, or expired credentials).
     throw upstream(`The AWS sign-in endpoint refused the session (HTTP ${response.status})${excerpt(text, secrets)}`);
@@ -57,27 +71,36 @@ export async function getSigninToken(input: GetSigninTokenInput): Promise<string
   return token;
 }
 
-async function post(fetchImpl: typeof fetch, endpoint: string, form: URLSearchParams, timeoutMs: number): Promise<Response> {
-  try {
-    return await fetchImpl(endpoint, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: form.toString(),
-      // A 307/308 would send the credentials on to wherever it points; never follow one.
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    throw transportError(err, endpoint, timeoutMs);
-  }
-}
-
-async function readBody(response: Response, endpoint: string, timeoutMs: number): Promise<string> {
-  try {
-    return await response.text();
-  } catch (err) {
-    throw transportError(err, endpoint, timeoutMs);
-  }
+/** POSTs the form and reads the whole answer, within `timeoutMs` in all. Never follows a redirect
+ * (node:http does not): a 307/308 would send the credentials on to wherever it points. */
+function post(endpoint: string, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const url = new URL(endpoint);
+  const secure = url.protocol === "https:";
+  if (!secure && url.protocol !== "http:") return Promise.reject(new Error(`unsupported protocol ${url.protocol}`));
+  return new Promise((resolve, reject) => {
+    const req = (secure ? httpsRequest : httpRequest)(
+      url,
+      {
+        method: "POST",
+        agent: secure ? agents.https : agents.http,
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", "content-length": Buffer.byteLength(body) },
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) req.destroy(Object.assign(new Error("the answer is too large"), { code: "ERESPONSETOOLARGE" }));
+          else chunks.push(chunk);
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 function transportError(err: unknown, endpoint: string, timeoutMs: number): AppError {
@@ -85,9 +108,10 @@ function transportError(err: unknown, endpoint: string, timeoutMs: number): AppE
   if (name === "TimeoutError" || name === "AbortError") {
     return upstream(`The AWS sign-in endpoint did not answer within ${formatSeconds(timeoutMs)}.`);
   }
-  // Node's fetch wraps the socket error (ECONNREFUSED, ENOTFOUND, …) as `cause`; its code is
-  // safe to show, the rest of the error is not needed.
-  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  // The socket error's code (ECONNREFUSED, ENOTFOUND, …) is safe to show; the rest of the error
+  // is not needed.
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === "ERESPONSETOOLARGE") return upstream(`The AWS sign-in endpoint answered with more than ${MAX_BODY_BYTES / 1024} KB, which is not a sign-in token.`);
   const why = typeof code === "string" && /^[A-Z_]+$/.test(code) ? ` (${code})` : "";
   return upstream(`Could not reach the AWS sign-in endpoint at ${hostOf(endpoint)}${why}.`);
 }
