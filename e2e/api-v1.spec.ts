@@ -350,10 +350,12 @@ test("[API]: provisioning — plan, apply, managed policies; 400, 401, 403", asy
   // Registered in the catalog, and the console can switch into it.
   const tested = await ctx.admin.post(`/api/v1/roles/${result.role.id}/test`);
   expect(((await tested.json()) as { result: { ok: boolean } }).result.ok).toBe(true);
+  // The name is taken now: refused before anything is created, at the field.
   const again = await ctx.admin.post("/api/v1/provisioning/apply", { data: { document: doc, acknowledgeWarnings: true } });
-  const clash = (await again.json()) as { ok: boolean; error: { code: string; message: string } };
-  expect(clash.ok).toBe(false);
-  expect(clash.error.message).toContain("already exists");
+  expect(again.status()).toBe(400);
+  const clash = await errorOf(again);
+  expect(clash.message).toContain("already exists");
+  expect(Object.keys(clash.fields ?? {})).toEqual(["target.roleName"]);
   expect((await ctx.operator.post("/api/v1/provisioning/apply", { data: { document: doc } })).status()).toBe(403);
   expect((await ctx.admin.post("/api/v1/provisioning/apply", { data: { document: { ...doc, trust: { entities: [], conditions: {} } } } })).status()).toBe(400);
 

@@ -33,9 +33,15 @@ test.describe("the console shell", () => {
     await signInWithForm(page, ADMIN.email, ADMIN.password);
     await page.getByTestId("user-menu").focus();
     await page.keyboard.press("Enter");
+    // The first item has the focus; arrows and End move, as the WAI-ARIA menu pattern has it.
+    await expect(page.getByRole("menuitemradio", { name: "System" })).toBeFocused();
+    await page.keyboard.press("ArrowDown");
+    await expect(page.getByRole("menuitemradio", { name: "Light" })).toBeFocused();
+    await page.keyboard.press("End");
     await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeFocused();
     await page.keyboard.press("Escape");
     await expect(page.getByRole("menu")).toBeHidden();
+    await expect(page.getByTestId("user-menu")).toBeFocused();
   });
 
   test("[SHELL]: screenshots of every page at laptop size", async ({ page }) => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { getConfig } from "@/lib/config";
+import { getConfig, type Config } from "@/lib/config";
 import { ConfigError } from "@/lib/config/schema";
 import { getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log";
@@ -44,4 +44,18 @@ export async function startup(): Promise<void> {
       .catch((err: unknown) => logger.error({ err, operation: "provision.reconcile" }, "reconciling interrupted runs failed"));
   void reconcile();
   setTimeout(() => void reconcile(), LEASE_MS + 5_000).unref();
+  await startRoleHealth(config);
+}
+
+/** The background re-test of role entries (SWITCHBOARD_ROLE_HEALTH_INTERVAL), stopped when the
+ * process is asked to end so that another instance can take the round over at once. */
+async function startRoleHealth(config: Config): Promise<void> {
+  const { intervalSeconds, rate } = config.roleHealth;
+  if (intervalSeconds === null) {
+    logger.info({ operation: "role.health" }, "The background re-test of role entries is off (SWITCHBOARD_ROLE_HEALTH_INTERVAL=off).");
+    return;
+  }
+  const { startRoleHealthSchedule } = await import("@/lib/sessions/role-health-schedule");
+  const schedule = startRoleHealthSchedule({ db: getDb, intervalMs: intervalSeconds * 1000, rate });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void schedule.stop());
 }

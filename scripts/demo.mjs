@@ -74,6 +74,8 @@ try {
       SWITCHBOARD_ADMIN_PASSWORD: adminPassword,
       // The console's log is read by a person here (it is shown if the console stops).
       SWITCHBOARD_LOG_FORMAT: process.env.SWITCHBOARD_LOG_FORMAT ?? "pretty",
+      // Roles are tested again in the background, as in production (README, "Configuration").
+      SWITCHBOARD_ROLE_HEALTH_INTERVAL: process.env.SWITCHBOARD_ROLE_HEALTH_INTERVAL ?? "6h",
     },
   });
 } catch (err) {

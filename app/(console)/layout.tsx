@@ -1,7 +1,9 @@
+import { cookies } from "next/headers";
 import type { ReactNode } from "react";
 import { AppHeader } from "@/components/shell/app-header";
 import type { NavItem } from "@/components/shell/nav-links";
 import { SwitchMenu } from "@/components/switch-menu/switch-menu";
+import { parseTheme, THEME_COOKIE } from "@/components/ui/theme";
 import { hasPermission } from "@/lib/auth/actor";
 import { getActor } from "@/lib/auth/guard";
 import type { Permission } from "@/lib/auth/permissions";
@@ -13,9 +15,9 @@ import { getConfig } from "@/lib/config";
 const NAV: Array<NavItem & { permission: Permission | readonly Permission[] }> = [
   { href: "/accounts", label: "Accounts", permission: "accounts.read" },
   { href: "/roles", label: "Roles", permission: "roles.read" },
-  // Operators see their own live sessions; administrators and auditors everyone's.
-  { href: "/sessions", label: "Sessions", permission: ["sessions.create", "audit.read"], hideOnPhones: true },
   { href: "/grants", label: "Grants", permission: "grants.manage" },
+  // Operators see their own live sessions; administrators and auditors everyone's.
+  { href: "/sessions", label: "Sessions", permission: ["sessions.create", "audit.read"] },
   { href: "/audit", label: "Audit", permission: "audit.read" },
   { href: "/users", label: "Users", permission: "users.manage" },
   { href: "/settings", label: "Settings", permission: "settings.read" },
@@ -26,17 +28,28 @@ const NAV: Array<NavItem & { permission: Permission | readonly Permission[] }> =
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const actor = await getActor();
   const lastRole = actor && hasPermission(actor, "sessions.create") ? await getLastRole(actor) : null;
+  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
     <div className="min-h-screen">
+      {/* The first stop of the Tab key: past the header to the page (WCAG 2.4.1, https://www.w3.org/WAI/WCAG22/Techniques/general/G1). */}
+      <a
+        href="#main"
+        className="sr-only rounded-md bg-white px-4 py-2 text-sm font-medium text-indigo-700 shadow-lg focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
+      >
+        Skip to content
+      </a>
       {actor ? (
         <AppHeader
-          nav={NAV.filter((n) => [n.permission].flat().some((p) => hasPermission(actor, p))).map(({ href, label, hideOnPhones }) => ({ href, label, hideOnPhones }))}
-          user={{ name: actor.name, email: actor.email, roleLabel: ROLE_LABELS[actor.role] }}
+          nav={NAV.filter((n) => [n.permission].flat().some((p) => hasPermission(actor, p))).map(({ href, label }) => ({ href, label }))}
+          user={{ name: actor.name, email: actor.email, roleLabel: ROLE_LABELS[actor.role], theme }}
           switchRole={hasPermission(actor, "sessions.create") ? <SwitchMenu lastRole={lastRole} canManage={hasPermission(actor, "roles.manage")} /> : null}
           sandbox={Boolean(getConfig().aws.sandboxUrl)}
         />
       ) : null}
-      <main className="mx-auto max-w-7xl px-4 py-8 sm:px-6">{children}</main>
+      {/* tabIndex -1: the skip link moves the focus here, so the next Tab starts in the page. */}
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-8 focus:outline-none sm:px-6">
+        {children}
+      </main>
     </div>
   );
 }

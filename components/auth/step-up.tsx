@@ -31,8 +31,8 @@ export function StepUp({ message, method, onConfirmed }: { message: string; meth
   };
 
   return (
-    <div className="space-y-3 rounded-lg border border-indigo-200 bg-indigo-50/60 p-4 dark:border-indigo-900 dark:bg-indigo-950/40" data-testid="step-up">
-      <p className="flex items-start gap-2 text-sm text-slate-800 dark:text-slate-200">
+    <div className="space-y-3 rounded-lg border border-indigo-200 bg-indigo-50/60 p-4" data-testid="step-up">
+      <p className="flex items-start gap-2 text-sm text-slate-800">
         <ShieldCheck className="mt-0.5 h-4 w-4 shrink-0 text-indigo-600" aria-hidden />
         <span>{message}</span>
       </p>

@@ -1,81 +1,89 @@
 "use client";
 
 import { ChevronDown, LogOut } from "lucide-react";
-import { signOut } from "next-auth/react";
-import { useEffect, useId, useRef, useState } from "react";
-import { clearDrafts } from "@/components/wizard/draft";
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import type { ThemeChoice } from "@/components/ui/theme";
+import { ThemeMenuItems } from "@/components/ui/theme-switch";
+import { initials, signOutHere } from "./sign-out";
 
-export type UserMenuProps = { name: string; email: string; roleLabel: string };
+export type UserMenuProps = { name: string; email: string; roleLabel: string; theme: ThemeChoice };
 
-function initials(name: string): string {
-  const parts = name.trim().split(/\s+/);
-  return ((parts[0]?.[0] ?? "") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase() || "?";
-}
+const ITEM = "flex w-full items-center gap-2 px-4 py-2 text-left text-sm text-slate-800 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none";
 
-/** The signed-in person: name, console role, sign out. A menu button that closes on Escape and
- * on a click outside, and moves focus into the menu when opened from the keyboard. */
-export function UserMenu({ name, email, roleLabel }: UserMenuProps) {
+/** The signed-in person (from lg up): name, console role, theme, sign out. A menu button as the
+ * WAI-ARIA menu pattern has it (https://www.w3.org/WAI/ARIA/apg/patterns/menu-button/): the
+ * first item takes the focus, arrows, Home and End move, Escape and Tab close. */
+export function UserMenu({ name, email, roleLabel, theme }: UserMenuProps) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const root = useRef<HTMLDivElement>(null);
-  const first = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+
+  const items = () => Array.from(menu.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? []);
 
   useEffect(() => {
     if (!open) return;
-    first.current?.focus();
+    items()[0]?.focus();
     const onDown = (e: MouseEvent) => {
       if (!root.current?.contains(e.target as Node)) setOpen(false);
     };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") setOpen(false);
-    };
     document.addEventListener("mousedown", onDown);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("mousedown", onDown);
-      document.removeEventListener("keydown", onKey);
-    };
+    return () => document.removeEventListener("mousedown", onDown);
   }, [open]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const all = items();
+    const at = all.indexOf(document.activeElement as HTMLElement);
+    const to = { ArrowDown: (at + 1) % all.length, ArrowUp: (at - 1 + all.length) % all.length, Home: 0, End: all.length - 1 }[e.key];
+    if (to !== undefined) {
+      e.preventDefault();
+      all[to]?.focus();
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      setOpen(false);
+      button.current?.focus();
+    } else if (e.key === "Tab") {
+      setOpen(false);
+    }
+  };
 
   return (
     <div ref={root} className="relative">
       <button
+        ref={button}
         type="button"
         aria-haspopup="menu"
         aria-expanded={open}
-        aria-controls={menuId}
+        aria-controls={open ? menuId : undefined}
         onClick={() => setOpen((v) => !v)}
         className="flex items-center gap-2 rounded-md px-2 py-1 text-sm text-slate-200 hover:bg-white/10"
         data-testid="user-menu"
       >
         <span className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-500 text-xs font-semibold text-white">{initials(name)}</span>
-        <span className="hidden max-w-40 truncate md:inline">{name}</span>
+        <span className="hidden max-w-40 truncate xl:inline">{name}</span>
+        <span className="sr-only xl:hidden">{name}</span>
         <ChevronDown className="h-4 w-4 opacity-70" aria-hidden />
       </button>
       {open ? (
-        <div id={menuId} role="menu" className="absolute right-0 z-40 mt-2 w-64 rounded-lg border border-slate-200 bg-white py-1 text-slate-800 shadow-lg">
+        <div
+          ref={menu}
+          id={menuId}
+          role="menu"
+          aria-label={name}
+          onKeyDown={onKeyDown}
+          className="absolute right-0 z-40 mt-2 w-64 rounded-lg border border-slate-200 bg-white py-1 text-slate-800 shadow-lg scheme-page"
+        >
           <div className="border-b border-slate-100 px-4 py-3">
-            <p className="truncate text-sm font-medium">{name}</p>
-            <p className="truncate text-xs text-slate-500">{email}</p>
+            <p className="truncate text-sm font-medium text-slate-900">{name}</p>
+            <p className="truncate text-xs text-slate-600">{email}</p>
             <p className="mt-1 text-xs text-slate-600">
               Console role: <span className="font-medium" data-testid="console-role">{roleLabel}</span>
             </p>
           </div>
-          <button
-            ref={first}
-            type="button"
-            role="menuitem"
-            onClick={() => {
-              // Wizard drafts can name accounts, roles and policies: not for the next person here.
-              try {
-                clearDrafts(window.localStorage);
-              } catch {
-                // storage unavailable: nothing was kept
-              }
-              void signOut({ callbackUrl: "/signin?signedOut=1" });
-            }}
-            className="flex w-full items-center gap-2 px-4 py-2 text-left text-sm hover:bg-slate-50 focus:bg-slate-50 focus:outline-none"
-          >
+          <ThemeMenuItems initial={theme} itemClass={ITEM} />
+          <div role="separator" className="my-1 border-t border-slate-100" />
+          <button type="button" role="menuitem" tabIndex={-1} onClick={signOutHere} className={ITEM}>
             <LogOut className="h-4 w-4" aria-hidden />
             Sign out
           </button>

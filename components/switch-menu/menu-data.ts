@@ -24,8 +24,13 @@ function isRole(v: unknown, accounts: number): v is MenuRole {
     typeof v.pinned === "boolean" &&
     (v.lastUsedAt === null || isString(v.lastUsedAt)) &&
     typeof v.uses === "number" &&
-    typeof v.requiresExternalId === "boolean"
+    typeof v.requiresExternalId === "boolean" &&
+    (v.health === undefined || isHealth(v.health))
   );
+}
+
+function isHealth(v: unknown): boolean {
+  return isObject(v) && isString(v.why) && isString(v.reason) && isString(v.testedAt);
 }
 
 /** The data, with malformed entries dropped; null when it is not menu data at all. */

@@ -85,7 +85,7 @@ export function MenuFooter({
         >
           <Globe className="h-3.5 w-3.5 text-slate-500" aria-hidden />
           <span className="font-medium">{effectiveRegion || "Region"}</span>
-          {role && !value ? <span className="text-slate-400">default</span> : null}
+          {role && !value ? <span className="text-slate-500">default</span> : null}
           <ChevronDown className="h-3.5 w-3.5 text-slate-400" aria-hidden />
         </button>
       )}

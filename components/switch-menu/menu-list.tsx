@@ -8,9 +8,9 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { Alert } from "@/components/ui/field";
 import type { MenuData, MenuRole } from "@/lib/catalog/menu-types";
 import { ENVIRONMENT_BADGE, formatAccountId, safeColor } from "./format";
-import { RoleRow } from "./menu-row";
+import { RoleRow, RowActions } from "./menu-row";
 import { headerAccount, isHeader, PINNED, RECENT, type MenuRows } from "./rows";
-import { HEADER_H, OVERSCAN } from "./sizes";
+import { HEADER_H, OVERSCAN, ROW_H } from "./sizes";
 import type { MenuState } from "./use-menu-data";
 import { rowAt, totalHeight, visibleRange, type Layout } from "./virtual";
 
@@ -146,6 +146,12 @@ function VirtualList({
   const next = topRow + 1 < rows.codes.length && isHeader(rows.codes[topRow + 1]!) ? layout.offsets[topRow + 1]! - scrollTop : Infinity;
   const stickyShift = Math.min(0, next - HEADER_H);
 
+  // The active row's buttons, over its right end while the whole row is in view (and not under
+  // the sticky header).
+  const activeRole = activeRow >= 0 && activeRow < rows.codes.length && !isHeader(rows.codes[activeRow]!) ? rows.codes[activeRow]! : -1;
+  const rowTop = activeRole >= 0 ? layout.offsets[activeRow]! - scrollTop : 0;
+  const actionsTop = activeRole >= 0 && rowTop >= (showSticky ? HEADER_H : 0) && rowTop + ROW_H <= listHeight ? rowTop : null;
+
   return (
     <div className="relative">
       <div
@@ -188,10 +194,6 @@ function VirtualList({
                     now={now}
                     onHover={() => onHover(row)}
                     onConsole={() => onConsole(code)}
-                    onCredentials={() => onCredentials(code)}
-                    onPin={() => onPin(code)}
-                    consoleHref={consoleHref(code)}
-                    onConsoleLink={() => onConsoleLink(code)}
                   />
                 );
               })}
@@ -199,6 +201,24 @@ function VirtualList({
           ))}
         </div>
       </div>
+      {actionsTop !== null ? (
+        <div
+          className="absolute right-0 flex items-center gap-1 pr-2"
+          style={{ top: actionsTop, height: ROW_H }}
+          // Like the list: a click here keeps the focus in the search box.
+          onMouseDown={(e) => e.preventDefault()}
+          data-testid="switch-menu-row-actions"
+        >
+          <RowActions
+            role={data.roles[activeRole]!}
+            pinned={(usage?.[activeRole] ?? data.roles[activeRole]!).pinned}
+            onPin={() => onPin(activeRole)}
+            onCredentials={() => onCredentials(activeRole)}
+            consoleHref={consoleHref(activeRole)}
+            onConsoleLink={() => onConsoleLink(activeRole)}
+          />
+        </div>
+      ) : null}
       {showSticky ? (
         <div className="absolute inset-x-0 top-0 overflow-hidden" style={{ height: HEADER_H + stickyShift }} aria-hidden>
           <div style={{ transform: `translateY(${stickyShift}px)` }}>

@@ -3,13 +3,17 @@
 import { ExternalLink, KeyRound, Pin } from "lucide-react";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
+import { testedAgo, whyLabel } from "@/lib/catalog/health";
 import type { MenuAccount, MenuRole } from "@/lib/catalog/menu-types";
 import { ENVIRONMENT_BADGE, formatAccountId, safeColor, timeAgo } from "./format";
 import { openInNewTab } from "./open-console";
 import { PINNED, RECENT } from "./rows";
 import { ROW_H } from "./sizes";
 
-/** One role in the list. Only the active row carries its buttons (Pin, Console, Credentials). */
+/** One role in the list: an option that holds only text, so that it is never an interactive
+ * control with controls inside (https://dequeuniversity.com/rules/axe/4.10/nested-interactive).
+ * The active row's buttons (Pin, Console, Credentials) are RowActions, drawn over its right end
+ * from outside the listbox. */
 export function RoleRow({
   id,
   role,
@@ -20,10 +24,6 @@ export function RoleRow({
   now,
   onHover,
   onConsole,
-  onCredentials,
-  onPin,
-  consoleHref,
-  onConsoleLink,
 }: {
   id: string;
   role: MenuRole;
@@ -34,15 +34,11 @@ export function RoleRow({
   now: number;
   onHover: () => void;
   onConsole: () => void;
-  onCredentials: () => void;
-  onPin: () => void;
-  consoleHref: string;
-  onConsoleLink: () => void;
 }) {
   // Pinned and Recent have no account header above them: the row names its account itself.
   const standalone = group === PINNED || group === RECENT;
   const env = ENVIRONMENT_BADGE[account.environment] ?? ENVIRONMENT_BADGE.other;
-  const label = `${role.label}${role.name !== role.label ? ` (${role.name})` : ""}, ${account.name} ${account.id}${usage.pinned ? ", pinned" : ""}${role.requiresExternalId ? ", sends an ExternalId" : ""}`;
+  const label = `${role.label}${role.name !== role.label ? ` (${role.name})` : ""}, ${account.name} ${account.id}${usage.pinned ? ", pinned" : ""}${role.requiresExternalId ? ", sends an ExternalId" : ""}${role.health ? `, failed its last test: ${whyLabel(role.health.why)}` : ""}`;
   return (
     <div
       id={id}
@@ -51,7 +47,8 @@ export function RoleRow({
       aria-label={label}
       onMouseMove={onHover}
       onClick={onConsole}
-      className={`relative flex cursor-pointer items-center gap-3 pr-2 pl-3 ${active ? "bg-indigo-50" : "hover:bg-slate-50"}`}
+      // The active row leaves room on the right for RowActions (ACTIONS_WIDTH).
+      className={`relative flex cursor-pointer items-center gap-3 pl-3 ${active ? `bg-indigo-50 ${ACTIONS_PADDING}` : "pr-2 hover:bg-slate-50"}`}
       style={{ height: ROW_H }}
       data-testid="switch-menu-role"
       data-role-id={role.id}
@@ -60,7 +57,13 @@ export function RoleRow({
       <span className="h-6 w-1 shrink-0 rounded-full" style={{ backgroundColor: safeColor(role.color) }} aria-hidden />
       <div className="min-w-0 flex-1">
         <div className="flex min-w-0 items-center gap-2">
-          <span className="truncate text-sm font-medium text-slate-900">{role.label}</span>
+          {/* A role that failed its last test is greyed out, with the reason (lib/catalog/health.ts). */}
+          <span className={`truncate text-sm font-medium ${role.health ? "text-slate-600" : "text-slate-900"}`}>{role.label}</span>
+          {role.health ? (
+            <span className="shrink-0" data-testid="switch-menu-role-health" title={`Failed its last test (${testedAgo(role.health.testedAt, now)}): ${role.health.reason}`}>
+              <Badge tone="red">Fails: {whyLabel(role.health.why)}</Badge>
+            </span>
+          ) : null}
           {role.name !== role.label ? <span className="truncate font-mono text-xs text-slate-500">{role.name}</span> : null}
           {role.requiresExternalId ? (
             <span className="shrink-0">
@@ -78,50 +81,71 @@ export function RoleRow({
           </div>
         ) : null}
       </div>
-      {/* The row's own buttons exist only on the active row (the mouse makes the row under it
-          active): every other row stays a few elements, which keeps each keystroke cheap. */}
-      <div className="flex shrink-0 items-center gap-1">
-        {usage.pinned || active ? (
-          <IconButton label={usage.pinned ? `Unpin ${role.label}` : `Pin ${role.label}`} pressed={usage.pinned} onClick={onPin} className={usage.pinned ? "text-indigo-600" : "text-slate-400"}>
-            <Pin className={`h-4 w-4 ${usage.pinned ? "fill-current" : ""}`} aria-hidden />
-          </IconButton>
-        ) : null}
-        {active ? (
-          <span className="flex items-center gap-1">
-            <a
-              href={consoleHref}
-              target="_blank"
-              rel="noopener"
-              tabIndex={-1}
-              onClick={(e) => {
-                // A plain click switches at once, like Enter; the link itself (opened another
-                // way, or copied) leads to the confirmation page.
-                e.preventDefault();
-                e.stopPropagation();
-                openInNewTab(consoleHref);
-                onConsoleLink();
-              }}
-              className="inline-flex h-7 items-center gap-1 rounded-md bg-indigo-600 px-2 text-xs font-medium text-white hover:bg-indigo-500"
-            >
-              <ExternalLink className="h-3.5 w-3.5" aria-hidden />
-              Console
-            </a>
-            <button
-              type="button"
-              tabIndex={-1}
-              onClick={(e) => {
-                e.stopPropagation();
-                onCredentials();
-              }}
-              className="inline-flex h-7 items-center gap-1 rounded-md border border-slate-300 bg-white px-2 text-xs font-medium text-slate-700 hover:bg-slate-50"
-            >
-              <KeyRound className="h-3.5 w-3.5" aria-hidden />
-              Credentials
-            </button>
-          </span>
-        ) : null}
-      </div>
+      {/* A pinned row that is not active shows the pin as a mark (its label says "pinned"). */}
+      {usage.pinned && !active ? <Pin className="h-4 w-4 shrink-0 fill-current text-indigo-600" aria-hidden /> : null}
     </div>
+  );
+}
+
+/** Room the active row leaves for RowActions: three icon buttons on a phone, icon and word on
+ * wider screens (the buttons have fixed widths, so the row's text never runs under them). */
+const ACTIONS_PADDING = "pr-[6.5rem] sm:pr-[15rem]";
+
+/** The active row's buttons. They sit outside the listbox (which may hold only options and
+ * groups), positioned over the row by the list; they are not in the tab order, as the keyboard
+ * has Enter, Shift+Enter and Ctrl/Cmd+P for the same actions, but a pointer, a touch or a
+ * screen reader's virtual cursor reaches them by name. */
+export function RowActions({
+  role,
+  pinned,
+  onPin,
+  onCredentials,
+  consoleHref,
+  onConsoleLink,
+}: {
+  role: MenuRole;
+  pinned: boolean;
+  onPin: () => void;
+  onCredentials: () => void;
+  consoleHref: string;
+  onConsoleLink: () => void;
+}) {
+  return (
+    <>
+      <IconButton label={pinned ? `Unpin ${role.label}` : `Pin ${role.label}`} pressed={pinned} onClick={onPin} className={pinned ? "text-indigo-600" : "text-slate-500"}>
+        <Pin className={`h-4 w-4 ${pinned ? "fill-current" : ""}`} aria-hidden />
+      </IconButton>
+      <a
+        href={consoleHref}
+        target="_blank"
+        rel="noopener"
+        tabIndex={-1}
+        aria-label={`Open ${role.label} in the AWS console`}
+        title={`Open ${role.label} in the AWS console (Enter)`}
+        onClick={(e) => {
+          // A plain click switches at once, like Enter; the link itself (opened another way, or
+          // copied) leads to the confirmation page.
+          e.preventDefault();
+          openInNewTab(consoleHref);
+          onConsoleLink();
+        }}
+        className="inline-flex h-7 w-7 items-center justify-center gap-1 rounded-md bg-indigo-600 text-xs font-medium text-white hover:bg-indigo-700 sm:w-[5.25rem]"
+      >
+        <ExternalLink className="h-3.5 w-3.5 shrink-0" aria-hidden />
+        <span className="hidden sm:inline">Console</span>
+      </a>
+      <button
+        type="button"
+        tabIndex={-1}
+        aria-label={`Credentials for ${role.label}`}
+        title={`Temporary credentials for ${role.label} (Shift+Enter)`}
+        onClick={onCredentials}
+        className="inline-flex h-7 w-7 items-center justify-center gap-1 rounded-md border border-slate-300 bg-white text-xs font-medium text-slate-700 hover:bg-slate-50 sm:w-[6.75rem]"
+      >
+        <KeyRound className="h-3.5 w-3.5 shrink-0" aria-hidden />
+        <span className="hidden sm:inline">Credentials</span>
+      </button>
+    </>
   );
 }
 
@@ -133,10 +157,7 @@ function IconButton({ label, pressed, onClick, className, children }: { label: s
       aria-label={label}
       aria-pressed={pressed}
       title={label}
-      onClick={(e) => {
-        e.stopPropagation();
-        onClick();
-      }}
+      onClick={onClick}
       className={`inline-flex h-7 w-7 items-center justify-center rounded-md hover:bg-slate-200/60 hover:text-indigo-600 ${className}`}
     >
       {children}

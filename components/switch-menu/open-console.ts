@@ -3,7 +3,7 @@ import type { MenuRole } from "@/lib/catalog/menu-types";
 
 /** The switch route for a role: /switch/<id>?region=…; a GET of it shows what it opens and
  * waits for a click, a POST issues the session. */
-export const switchUrl = (role: MenuRole, region: string) => `/switch/${encodeURIComponent(role.id)}?${new URLSearchParams({ region })}`;
+export const switchUrl = (role: Pick<MenuRole, "id">, region: string) => `/switch/${encodeURIComponent(role.id)}?${new URLSearchParams({ region })}`;
 
 /** Opens the AWS console in a new tab with a POST to /switch/<id> from this page: only such a
  * POST issues a session (a GET of the same URL, from a bookmark or a shared link, shows what it

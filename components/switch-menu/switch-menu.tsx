@@ -1,6 +1,6 @@
 "use client";
 
-import { ArrowLeftRight, Loader2, Search } from "lucide-react";
+import { ArrowLeftRight, Loader2, Search, X } from "lucide-react";
 import { CredentialsDialog } from "@/components/credentials/credentials-dialog";
 import { safeColor } from "./format";
 import { MenuFooter } from "./menu-footer";
@@ -24,7 +24,7 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
 
   return (
     <>
-      <div ref={rootRef} className="relative" onBlur={(e) => menu.onRootBlur(e.relatedTarget)}>
+      <div ref={rootRef} className="relative min-w-0" onBlur={(e) => menu.onRootBlur(e.relatedTarget)}>
         <button
           ref={buttonRef}
           type="button"
@@ -36,20 +36,22 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
           onClick={() => (open ? menu.closeMenu(true) : menu.openMenu())}
           onPointerEnter={() => void menu.load("prefetch")}
           onFocus={() => void menu.load("prefetch")}
-          className={`flex h-9 max-w-md items-center gap-2 rounded-md border px-3 text-sm font-medium text-white transition-colors ${open ? "border-indigo-400 bg-white/15" : "border-white/20 bg-white/5 hover:bg-white/10"}`}
+          // Below xl an icon button (its name is the aria-label); the last role used shows only
+          // where the header has room for it, and shrinks before anything else does.
+          className={`flex h-9 w-9 min-w-0 max-w-md items-center justify-center gap-2 rounded-md border text-sm font-medium text-white transition-colors xl:w-auto xl:justify-start xl:px-3 ${open ? "border-indigo-400 bg-white/15" : "border-white/20 bg-white/5 hover:bg-white/10"}`}
           data-testid="switch-role-button"
           data-live={menu.live || undefined}
         >
           <ArrowLeftRight className="h-4 w-4 shrink-0" aria-hidden />
-          <span className="shrink-0">Switch role</span>
+          <span className="hidden shrink-0 xl:inline">Switch role</span>
           {shownLast ? (
-            <span className="hidden min-w-0 items-center gap-1.5 border-l border-white/20 pl-2 lg:flex" data-testid="switch-role-last">
+            <span className="hidden min-w-0 items-center gap-1.5 border-l border-white/20 pl-2 xl:flex" data-testid="switch-role-last">
               <span className="h-4 w-1 shrink-0 rounded-full" style={{ backgroundColor: safeColor(shownLast.color) }} aria-hidden />
               <span className="truncate">{shownLast.label}</span>
-              <span className="truncate font-normal text-slate-400">{shownLast.accountName}</span>
+              <span className="truncate font-normal text-slate-300">{shownLast.accountName}</span>
             </span>
           ) : null}
-          <kbd className="hidden shrink-0 rounded border border-white/20 px-1.5 font-sans text-[11px] font-normal text-slate-300 md:inline">{shortcut}</kbd>
+          <kbd className="hidden shrink-0 rounded border border-white/20 px-1.5 font-sans text-[11px] font-normal text-slate-300 xl:inline">{shortcut}</kbd>
         </button>
 
         {open ? (
@@ -58,7 +60,8 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
             role="dialog"
             aria-label="Switch role"
             onKeyDown={menu.onPanelKeyDown}
-            className="absolute right-0 z-40 mt-2 w-[min(46rem,calc(100vw-2rem))] overflow-hidden rounded-lg border border-slate-200 bg-white text-slate-900 shadow-2xl ring-1 ring-slate-900/5"
+            // A full-screen sheet below lg (phones, tablets), a panel under the button above.
+            className="fixed inset-0 z-40 flex flex-col overflow-y-auto bg-white text-slate-900 scheme-page lg:absolute lg:inset-auto lg:top-full lg:right-0 lg:mt-2 lg:block lg:w-[min(46rem,calc(100vw-2rem))] lg:overflow-hidden lg:rounded-lg lg:border lg:border-slate-200 lg:shadow-2xl lg:ring-1 lg:ring-slate-900/5"
             data-testid="switch-menu"
           >
             <div className="flex items-center gap-2 border-b border-slate-200 px-3">
@@ -84,7 +87,11 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
                 data-testid="switch-menu-search"
               />
               {state.status === "loading" ? <Loader2 className="h-4 w-4 animate-spin text-slate-400" aria-hidden /> : null}
-              <kbd className="rounded border border-slate-200 px-1.5 text-[11px] text-slate-500">Esc</kbd>
+              <kbd className="hidden rounded border border-slate-200 px-1.5 text-[11px] text-slate-500 lg:inline">Esc</kbd>
+              {/* A sheet has nothing around it to tap: it closes here (or with Escape). */}
+              <button type="button" onClick={() => menu.closeMenu(true)} className="-mr-1 rounded-md p-2 text-slate-600 hover:bg-slate-100 lg:hidden" aria-label="Close">
+                <X className="h-5 w-5" aria-hidden />
+              </button>
             </div>
 
             <MenuList
@@ -132,13 +139,17 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
       </div>
 
       {credentials ? (
-        <CredentialsDialog
-          roleId={credentials.roleId}
-          region={credentials.region}
-          hint={credentials.hint}
-          onIssued={() => menu.rememberSwitch(credentials.role)}
-          onClose={menu.closeCredentials}
-        />
+        // The dialog is drawn in the top layer but inherits from here, inside the always-dark
+        // header: it takes the page's theme back.
+        <div className="contents scheme-page">
+          <CredentialsDialog
+            roleId={credentials.roleId}
+            region={credentials.region}
+            hint={credentials.hint}
+            onIssued={() => menu.rememberSwitch(credentials.role)}
+            onClose={menu.closeCredentials}
+          />
+        </div>
       ) : null}
     </>
   );

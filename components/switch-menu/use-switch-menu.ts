@@ -5,6 +5,7 @@ import { ApiError, requestJson } from "@/components/api/client";
 import { partitionOfRegion } from "@/lib/aws/partitions";
 import { browseRows, firstOption, lastOption, moveActive, resultRows, rowOfRole, type MenuRows } from "./rows";
 import { openInNewTab, switchUrl } from "./open-console";
+import { listenForSwitches, OPEN_SWITCH_MENU_EVENT } from "./events";
 import { searchMenu, usageOrder } from "./search";
 import { HEADER_H, ROW_H } from "./sizes";
 import { useMenuData } from "./use-menu-data";
@@ -26,6 +27,9 @@ const isApplePlatform = () => /Mac|iPhone|iPad/.test(navigator.platform);
 
 /** The list's height: as many rows as fit under the header with the search box and footer. */
 function listViewport(): number {
+  // Below lg the menu is a full-screen sheet (switch-menu.tsx): the list takes all of it but the
+  // search box and the footer.
+  if (window.innerWidth < 1024) return Math.max(176, window.innerHeight - 100);
   return Math.max(176, Math.min(496, window.innerHeight - 220));
 }
 
@@ -135,6 +139,16 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     return () => document.removeEventListener("keydown", listener);
   }, []);
 
+  // Opened from elsewhere on the page (the home page's "Switch into a role").
+  const onOpenRequest = useEffectEvent(() => {
+    if (!open) openMenu();
+  });
+  useEffect(() => {
+    const listener = () => onOpenRequest();
+    window.addEventListener(OPEN_SWITCH_MENU_EVENT, listener);
+    return () => window.removeEventListener(OPEN_SWITCH_MENU_EVENT, listener);
+  }, []);
+
   // Prefetch when the browser is idle, so that the first Ctrl+K opens a full list.
   useEffect(() => {
     if (typeof window.requestIdleCallback === "function") {
@@ -217,16 +231,25 @@ export function useSwitchMenu(lastRole: LastRole | null) {
   const openConsole = (r: number) => {
     const role = data?.roles[r];
     if (!role) return;
+    // Remembered as a recent once the new tab's hand-off page says the switch worked (below): a
+    // switch AWS refuses must not become the header's "last used" role.
     openInNewTab(switchUrl(role, regionFor(r)));
-    rememberSwitch(r);
     closeMenu(true);
   };
 
   /** The row's Console link was clicked: it opened the tab itself. */
-  const openedByLink = (r: number) => {
-    rememberSwitch(r);
+  const openedByLink = () => {
     closeMenu(false);
   };
+
+  // A switch that worked, announced by the hand-off page of its tab or by a credentials dialog
+  // elsewhere on a page (components/switch-menu/events.ts).
+  const onAnnouncedSwitch = useEffectEvent((announced: LastRole) => {
+    const r = data ? data.roles.findIndex((role) => role.id === announced.id) : -1;
+    if (r >= 0 && usage) patchUsage(r, { lastUsedAt: new Date().toISOString(), uses: (usage[r]?.uses ?? 0) + 1 });
+    setSwitched(announced);
+  });
+  useEffect(() => listenForSwitches((role) => onAnnouncedSwitch(role)), []);
 
   const consoleHref = (r: number) => (data?.roles[r] ? switchUrl(data.roles[r], regionFor(r)) : "#");
 

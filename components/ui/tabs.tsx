@@ -32,7 +32,7 @@ export function Tabs<T extends string>({
   };
   return (
     <div>
-      <div role="tablist" aria-label={label} className="flex gap-1 overflow-x-auto border-b border-slate-200">
+      <div role="tablist" aria-label={label} className="relative flex gap-1 overflow-x-auto border-b border-slate-200">
         {items.map((item, index) => {
           const selected = item.value === value;
           return (

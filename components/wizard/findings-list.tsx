@@ -18,8 +18,11 @@ export function FindingsList({
   showWhere = true,
   emptyText,
   action,
+  headingLevel = 4,
 }: {
   findings: readonly TextFinding[];
+  /** The level of each group's heading: one below the heading the list sits under. */
+  headingLevel?: 3 | 4;
   /** Something to do about one finding (a link to the step that fixes it). */
   action?: (finding: TextFinding) => ReactNode;
   accounts?: readonly WizardAccount[];
@@ -28,6 +31,7 @@ export function FindingsList({
   emptyText?: string;
 }) {
   const groups = groupFindings(findings);
+  const Heading = headingLevel === 3 ? "h3" : "h4";
   if (!findings.length) {
     return emptyText ? (
       <p className="text-sm text-slate-600" data-testid={testId}>
@@ -42,10 +46,10 @@ export function FindingsList({
         const Icon = style.icon;
         return (
           <section key={severity} className={`rounded-md border ${style.box}`} aria-label={style.title(groups[severity].length)} data-testid={testId ? `${testId}-${severity}` : undefined}>
-            <h4 className="flex items-center gap-2 px-3 pt-2 text-sm font-semibold text-slate-900">
+            <Heading className="flex items-center gap-2 px-3 pt-2 text-sm font-semibold text-slate-900">
               <Icon className={`h-4 w-4 ${style.iconClass}`} aria-hidden />
               {style.title(groups[severity].length)}
-            </h4>
+            </Heading>
             <ul className="divide-y divide-black/5 px-3 pb-1">
               {groups[severity].map((f, i) => (
                 <li key={`${f.rule}-${f.where}-${i}`} className="flex items-start gap-3 py-2 text-sm" data-severity={f.severity} data-rule={f.rule}>

@@ -9,6 +9,7 @@ import { awsIdentityOf } from "@/lib/aws/session-name";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { testChangedEntries } from "@/lib/sessions/role-health-check";
 import { registerRole } from "./roles";
 import { parseRoleArn, type RoleDto } from "./role-dto";
 import { summarizeTrust, type BrokerAccess } from "./trust-summary";
@@ -82,7 +83,9 @@ export async function discoverRoles(actor: Actor, accountRef: string): Promise<{
   };
 }
 
-/** Registers the chosen discovered roles; roles already in the catalog are skipped. */
+/** Registers the chosen discovered roles; roles already in the catalog are skipped. The new
+ * entries are then tested together, a few at a time (lib/sessions/role-health-check.ts): best
+ * effort, as for one registration. */
 export async function registerDiscovered(actor: Actor, accountRef: string, roleArns: string[], meta: RequestMeta): Promise<{ added: RoleDto[]; skipped: string[] }> {
   assertPermission(actor, "roles.manage");
   const account = await findAccount(await getDb(), actor, accountRef);
@@ -91,11 +94,13 @@ export async function registerDiscovered(actor: Actor, accountRef: string, roleA
   for (const roleArn of new Set(roleArns)) {
     if (parseRoleArn(roleArn)?.accountId !== account.accountId) throw new AppError("bad_request", `${roleArn} is not a role of ${account.name} (${account.accountId}).`);
     try {
-      added.push(await registerRole(actor, { roleArn }, meta, "discovered"));
+      added.push(await registerRole(actor, { roleArn }, meta, "discovered", { test: false }));
     } catch (err) {
       if (err instanceof AppError && err.code === "conflict") skipped.push(roleArn);
       else throw err;
     }
   }
+  // The entries as registered (their health is in the store once tested; the page reloads it).
+  if (added.length) await testChangedEntries(actor, added.map((r) => r.id), meta, "registered");
   return { added, skipped };
 }

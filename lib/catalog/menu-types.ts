@@ -38,6 +38,18 @@ export type MenuRole = {
   uses: number;
   /** The entry sends an ExternalId (shown as a badge: the AWS console itself cannot switch into these). */
   requiresExternalId: boolean;
+  /** Present only when the entry failed its last test (lib/catalog/health.ts): the menu shows it
+   * greyed out with the reason. Absent for working and untested entries, to keep the data small. */
+  health?: MenuHealth;
+};
+
+export type MenuHealth = {
+  /** Why it fails (a HealthWhy: "not_trusted", "no_such_role", …). */
+  why: string;
+  /** The test's sentence. */
+  reason: string;
+  /** ISO time of the test. */
+  testedAt: string;
 };
 
 export type MenuData = {

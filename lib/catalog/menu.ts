@@ -13,6 +13,8 @@ export async function getMenuData(actor: Actor): Promise<MenuData> {
     .selectFrom("roles")
     .innerJoin("accounts", "accounts.id", "roles.account_id")
     .leftJoin("role_usage", (join) => join.onRef("role_usage.role_id", "=", "roles.id").on("role_usage.user_id", "=", actor.id))
+    // Only failing entries carry their last test (lib/catalog/role-health.ts).
+    .leftJoin("role_health", (join) => join.onRef("role_health.role_id", "=", "roles.id").on("role_health.ok", "=", 0))
     .select([
       "roles.id",
       "roles.role_name",
@@ -30,6 +32,9 @@ export async function getMenuData(actor: Actor): Promise<MenuData> {
       "role_usage.pinned",
       "role_usage.last_used_at",
       "role_usage.use_count",
+      "role_health.why as health_why",
+      "role_health.reason as health_reason",
+      "role_health.tested_at as health_tested_at",
     ])
     .where(usableBy(actor))
     .orderBy("accounts.name")
@@ -58,6 +63,7 @@ export async function getMenuData(actor: Actor): Promise<MenuData> {
       lastUsedAt: r.last_used_at,
       uses: r.use_count ?? 0,
       requiresExternalId: r.external_id !== null,
+      ...(r.health_tested_at ? { health: { why: r.health_why ?? "unknown", reason: r.health_reason ?? "", testedAt: r.health_tested_at } } : {}),
     });
     if (r.last_used_at && (!last || r.last_used_at > last.at)) last = { id: r.id, at: r.last_used_at };
   }

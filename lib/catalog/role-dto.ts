@@ -1,4 +1,5 @@
 import type { Environment, Partition } from "@/lib/db/schema";
+import type { RoleHealth } from "./health";
 
 export type RoleDto = {
   id: string;
@@ -35,6 +36,8 @@ export type RoleDto = {
   sourceIdentity: boolean;
   description: string;
   source: "manual" | "discovered" | "wizard";
+  /** The last conclusive test of the entry (lib/catalog/health.ts); null: never tested. */
+  health: RoleHealth | null;
   createdAt: string;
   updatedAt: string;
 };

@@ -3,6 +3,7 @@ import { sql, type Kysely } from "kysely";
 import { hasPermission, type Actor } from "@/lib/auth/actor";
 import type { Database } from "@/lib/db/schema";
 import { forbidden, notFound } from "@/lib/errors";
+import { healthOf } from "./role-health";
 import { roleArnOf, type RoleDto } from "./role-dto";
 import { grantedTo, usableBy, visibleTo } from "./visibility";
 
@@ -28,15 +29,26 @@ const COLUMNS = [
   "accounts.color as account_color",
   "accounts.default_region as account_region",
   "accounts.provisioning_role_name",
+  // The entry's last test (lib/catalog/role-health.ts): one row per entry, by its primary key.
+  "role_health.ok as health_ok",
+  "role_health.code as health_code",
+  "role_health.why as health_why",
+  "role_health.reason as health_reason",
+  "role_health.tested_at as health_tested_at",
+  "role_health.source as health_source",
 ] as const;
 
 function base(db: Kysely<Database>) {
-  return db.selectFrom("roles").innerJoin("accounts", "accounts.id", "roles.account_id").select(COLUMNS);
+  return db.selectFrom("roles").innerJoin("accounts", "accounts.id", "roles.account_id").leftJoin("role_health", "role_health.role_id", "roles.id").select(COLUMNS);
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof base>["executeTakeFirstOrThrow"]>>;
 
 export function toRoleDto(r: Row, actor: Actor): RoleDto {
+  return rowToDto(r, hasPermission(actor, "roles.manage"));
+}
+
+function rowToDto(r: Row, withExternalId: boolean): RoleDto {
   return {
     id: r.id,
     accountRef: r.account_id,
@@ -54,10 +66,11 @@ export function toRoleDto(r: Row, actor: Actor): RoleDto {
     ownDefaultRegion: r.default_region,
     sessionDuration: r.session_duration,
     requiresExternalId: r.external_id !== null,
-    ...(hasPermission(actor, "roles.manage") ? { externalId: r.external_id } : {}),
+    ...(withExternalId ? { externalId: r.external_id } : {}),
     sourceIdentity: r.set_source_identity === 1,
     description: r.description,
     source: r.source,
+    health: healthOf(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -112,4 +125,13 @@ export async function findUsableRole(db: Kysely<Database>, actor: Actor, id: str
   const exists = await db.selectFrom("roles").select("id").where("id", "=", id).executeTakeFirst();
   if (exists) throw forbidden("This role is not granted to you. Ask an administrator for a grant.");
   throw notFound("No such role entry.");
+}
+
+/** An entry with what a test of it needs, whoever asks: for the console's own background
+ * re-test, which runs for nobody. Unsafe: no caller is checked; what it tests is written only to
+ * role_health and the audit log, never shown to anyone the catalog would not show it to.
+ * Undefined when the entry is gone. */
+export async function unsafeFindRoleForTest(db: Kysely<Database>, id: string) {
+  const row = await base(db).where("roles.id", "=", id).executeTakeFirst();
+  return row ? { role: rowToDto(row, false), externalId: row.external_id, provisioningRoleName: row.provisioning_role_name } : undefined;
 }

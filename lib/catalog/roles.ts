@@ -11,6 +11,7 @@ import { parseRoleArn, type RoleDto } from "./role-dto";
 import { findRole, queryRoles } from "./role-queries";
 import type { RegisterRoleInput, UpdateRoleInput } from "./schemas";
 import { credentialCache } from "@/lib/sessions/credential-cache";
+import { testChangedEntries } from "@/lib/sessions/role-health-check";
 
 export async function listRoles(actor: Actor, filter: { accountRef?: string } = {}): Promise<RoleDto[]> {
   assertPermission(actor, "roles.read");
@@ -23,8 +24,23 @@ export async function getRole(actor: Actor, id: string): Promise<RoleDto> {
 }
 
 /** Registers a role entry from an account id + role name (+ path), or from a pasted role ARN.
- * The account must be registered first, in the partition the ARN names. */
-export async function registerRole(actor: Actor, input: RegisterRoleInput, meta: RequestMeta, source: "manual" | "discovered" | "wizard" = "manual"): Promise<RoleDto> {
+ * The account must be registered first, in the partition the ARN names.
+ *
+ * Then tests it (one AssumeRole, as the administrator registering it), so that an entry that
+ * cannot work shows so at once; best effort: the entry is registered whatever the test says or
+ * whether it can run (lib/sessions/role-health-check.ts). Not for a role the wizard has just
+ * created: IAM is eventually consistent, and a role assumed seconds after it was created can be
+ * refused although it is right
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency);
+ * the wizard offers its own test, and the background re-test comes round to it. Discover's bulk
+ * register tests its entries together (`test: false` here). */
+export async function registerRole(
+  actor: Actor,
+  input: RegisterRoleInput,
+  meta: RequestMeta,
+  source: "manual" | "discovered" | "wizard" = "manual",
+  opts: { test?: boolean } = {},
+): Promise<RoleDto> {
   assertPermission(actor, "roles.manage");
   const db = await getDb();
   const arn = "roleArn" in input ? parseRoleArn(input.roleArn)! : undefined;
@@ -53,7 +69,7 @@ export async function registerRole(actor: Actor, input: RegisterRoleInput, meta:
   if (sameRole) throw conflict(`${roleName} in ${account.name} (${account.accountId}) is already in the catalog.`);
   const now = new Date().toISOString();
   const id = newId();
-  return db.transaction().execute(async (trx) => {
+  const registered = await db.transaction().execute(async (trx) => {
     try {
       await trx
         .insertInto("roles")
@@ -83,6 +99,9 @@ export async function registerRole(actor: Actor, input: RegisterRoleInput, meta:
     await recordAudit({ action: "role.create", outcome: "success", actor, target: { type: "role", id, label: role.roleArn }, awsAccountId: account.accountId, request: meta, details: { source } }, trx);
     return role;
   });
+  if (source === "wizard" || opts.test === false) return registered;
+  await testChangedEntries(actor, [registered.id], meta, "registered");
+  return findRole(db, actor, registered.id);
 }
 
 export async function updateRole(actor: Actor, id: string, patch: UpdateRoleInput, meta: RequestMeta): Promise<RoleDto> {
@@ -120,6 +139,9 @@ export async function updateRole(actor: Actor, id: string, patch: UpdateRoleInpu
   // Credentials issued under the entry's old settings are not handed out again (every instance
   // also sees the new updated_at on the next switch).
   credentialCache().forgetRole(id);
+  // What a switch sends changed: the entry's last test no longer describes it.
+  const sendsOtherwise = (patch.externalId !== undefined && patch.externalId !== (current.externalId ?? null)) || (patch.sourceIdentity !== undefined && patch.sourceIdentity !== current.sourceIdentity);
+  if (sendsOtherwise) await testChangedEntries(actor, [id], meta, "edited");
   return findRole(db, actor, id);
 }
 

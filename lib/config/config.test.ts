@@ -63,6 +63,10 @@ describe("parseConfig: each variable's own message", () => {
     [{ SWITCHBOARD_RATE_STS: "0/1s" }, 'SWITCHBOARD_RATE_STS: must look like "30/1m"'],
     [{ SWITCHBOARD_IDLE_MINUTES: "1" }, "SWITCHBOARD_IDLE_MINUTES: must be at least 5 minutes"],
     [{ SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: "Boundary" }, "SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: must be a policy ARN"],
+    [{ SWITCHBOARD_ROLE_HEALTH_INTERVAL: "6 hours" }, 'SWITCHBOARD_ROLE_HEALTH_INTERVAL: must be a duration from 10s to 7d such as "6h"'],
+    [{ SWITCHBOARD_ROLE_HEALTH_INTERVAL: "5s" }, "SWITCHBOARD_ROLE_HEALTH_INTERVAL: must be a duration from 10s to 7d"],
+    [{ SWITCHBOARD_ROLE_HEALTH_INTERVAL: "8d" }, "SWITCHBOARD_ROLE_HEALTH_INTERVAL: must be a duration from 10s to 7d"],
+    [{ SWITCHBOARD_ROLE_HEALTH_RATE: "fast" }, 'SWITCHBOARD_ROLE_HEALTH_RATE: must look like "30/1m"'],
     // Production settings that are unsafe stop the server, naming the variable.
     [{ NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: "http://switchboard.example.com" }, "NEXTAUTH_URL: is plain http on a network address"],
     [{ NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, SWITCHBOARD_SANDBOX_URL: "http://127.0.0.1:4566" }, "SWITCHBOARD_SANDBOX_URL: points a production server at the local AWS sandbox"],
@@ -170,6 +174,14 @@ describe("parseConfig: valid values", () => {
   it("reads the log level and format: info and JSON lines unless told otherwise", () => {
     expect(parseConfig({})).toMatchObject({ logLevel: "info", logFormat: "json" });
     expect(parseConfig({ LOG_LEVEL: "debug", SWITCHBOARD_LOG_FORMAT: "pretty" })).toMatchObject({ logLevel: "debug", logFormat: "pretty" });
+  });
+
+  it("re-tests role entries every 6 hours at 2 a second unless told otherwise, or not at all", () => {
+    expect(parseConfig({}).roleHealth).toEqual({ intervalSeconds: 6 * 3600, rate: { points: 2, seconds: 1 } });
+    expect(parseConfig({ SWITCHBOARD_ROLE_HEALTH_INTERVAL: "30m", SWITCHBOARD_ROLE_HEALTH_RATE: "10/1m" }).roleHealth).toEqual({ intervalSeconds: 1800, rate: { points: 10, seconds: 60 } });
+    expect(parseConfig({ SWITCHBOARD_ROLE_HEALTH_INTERVAL: "1d" }).roleHealth.intervalSeconds).toBe(86400);
+    expect(parseConfig({ SWITCHBOARD_ROLE_HEALTH_INTERVAL: "15s" }).roleHealth.intervalSeconds).toBe(15);
+    for (const off of ["off", "OFF", "false", "0"]) expect(parseConfig({ SWITCHBOARD_ROLE_HEALTH_INTERVAL: off }).roleHealth.intervalSeconds).toBeNull();
   });
 
   it("falls back to AWS_DEFAULT_REGION", () => {

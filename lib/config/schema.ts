@@ -77,6 +77,29 @@ const rate = (fallback: string) =>
       }),
   );
 
+/** SWITCHBOARD_ROLE_HEALTH_INTERVAL: how often every role entry is tested again in the
+ * background, e.g. "6h", "30m", "1d", or "off". */
+const MIN_HEALTH_INTERVAL_SECONDS = 10;
+const MAX_HEALTH_INTERVAL_SECONDS = 7 * 86400;
+const healthInterval = (fallback: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((value, ctx): number | null => {
+        const v = value.trim().toLowerCase();
+        if (v === "off" || v === "false" || v === "0") return null;
+        const m = /^(\d{1,6})\s*(s|m|h|d)$/.exec(v);
+        const seconds = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as "s" | "m" | "h" | "d"] : 0;
+        if (!m || seconds < MIN_HEALTH_INTERVAL_SECONDS || seconds > MAX_HEALTH_INTERVAL_SECONDS) {
+          ctx.addIssue({ code: "custom", message: `must be a duration from 10s to 7d such as "6h", "30m" or "1d", or "off", not "${value.slice(0, 40)}"` });
+          return z.NEVER;
+        }
+        return seconds;
+      }),
+  );
+
 const durationMinutes = (what: string, min: number, max: number, fallback: number) =>
   z.preprocess(
     emptyToUndefined,
@@ -160,6 +183,8 @@ const envSchema = z.object({
   SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: boundaryArn,
   SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST: booleanFlag,
   SWITCHBOARD_CREDENTIAL_CACHE: z.preprocess(emptyToUndefined, booleanFlagDefault(true)),
+  SWITCHBOARD_ROLE_HEALTH_INTERVAL: healthInterval("6h"),
+  SWITCHBOARD_ROLE_HEALTH_RATE: rate("2/1s"),
   SWITCHBOARD_RATE_SWITCH: rate("30/1m"),
   SWITCHBOARD_RATE_STS: rate("50/1s"),
   SWITCHBOARD_RATE_SIGNIN_IP: rate("20/5m"),
@@ -226,6 +251,13 @@ export type Config = {
   };
   /** Keep issued AWS credentials in memory for repeat switches (lib/sessions/credential-cache.ts). */
   credentialCache: boolean;
+  /** The background re-test of every role entry (lib/sessions/role-health-schedule.ts). */
+  roleHealth: {
+    /** Seconds between rounds; null: off. */
+    intervalSeconds: number | null;
+    /** At most this many tests (one AssumeRole each) in the window, on top of the STS budget. */
+    rate: Rate;
+  };
   logLevel: "error" | "warn" | "info" | "debug";
   /** One JSON object per line (for a log collector), or coloured text for a person at a terminal. */
   logFormat: "json" | "pretty";
@@ -361,6 +393,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       signInMaxDelaySeconds: e.SWITCHBOARD_SIGNIN_MAX_DELAY_MINUTES * 60,
     },
     credentialCache: e.SWITCHBOARD_CREDENTIAL_CACHE,
+    roleHealth: { intervalSeconds: e.SWITCHBOARD_ROLE_HEALTH_INTERVAL, rate: e.SWITCHBOARD_ROLE_HEALTH_RATE },
     logLevel: e.LOG_LEVEL,
     logFormat: e.SWITCHBOARD_LOG_FORMAT,
   };

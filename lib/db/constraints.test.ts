@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isCheckViolation, isForeignKeyViolation, isUniqueViolation } from "./errors";
 import { newId } from "./ids";
 import { migrateToLatest } from "./migrate";
-import { ACCOUNT_SOURCES, AUDIT_OUTCOMES, AUTH_PROVIDERS, ENVIRONMENTS, PARTITIONS, ROLE_SOURCES, type Database, type NewAccount, type NewAuditEvent, type NewRole, type NewUser } from "./schema";
+import { ACCOUNT_SOURCES, AUDIT_OUTCOMES, AUTH_PROVIDERS, ENVIRONMENTS, PARTITIONS, ROLE_HEALTH_SOURCES, ROLE_SOURCES, type Database, type NewAccount, type NewAuditEvent, type NewRole, type NewUser } from "./schema";
 import { testDatabases } from "./testing";
 import { nowIso } from "./time";
 
@@ -284,6 +284,32 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
       expect(await db.selectFrom("grants").select(["id", "created_by"]).where("role_id", "=", role).execute()).toEqual([{ id: groupGrant, created_by: null }]);
       // The audit log has no foreign keys: the event outlives its actor.
       expect(await db.selectFrom("audit_events").select("actor_id").where("actor_id", "=", user).execute()).toEqual([{ actor_id: user }]);
+    });
+  });
+
+  describe.skipIf(store.skip)("role_health and job_leases", () => {
+    const health = (roleId: string, values: Record<string, unknown> = {}) =>
+      db.insertInto("role_health").values({ role_id: roleId, ok: 1, code: "ok", why: null, reason: "works", tested_at: nowIso(), source: "manual", ...values } as never).execute();
+
+    it("keep one result per role entry, from a known source, and go with the entry", async () => {
+      const roleId = await addRole(await addAccount());
+      for (const source of ROLE_HEALTH_SOURCES) {
+        await db.deleteFrom("role_health").where("role_id", "=", roleId).execute();
+        await health(roleId, { source });
+      }
+      expect(await violation(health(roleId))).toBe("unique");
+      expect(await violation(health(await addRole(await addAccount()), { source: "cron" }))).toBe("check");
+      expect(await violation(health(await addRole(await addAccount()), { ok: 2 }))).toBe("check");
+      expect(await violation(health(await addRole(await addAccount()), { tested_at: "yesterday" }))).toBe("check");
+      expect(await violation(health("no-such-role"))).toBe("foreign key");
+      await db.deleteFrom("roles").where("id", "=", roleId).execute();
+      expect(await db.selectFrom("role_health").selectAll().where("role_id", "=", roleId).execute()).toEqual([]);
+    });
+
+    it("keep one lease per job, with ISO-8601 UTC times", async () => {
+      await db.insertInto("job_leases").values({ name: "a-job", holder: null, lease_until: null, last_started_at: null, last_finished_at: null }).execute();
+      expect(await violation(db.insertInto("job_leases").values({ name: "a-job", holder: null, lease_until: null, last_started_at: null, last_finished_at: null }).execute())).toBe("unique");
+      expect(await violation(db.insertInto("job_leases").values({ name: "b-job", holder: "x", lease_until: "soon", last_started_at: null, last_finished_at: null }).execute())).toBe("check");
     });
   });
 

@@ -78,6 +78,31 @@ export type SessionRevocationsTable = {
   created_at: string;
 };
 
+export const ROLE_HEALTH_SOURCES = ["manual", "background", "registered", "switch"] as const;
+export type RoleHealthSource = (typeof ROLE_HEALTH_SOURCES)[number];
+
+/** The last conclusive test of a role entry (migration 0007): one row per entry. */
+export type RoleHealthTable = {
+  role_id: string;
+  ok: Flag;
+  /** "ok", or the error code the test answered with. */
+  code: string;
+  /** Why it fails (lib/catalog/health.ts); null when ok. */
+  why: string | null;
+  reason: string;
+  tested_at: string;
+  source: RoleHealthSource;
+};
+
+/** Who runs a periodic job, and when its last round started (migration 0007, lib/db/leases.ts). */
+export type JobLeasesTable = {
+  name: string;
+  holder: string | null;
+  lease_until: string | null;
+  last_started_at: string | null;
+  last_finished_at: string | null;
+};
+
 export type AccountsTable = {
   id: string;
   /** 12 digits, leading zeros kept. */
@@ -193,6 +218,8 @@ export type Database = {
   provision_runs: ProvisionRunsTable;
   console_sessions: ConsoleSessionsTable;
   session_revocations: SessionRevocationsTable;
+  role_health: RoleHealthTable;
+  job_leases: JobLeasesTable;
 };
 
 export type UserRow = Selectable<UsersTable>;

@@ -14,6 +14,7 @@ import {
   updateRoleInput,
 } from "@/lib/catalog/schemas";
 import { stepUpInput } from "@/lib/auth/step-up";
+import { HEALTH_WHY } from "@/lib/catalog/health";
 import { ERROR_STATUS } from "@/lib/errors";
 import { applyInput } from "@/lib/provision/api-schemas";
 import { wizardDocumentInput } from "@/lib/provision/schema";
@@ -49,6 +50,25 @@ const ERROR_BODY: Json = {
 };
 
 const ERROR: Json = { type: "object", required: ["error"], properties: { error: { $ref: "#/components/schemas/ErrorBody" } } };
+
+/** A role entry's last conclusive test (lib/catalog/health.ts), on every role entry as `health`
+ * (null: never tested). */
+const ROLE_HEALTH: Json = {
+  type: ["object", "null"],
+  required: ["ok", "code", "why", "reason", "testedAt", "source"],
+  properties: {
+    ok: { type: "boolean", description: "Whether the console could assume the role." },
+    code: { type: "string", description: '"ok", or the error code of the failed test (aws_denied).' },
+    why: { type: ["string", "null"], enum: [...HEALTH_WHY, null], description: "Why it fails, in short; null when it works." },
+    reason: { type: "string", description: "The test's own sentence: what works, or what is wrong and where to fix it." },
+    testedAt: { type: "string", format: "date-time" },
+    source: { type: "string", enum: ["manual", "background", "registered", "switch"], description: "An administrator's Test, the test at registration, the background re-test (SWITCHBOARD_ROLE_HEALTH_INTERVAL), or a switch." },
+  },
+};
+const ROLE_ENTRY = (description: string, list = false): Json => {
+  const entry = { type: "object", properties: { health: { $ref: "#/components/schemas/RoleHealth" } }, additionalProperties: true };
+  return ok(description, { properties: list ? { roles: { type: "array", items: entry } } : { role: entry } });
+};
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "bad_request: invalid path, query or body (fields names each field to fix), or a body that is not JSON",
@@ -132,7 +152,7 @@ export function openApiDocument(serverUrl: string): Json {
     security: [{ sessionCookie: [] }],
     components: {
       securitySchemes: { sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "`__Secure-next-auth.session-token` over HTTPS" } },
-      schemas: { ErrorBody: ERROR_BODY, Error: ERROR },
+      schemas: { ErrorBody: ERROR_BODY, Error: ERROR, RoleHealth: ROLE_HEALTH },
     },
     paths: withErrorsOfEveryRoute({
       "/me": { get: { summary: "Who the session belongs to", tags: ["session"], responses: { 200: ok("The caller"), ...errors(401) } } },
@@ -185,10 +205,11 @@ export function openApiDocument(serverUrl: string): Json {
       },
       "/provisioning/plan": {
         post: {
-          summary: "Plan a new role from a wizard document: trust, permission and source-side policies, lint findings, and Terraform/CloudFormation/CLI/~/.aws/config exports",
+          summary:
+            "Plan a new role from a wizard document: trust, permission and source-side policies, lint findings, the apply's steps, and Terraform/CloudFormation/CLI/~/.aws/config exports. A role name the account already has, or a managed policy it does not have, is a 400 at the fields (target.roleName, permissions.managedPolicyArns.<i>); these checks against AWS are limited per person (429)",
           tags: ["provisioning"],
           requestBody: body(wizardDocumentInput),
-          responses: { 200: ok("plan + exports"), ...errors(400, 401, 403) },
+          responses: { 200: ok("plan + steps + usage + exports"), ...errors(400, 401, 403, 429) },
         },
       },
       "/provisioning/apply": {
@@ -215,16 +236,32 @@ export function openApiDocument(serverUrl: string): Json {
         },
       },
       "/roles": {
-        get: { summary: "List role entries", tags: ["roles"], parameters: [{ name: "accountId", in: "query", schema: { type: "string" } }], responses: { 200: ok("Role entries"), ...errors(400, 401, 403, 404) } },
-        post: { summary: "Register a role entry", tags: ["roles"], requestBody: body(registerRoleInput), responses: { 201: ok("The role entry"), ...errors(400, 401, 403, 409) } },
+        get: { summary: "List role entries", tags: ["roles"], parameters: [{ name: "accountId", in: "query", schema: { type: "string" } }], responses: { 200: ROLE_ENTRY("Role entries, each with its last test", true), ...errors(400, 401, 403, 404) } },
+        post: {
+          summary: "Register a role entry, then test it (one AssumeRole; the entry is registered whatever the test says, and `health` carries its result)",
+          tags: ["roles"],
+          requestBody: body(registerRoleInput),
+          responses: { 201: ROLE_ENTRY("The role entry"), ...errors(400, 401, 403, 409) },
+        },
       },
       "/roles/{id}": {
-        get: { summary: "One role entry", tags: ["roles"], parameters: [id], responses: { 200: ok("The role entry"), ...errors(400, 401, 403, 404) } },
-        patch: { summary: "Change a role entry", tags: ["roles"], parameters: [id], requestBody: body(updateRoleInput), responses: { 200: ok("The role entry"), ...errors(400, 401, 403, 404) } },
+        get: { summary: "One role entry", tags: ["roles"], parameters: [id], responses: { 200: ROLE_ENTRY("The role entry, with its last test"), ...errors(400, 401, 403, 404) } },
+        patch: {
+          summary: "Change a role entry; a changed ExternalId or SourceIdentity is tested again at once",
+          tags: ["roles"],
+          parameters: [id],
+          requestBody: body(updateRoleInput),
+          responses: { 200: ROLE_ENTRY("The role entry"), ...errors(400, 401, 403, 404) },
+        },
         delete: { summary: "Remove a role entry (the IAM role stays)", tags: ["roles"], parameters: [id], responses: { 200: ok("Removed"), ...errors(400, 401, 403, 404) } },
       },
       "/roles/{id}/test": {
-        post: { summary: "Test a role: a real AssumeRole from the console's AWS identity", tags: ["roles"], parameters: [id], responses: { 200: ok("Works, or why not"), ...errors(400, 401, 403, 404, 429) } },
+        post: {
+          summary: "Test a role: a real AssumeRole from the console's AWS identity. A conclusive result is kept as the entry's `health`",
+          tags: ["roles"],
+          parameters: [id],
+          responses: { 200: ok("Works, or why not"), ...errors(400, 401, 403, 404, 429) },
+        },
       },
       "/roles/{id}/revoke-sessions": {
         post: {
@@ -244,6 +281,17 @@ export function openApiDocument(serverUrl: string): Json {
           responses: { 200: ok("Grants"), ...errors(400, 401, 403) },
         },
         post: { summary: "Grant a role entry to a user or a group", tags: ["grants"], requestBody: body(createGrantInput), responses: { 201: ok("The grant"), ...errors(400, 401, 403, 404, 409) } },
+      },
+      "/grants/batch": {
+        post: {
+          summary: "Grant several role entries to several people and groups at once (all or nothing; pairs already granted are reported, not an error): { created: Grant[], existing: [...] }",
+          tags: ["grants"],
+          requestBody: body(createGrantsInput),
+          responses: { 201: ok("What was granted"), ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/grants/batch-delete": {
+        post: { summary: "Remove several grants at once (all or nothing): { removed: Grant[] }", tags: ["grants"], requestBody: body(deleteGrantsInput), responses: { 200: ok("What was removed"), ...errors(400, 401, 403, 404) } },
       },
       "/grants/{id}": { delete: { summary: "Revoke a grant", tags: ["grants"], parameters: [id], responses: { 200: ok("Revoked"), ...errors(400, 401, 403, 404) } } },
       "/sessions": {
@@ -282,17 +330,6 @@ export function openApiDocument(serverUrl: string): Json {
       },
       "/users/{id}/revoke-sessions": {
         post: {
-      "/grants/batch": {
-        post: {
-          summary: "Grant several role entries to several people and groups at once (all or nothing; pairs already granted are reported, not an error): { created: Grant[], existing: [...] }",
-          tags: ["grants"],
-          requestBody: body(createGrantsInput),
-          responses: { 201: ok("What was granted"), ...errors(400, 401, 403, 404) },
-        },
-      },
-      "/grants/batch-delete": {
-        post: { summary: "Remove several grants at once (all or nothing): { removed: Grant[] }", tags: ["grants"], requestBody: body(deleteGrantsInput), responses: { 200: ok("What was removed"), ...errors(400, 401, 403, 404) } },
-      },
           summary: "End a person's live AWS sessions in every role entry they used in the last 12 hours: { user, roles: [{ roleId, roleArn, accountName, ok, message, folded? }] }, one result per role",
           tags: ["users"],
           parameters: [id],

@@ -107,8 +107,10 @@ const triggering: Case[] = [
   { rule: "trust-not-action", name: "NotAction", setup: trust(brokerStatement, { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER}:role/ci` }, NotAction: "sts:AssumeRoleWithSAML", Condition: { StringEquals: { "sts:ExternalId": "abc-123" } } }), severity: "warning" },
   { rule: "trust-action-not-sts", name: "s3:GetObject", setup: trust({ ...brokerStatement, Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "s3:GetObject"] }), severity: "warning" },
   { rule: "trust-action-unknown", name: "sts:AssumeRoles", setup: trust({ ...brokerStatement, Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:AssumeRoles"] }), severity: "warning", message: "did you mean sts:AssumeRole?" },
-  { rule: "cross-account-no-condition", name: "another account's root", setup: trust(brokerStatement, accountStatement()), severity: "warning", message: "account 222222222222 (Development)" },
-  { rule: "cross-account-no-condition", name: "a role in another account", setup: trust(brokerStatement, { Effect: "Allow", Principal: { AWS: `arn:aws:iam::333333333333:role/ci` }, Action: "sts:AssumeRole" }), severity: "warning", message: "arn:aws:iam::333333333333:role/ci" },
+  { rule: "cross-account-no-condition", name: "an unregistered account's root", setup: trust(brokerStatement, { ...accountStatement(), Principal: { AWS: "arn:aws:iam::555555555555:root" } }), severity: "warning", message: "any principal in account 555555555555 that its administrators allow assume the role with neither an ExternalId nor MFA" },
+  { rule: "cross-account-no-condition", name: "a role in an unregistered account", setup: trust(brokerStatement, { Effect: "Allow", Principal: { AWS: `arn:aws:iam::333333333333:role/ci` }, Action: "sts:AssumeRole" }), severity: "warning", message: "arn:aws:iam::333333333333:role/ci" },
+  { rule: "cross-account-in-organization", name: "a registered account's root", setup: trust(brokerStatement, accountStatement()), severity: "info", message: "account 222222222222 (Development)" },
+  { rule: "cross-account-in-organization", name: "a role in a registered account", setup: trust(brokerStatement, { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER}:role/ci` }, Action: "sts:AssumeRole" }), severity: "info", message: "no ExternalId is needed" },
   { rule: "external-id-console", name: "an ExternalId", setup: trust(brokerStatement, accountStatement({ StringEquals: { "sts:ExternalId": "abc-123" } })), severity: "info", message: "the AWS console's own Switch Role cannot use this role; Switchboard can" },
   { rule: "external-id-format", name: "an ExternalId with a space", setup: trust(brokerStatement, accountStatement({ StringEquals: { "sts:ExternalId": "abc 123" } })), severity: "error" },
   { rule: "source-identity-console", name: "sts:SourceIdentity required", setup: trust(brokerStatement, accountStatement({ StringLike: { "sts:SourceIdentity": "*@example.com" }, Bool: { "aws:MultiFactorAuthPresent": true } })), severity: "info" },
@@ -195,6 +197,12 @@ const clean: Array<{ rule: Rule; name: string; setup: Setup }> = [
   { rule: "cross-account-no-condition", name: "with MFA enforced by a Deny", setup: trust(brokerStatement, accountStatement(), { Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } } }) },
   { rule: "cross-account-no-condition", name: "the same account", setup: trust(brokerStatement, { ...accountStatement(), Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }) },
   { rule: "cross-account-no-condition", name: "the broker itself", setup: trust(brokerStatement) },
+  { rule: "cross-account-no-condition", name: "a registered account (inside the organization)", setup: trust(brokerStatement, accountStatement()) },
+  { rule: "cross-account-no-condition", name: "an unregistered account pinned by aws:PrincipalOrgID", setup: trust(brokerStatement, { Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:root" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123def4" } } }) },
+  { rule: "cross-account-in-organization", name: "with aws:PrincipalOrgID", setup: trust(brokerStatement, accountStatement({ StringEquals: { "aws:PrincipalOrgID": "o-abc123def4" } })) },
+  { rule: "cross-account-in-organization", name: "with MFA", setup: trust(brokerStatement, accountStatement({ Bool: { "aws:MultiFactorAuthPresent": "true" } })) },
+  { rule: "cross-account-in-organization", name: "an unregistered account (a third party)", setup: trust(brokerStatement, { ...accountStatement(), Principal: { AWS: "arn:aws:iam::555555555555:root" } }) },
+  { rule: "cross-account-in-organization", name: "the same account", setup: trust(brokerStatement, { ...accountStatement(), Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }) },
   { rule: "external-id-console", name: "MFA instead", setup: trust(brokerStatement, accountStatement({ Bool: { "aws:MultiFactorAuthPresent": "true" } })) },
   { rule: "external-id-format", name: "a valid ExternalId", setup: trust(brokerStatement, accountStatement({ StringEquals: { "sts:ExternalId": "Acme:prod/2024+eu@x.y=z,1_-" } })) },
   { rule: "source-identity-console", name: "SetSourceIdentity allowed, not required", setup: trust(brokerStatement) },
@@ -279,13 +287,13 @@ describe("lintPlan", () => {
 
   it("keeps linting the rest of a trust policy that has a Resource", () => {
     const rules = run(trust({ ...brokerStatement, Action: "sts:AssumeRole", Resource: ROLE_ARN }, accountStatement())).map((f) => f.rule);
-    expect(rules).toEqual(expect.arrayContaining(["trust-resource", "broker-set-source-identity", "cross-account-no-condition"]));
+    expect(rules).toEqual(expect.arrayContaining(["trust-resource", "broker-set-source-identity", "cross-account-in-organization"]));
     expect(rules).not.toContain("policy-invalid");
   });
 
   it("numbers statements as written when a bare-wildcard statement is left out", () => {
     const findings = run(trust({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }, accountStatement()));
-    expect(findings.find((f) => f.rule === "cross-account-no-condition")?.message).toMatch(/^Statement 2 \("TrustAccounts"\)/);
+    expect(findings.find((f) => f.rule === "cross-account-in-organization")?.message).toMatch(/^Statement 2 \("TrustAccounts"\)/);
   });
 
   it("reports grammar errors in a trust policy as policy-invalid", () => {

@@ -20,7 +20,8 @@ import { logger, requestLogger } from "@/lib/log";
 import { checkActions, lintPolicyActions } from "@/lib/policy/actions";
 import { validatePolicyText } from "@/lib/policy/lint";
 import { awsIdentityFor } from "@/lib/users/aws-identity";
-import { applyPlan, rollbackJournal, type JournalEntry } from "./apply";
+import { checkAgainstAccount, assertAccountChecks, limitReviewChecks } from "./account-checks";
+import { applyPlan, applySteps, rollbackJournal, type JournalEntry } from "./apply";
 import { exportAwsConfig, exportCli, exportCloudFormation, exportTerraform } from "./exports";
 import { buildPlan, quotaUsage } from "./plan";
 import { lintPlan } from "./plan-lint";
@@ -83,7 +84,7 @@ async function iamIn(account: AccountDto, who: string): Promise<IAMClient> {
 }
 
 /** The live facts a plan depends on: the account's quotas and whether GitHub's provider exists. */
-async function planContext(actor: Actor, account: AccountDto): Promise<{ ctx: PlanContext; notes: LintFinding[] }> {
+async function planContext(actor: Actor, account: AccountDto): Promise<{ ctx: PlanContext; notes: LintFinding[]; iam: IAMClient }> {
   const [broker, accounts] = await Promise.all([brokerProfile(), queryAccounts(await getDb(), actor)]);
   const iam = await iamIn(account, awsIdentityOf(actor));
   const notes: LintFinding[] = [];
@@ -115,6 +116,7 @@ async function planContext(actor: Actor, account: AccountDto): Promise<{ ctx: Pl
       guardrails: guardrailsFor(account.accountId),
     },
     notes,
+    iam,
   };
 }
 
@@ -128,22 +130,31 @@ function dedupe(findings: LintFinding[]): LintFinding[] {
   });
 }
 
+/** Plans the document against the live account. The account is asked whether the role name is
+ * free and the managed policies exist (./account-checks); a "no" is refused as a bad_request at
+ * the fields, before anything is created. */
 async function makePlan(actor: Actor, doc: WizardDocument): Promise<{ plan: Plan; account: AccountDto; ctx: PlanContext }> {
   const account = await targetAccount(actor, doc.target.accountId);
-  const { ctx, notes } = await planContext(actor, account);
+  const { ctx, notes, iam } = await planContext(actor, account);
   const plan = buildPlan(doc, ctx);
   // The plan builder's own findings (a document that does not parse), the lint rules, action
   // names checked against the IAM reference data, and what could not be read live.
-  const findings = dedupe([...plan.findings, ...lintPlan(plan, ctx), ...(await lintPolicyActions(plan)), ...notes]);
+  const linted = [...plan.findings, ...lintPlan(plan, ctx), ...(await lintPolicyActions(plan))];
+  const checked = await checkAgainstAccount(iam, plan, doc, account, linted);
+  assertAccountChecks(checked);
+  const findings = dedupe([...linted, ...notes, ...checked.notes]);
   return { plan: { ...plan, findings }, account, ctx };
 }
 
-/** The review step: policies, lint findings and exports for a wizard document. */
-export async function planRole(actor: Actor, doc: WizardDocument): Promise<PlanResult> {
+/** The review step: policies, lint findings, the steps an apply would take and exports for a
+ * wizard document. Its checks against the account are rate-limited per person. */
+export async function planRole(actor: Actor, doc: WizardDocument, meta?: RequestMeta): Promise<PlanResult> {
   assertPermission(actor, "provisioning.manage");
+  await limitReviewChecks(actor, meta);
   const { plan, ctx } = await makePlan(actor, doc);
   return {
     plan,
+    steps: applySteps(plan),
     usage: quotaUsage(plan, ctx.quotas),
     exports: {
       terraform: exportTerraform(plan),

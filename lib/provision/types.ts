@@ -173,5 +173,6 @@ export type WizardContext = {
 
 export type WizardExports = { terraform: string; cloudformation: string; cli: string; awsConfig: string };
 
-/** The review step's answer: the plan, how much of the account's quotas it takes, and exports. */
-export type PlanResult = { plan: Plan; usage: QuotaUsage; exports: WizardExports };
+/** The review step's answer: the plan, the steps creating it would take (all pending, for the
+ * page to show while the apply starts), how much of the account's quotas it takes, and exports. */
+export type PlanResult = { plan: Plan; steps: ApplyStep[]; usage: QuotaUsage; exports: WizardExports };

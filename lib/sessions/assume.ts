@@ -62,6 +62,18 @@ export async function assumeForActor(actor: Actor, role: RoleDto, externalId: st
     ...(externalId ? { externalId } : {}),
     ...(role.sourceIdentity ? { sourceIdentity: actor.awsIdentity } : {}),
   };
+  return assumeAs(role, request, broker, cappedBy);
+}
+
+/** AssumeRole of a catalog role by the broker with exactly `request` (the caller decides the
+ * session name, source identity and duration). */
+export async function assumeAs(
+  role: RoleDto,
+  request: AssumeRequest,
+  broker: { kind: BrokerCredentialKind; arn: string; accountId: string },
+  cappedBy: string[] = [],
+): Promise<AssumedSession> {
+  const seconds = request.durationSeconds;
   try {
     const out = await brokerSts(role.partition).send(
       new AssumeRoleCommand({

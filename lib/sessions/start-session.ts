@@ -24,6 +24,7 @@ import { limitSwitch } from "@/lib/ratelimit/switch";
 import { assumeForActor, AssumeRoleFailed, type AssumedSession } from "./assume";
 import { credentialCache, type CacheOutcome } from "./credential-cache";
 import { explainAssumeFailure } from "./explain";
+import { noteSwitchOutcome } from "./role-health-check";
 
 export const startSessionInput = z
   .object({
@@ -181,7 +182,12 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
   } catch (err) {
     if (!(err instanceof AssumeRoleFailed)) throw err;
     const { error, explanation } = await explainAssumeFailure(err, role, provisioningRoleName);
-    await recordQuietly(audit(error.code === "aws_denied" ? "denied" : "failure", { reason: error.message, details: { why: explanation?.kind ?? error.code } }));
+    // A failure about the entry itself (not trusted, no such role…) marks it failing for everyone.
+    await noteSwitchOutcome(role, { ok: false, error, explanation }, meta);
+    // The suggested fix is kept with the record: the failure page (app/(console)/switch/[roleId]/failed)
+    // shows it to administrators, and it says what the console advised at the time.
+    const fix: Record<string, string> = explanation?.fix ? { fixWhere: explanation.fix.where, fixStatement: JSON.stringify(explanation.fix.statement) } : {};
+    await recordQuietly(audit(error.code === "aws_denied" ? "denied" : "failure", { reason: error.message, details: { why: explanation?.kind ?? error.code, ...fix } }));
     throw error;
   }
 
@@ -256,6 +262,8 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
   }
   // The menu's recents are bookkeeping, not a record: written once the answer has gone out.
   await afterResponse(() => recordUsage(actor, role.id, region).catch((err: unknown) => requestLogger(meta).error({ err, operation: "menu.record_usage" }, "could not record the menu's recent use")));
+  // A real AssumeRole (not credentials already held) showed the entry works.
+  if (source === "miss") await noteSwitchOutcome(role, { ok: true, session: assumed }, meta);
   // A child logger costs more than the switch's own bookkeeping: built only when it will write.
   if (logger.isLevelEnabled("debug")) requestLogger(meta).debug({ operation: action, roleArn: role.roleArn, region, durationSeconds: assumed.durationSeconds, cached: source !== "miss" }, "switched role");
   return result;

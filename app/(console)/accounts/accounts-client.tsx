@@ -126,7 +126,7 @@ export function AccountsClient({ accounts, canManage }: { accounts: AccountDto[]
       </div>
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {imported ? <ImportResult outcome={imported} /> : null}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
             <tr>

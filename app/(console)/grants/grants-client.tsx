@@ -184,7 +184,7 @@ export function GrantsClient({
             Nothing is granted to this person or group in these roles.
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
             <table className="w-full text-left text-sm">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-600">
                 <tr>
@@ -194,7 +194,7 @@ export function GrantsClient({
                   <th scope="col" className="px-3 py-2">
                     Person or group
                   </th>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="hidden px-3 py-2 sm:table-cell">
                     Role
                   </th>
                   <th scope="col" className="hidden px-3 py-2 md:table-cell">
@@ -208,23 +208,27 @@ export function GrantsClient({
                     <td className="px-3 py-2 align-top">
                       <input type="checkbox" checked={selected.has(g.id)} onChange={() => toggle(g.id)} aria-label={`Select the grant of ${g.roleLabel} in ${g.accountName} to ${subjectOf(g)}`} className="mt-0.5 h-4 w-4 accent-indigo-600" />
                     </td>
-                    <td className="max-w-[16rem] px-3 py-2 align-top">
+                    <td className="px-3 py-2 align-top sm:max-w-[16rem]">
                       <span className="flex items-start gap-2">
                         {g.user ? <User className="mt-0.5 h-4 w-4 shrink-0 text-slate-500" aria-hidden /> : <Users className="mt-0.5 h-4 w-4 shrink-0 text-slate-500" aria-hidden />}
                         {g.user ? (
                           <span className="min-w-0">
                             <span className="block font-medium text-slate-900">{g.user.name}</span>
-                            <span className="block break-all text-slate-600">{g.user.email}</span>
+                            <span className="block text-slate-600 [overflow-wrap:anywhere]">{g.user.email}</span>
                           </span>
                         ) : (
                           <span className="min-w-0">
                             <span className="block text-slate-600">Group</span>
-                            <span className="block break-all font-mono font-medium text-slate-900">{g.group}</span>
+                            <span className="block font-mono font-medium text-slate-900 [overflow-wrap:anywhere]">{g.group}</span>
                           </span>
                         )}
                       </span>
+                      {/* On a phone the role goes under the person: two narrow columns would break every word. */}
+                      <span className="mt-1 block pl-6 text-slate-900 sm:hidden">
+                        {g.roleLabel} <span className="text-slate-600">· {g.accountName}</span>
+                      </span>
                     </td>
-                    <td className="px-3 py-2 align-top">
+                    <td className="hidden px-3 py-2 align-top sm:table-cell">
                       <span className="block font-medium text-slate-900">{g.roleLabel}</span>
                       <span className="block text-slate-600">{g.accountName}</span>
                     </td>

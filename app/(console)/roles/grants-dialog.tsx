@@ -8,6 +8,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { Alert, Field, Input, Select } from "@/components/ui/field";
 import type { RoleDto } from "@/lib/catalog/role-dto";
 import { createGrantAction, deleteGrantAction, revokeRoleSessionsAction } from "./actions";
+import { HealthWarning } from "./role-health";
 import type { GrantView, UserOption } from "./types";
 
 /** Who may use one role entry: people by email, identity-provider groups by name. Stays open
@@ -79,6 +80,7 @@ export function GrantsDialog({ role, grants, users, canRevoke, onClose }: { role
   return (
     <Dialog open onClose={onClose} title={`Grants for ${role.displayName}`} description={`Who may switch into it, from ${role.accountName} (${role.accountId}). Administrators may always.`}>
       <div className="space-y-4">
+        <HealthWarning health={role.health} displayName={role.displayName} />
         {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
         {grants.length ? (
           <ul className="divide-y divide-slate-100 rounded-md border border-slate-200" aria-label="Grants">

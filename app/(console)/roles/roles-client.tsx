@@ -11,13 +11,14 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Alert, Input, Select } from "@/components/ui/field";
 import { ColorBar, EnvironmentBadge } from "@/components/registry/environment";
 import { formatDuration, plural } from "@/components/registry/format";
+import { compareAccounts, compareRoles } from "@/lib/catalog/order";
 import type { RoleDto } from "@/lib/catalog/role-dto";
-import { ENVIRONMENTS } from "@/lib/domain/environments";
 import { testRoleAction } from "./actions";
 import { AddRoleDialog } from "./add-role-dialog";
 import { DiscoverDialog } from "./discover-dialog";
 import { EditRoleDialog } from "./edit-role-dialog";
 import { GrantsDialog } from "./grants-dialog";
+import { RoleHealthLine } from "./role-health";
 import { RemoveRoleDialog } from "./remove-role-dialog";
 import { RevokeSessionsDialog } from "./revoke-sessions-dialog";
 import { TestResult } from "./test-result";
@@ -67,10 +68,11 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase();
     const matches = (r: RoleDto) => !q || [r.displayName, r.roleName, r.roleArn, r.accountName].some((v) => v.toLowerCase().includes(q));
+    // The menu's order (lib/catalog/order.ts): accounts by name, roles by display name.
     return [...accounts]
-      .sort((a, b) => ENVIRONMENTS.indexOf(a.environment) - ENVIRONMENTS.indexOf(b.environment) || a.name.localeCompare(b.name))
+      .sort(compareAccounts)
       .filter((a) => !accountFilter || a.accountId === accountFilter)
-      .map((account) => ({ account, roles: roles.filter((r) => r.accountId === account.accountId && matches(r)) }));
+      .map((account) => ({ account, roles: roles.filter((r) => r.accountId === account.accountId && matches(r)).sort(compareRoles) }));
   }, [accounts, roles, query, accountFilter]);
   const withRoles = groups.filter((g) => g.roles.length > 0);
   // Admins also see the accounts that have no roles yet, as places to discover some.
@@ -81,6 +83,8 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
     startTransition(async () => {
       const result = await testRoleAction({ id: role.id });
       setTests((t) => ({ ...t, [role.id]: result.ok ? result.data : { error: result.error.message } }));
+      // The result is kept as the entry's health: the row's status line reads it from the page.
+      if (result.ok) router.refresh();
     });
   };
 
@@ -172,7 +176,7 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
           </label>
           <Select id="role-account-filter" value={accountFilter} onChange={(e) => setAccountFilter(e.target.value)} className="w-64">
             <option value="">All accounts</option>
-            {accounts.map((a) => (
+            {[...accounts].sort(compareAccounts).map((a) => (
               <option key={a.accountId} value={a.accountId}>
                 {a.name} — {a.accountId}
               </option>
@@ -192,7 +196,7 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
             </h2>
             <span className="font-mono text-sm text-slate-500">{account.accountId}</span>
             <EnvironmentBadge environment={account.environment} />
-            <span className="ml-auto text-xs text-slate-500">{plural(accountRoles.length, "role")}</span>
+            <span className="ml-auto text-xs whitespace-nowrap text-slate-500">{plural(accountRoles.length, "role")}</span>
           </header>
           <ul className="divide-y divide-slate-100">
             {accountRoles.map((role) => (
@@ -248,6 +252,8 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
   );
 }
 
+const SOURCE_LABEL: Record<RoleDto["source"], string> = { manual: "Added by hand", discovered: "Discovered", wizard: "Created with the wizard" };
+
 function RoleRow({
   role,
   grantCount,
@@ -299,10 +305,12 @@ function RoleRow({
             <span title="Default region">{role.defaultRegion}</span>
             <span title="Session duration">{role.sessionDuration ? formatDuration(role.sessionDuration) : "1 h (default)"} sessions</span>
             {grantCount !== null ? <span>{grantCount ? plural(grantCount, "grant") : "Not granted"}</span> : null}
+            {canManage ? <span title="How the entry came into the catalog">{SOURCE_LABEL[role.source]}</span> : null}
           </div>
+          <RoleHealthLine health={role.health} roleName={role.roleName} canManage={canManage} />
         </div>
         {canManage ? (
-          <div className="flex shrink-0 items-center gap-1.5">
+          <div className="flex flex-wrap items-center gap-1.5">
             <Button size="sm" variant="secondary" onClick={onTest} disabled={test === "pending"}>
               {test === "pending" ? <Loader2 className="h-3.5 w-3.5 animate-spin" aria-hidden /> : null}
               {test === "pending" ? "Testing…" : "Test"}
@@ -340,7 +348,7 @@ function RoleRow({
               <Alert title="The test could not run">{test.error}</Alert>
             </div>
           ) : (
-            <TestResult outcome={test} testId={`test-result-${role.roleName}`} onDismiss={onDismissTest} />
+            <TestResult outcome={test} testId={`test-result-${role.roleName}`} onDismiss={onDismissTest} role={canManage ? { id: role.id, label: role.displayName } : undefined} onRetest={onTest} />
           )}
         </div>
       ) : null}

@@ -2,11 +2,35 @@
 
 import { CheckCircle2, X, XCircle } from "lucide-react";
 import { CopyButton } from "@/components/ui/copy-button";
+import { AddTrustStatement } from "./[id]/trust/add-statement";
 import type { TestOutcome } from "./types";
+
+/** The statement of a fix, back from the text the page shows; null when it is not JSON. */
+function statementOf(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
 
 /** The outcome of a role test, under its row: the assumed session, or why the switch fails and
  * the statement that would fix it. */
-export function TestResult({ outcome, testId, onDismiss }: { outcome: TestOutcome; testId: string; onDismiss: () => void }) {
+export function TestResult({
+  outcome,
+  testId,
+  onDismiss,
+  role,
+  onRetest,
+}: {
+  outcome: TestOutcome;
+  testId: string;
+  onDismiss: () => void;
+  /** The role tested: with it, a missing trust statement can be added from here. */
+  role?: { id: string; label: string };
+  /** Runs the Test again (offered once the statement is added). */
+  onRetest?: () => void;
+}) {
   const dismiss = (
     <button type="button" onClick={onDismiss} className="rounded p-1 text-slate-500 hover:bg-black/5" aria-label="Dismiss">
       <X className="h-4 w-4" aria-hidden />
@@ -38,7 +62,15 @@ export function TestResult({ outcome, testId, onDismiss }: { outcome: TestOutcom
               </p>
               <CopyButton text={outcome.fix.statement} label="Copy the statement" iconOnly />
             </div>
-            <pre className="max-h-72 overflow-auto rounded-md border border-slate-200 bg-white p-3 font-mono text-xs text-slate-800">{outcome.fix.statement}</pre>
+            {/* Focusable: it scrolls when the statement is long (WCAG 2.1.1). */}
+            <pre tabIndex={0} role="region" aria-label={`The statement to add to ${outcome.fix.where}`} className="max-h-72 overflow-auto rounded-md border border-slate-200 bg-white p-3 font-mono text-xs text-slate-800">
+              {outcome.fix.statement}
+            </pre>
+            {role ? (
+              <div className="pt-1">
+                <AddTrustStatement roleId={role.id} roleLabel={role.label} statement={statementOf(outcome.fix.statement)} afterSave={onRetest ? { label: "Test again", run: onRetest } : undefined} />
+              </div>
+            ) : null}
           </div>
         ) : null}
       </div>

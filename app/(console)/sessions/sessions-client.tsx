@@ -164,7 +164,7 @@ export function SessionsClient({ sessions, now: serverNow, truncated, showPerson
             ))}
           </ul>
           {/* Wider screens: a table. */}
-          <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm md:block">
+          <div className="relative hidden overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm md:block">
             <table className="min-w-full text-sm">
               <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                 <tr>

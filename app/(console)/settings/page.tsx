@@ -4,9 +4,11 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Alert } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { hasPermission } from "@/lib/auth/actor";
 import { requirePage } from "@/lib/auth/guard";
 import { getBrokerIdentity } from "@/lib/aws/broker-identity";
 import { getConfig } from "@/lib/config";
+import { HEALTH_CHECK_SESSION_NAME } from "@/lib/sessions/role-health-check";
 
 export const metadata = { title: "Settings" };
 
@@ -36,8 +38,13 @@ function rate({ points, seconds }: { points: number; seconds: number }): string 
   return `${points} per ${window}`;
 }
 
+/** 15 → "15 seconds", 1800 → "30 minutes", 21600 → "6 hours", 86400 → "24 hours". */
+function interval(seconds: number): string {
+  return seconds < 60 ? `${seconds} seconds` : minutes(seconds);
+}
+
 export default async function SettingsPage() {
-  await requirePage("settings.read");
+  const actor = await requirePage("settings.read");
   const config = getConfig();
   const broker = await getBrokerIdentity();
   return (
@@ -142,6 +149,13 @@ export default async function SettingsPage() {
                 ? "On: a repeat switch reuses the AWS credentials this console already issued to the same person for the same role, held in memory only, until 5 minutes before they expire. A revocation, a removed grant, a changed role entry, signing out or being disabled ends them at once, on every instance."
                 : "Off: every switch calls AssumeRole (SWITCHBOARD_CREDENTIAL_CACHE=false)."}
             </Row>
+            <Row label="Background re-test of roles">
+              <span data-testid="role-health-interval" className="[overflow-wrap:anywhere]">
+                {config.roleHealth.intervalSeconds === null
+                  ? "Off (SWITCHBOARD_ROLE_HEALTH_INTERVAL=off): a role entry is tested when it is registered, when an administrator tests it, and by every switch into it."
+                  : `Every role entry is tested again every ${interval(config.roleHealth.intervalSeconds)}, at most ${rate(config.roleHealth.rate)} (one AssumeRole each, within the STS calls above), in a session named ${HEALTH_CHECK_SESSION_NAME}. One instance runs each round.`}
+              </span>
+            </Row>
             <Row label="Permissions boundary">
               {config.provisioning.permissionsBoundaryArn ? (
                 <span>
@@ -174,7 +188,10 @@ export default async function SettingsPage() {
               <span className="font-mono">{config.aws.region}</span>
             </Row>
             <Row label="Store">
-              {config.database.dialect === "sqlite" ? `SQLite (${config.database.path}), for a single instance` : "PostgreSQL, shared by every console instance"}
+              {/* The file's place on the server is for those who run the console (administrators). */}
+              {config.database.dialect === "sqlite"
+                ? `SQLite${hasPermission(actor, "users.manage") ? ` (${config.database.path})` : ""}, for a single instance`
+                : "PostgreSQL, shared by every console instance"}
             </Row>
           </dl>
         </Card>

@@ -85,8 +85,8 @@ export function UsersClient({ users, currentUserId, grants }: { users: UserDto[]
           Add user
         </Button>
       </div>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="w-full min-w-[48rem] divide-y divide-slate-200 text-sm">
           <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
             <tr>
               <th className="px-4 py-2">Name</th>
@@ -121,7 +121,7 @@ export function UsersClient({ users, currentUserId, grants }: { users: UserDto[]
                         disabled={pending || self || user.authProvider === "oidc"}
                         title={user.authProvider === "oidc" ? "Set by the identity provider's groups at each sign-in" : undefined}
                         onChange={(e) => update(user, { role: e.target.value as ConsoleRole }, `${user.email} is now ${e.target.value}.`)}
-                        className="w-40"
+                        className="w-40 min-w-40"
                       >
                         {ROLES.map((r) => (
                           <option key={r.value} value={r.value}>

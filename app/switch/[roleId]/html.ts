@@ -17,7 +17,10 @@ export function page(title: string, body: string, nonce?: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escape(title)} · Switchboard</title><style${nonce ? ` nonce="${escape(nonce)}"` : ""}>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
-export type SwitchTarget = { roleLabel: string; roleArn: string; accountName: string; accountId: string; environment: string; color: string; region: string };
+export type SwitchTarget = { roleId: string; roleLabel: string; roleArn: string; accountName: string; accountId: string; environment: string; color: string; region: string };
+
+/** "Back to the console": a button (a GET form to the home page), not a bare link. */
+const BACK = `<form method="get" action="/"><button class="secondary" type="submit">Back to the console</button></form>`;
 
 function targetList(t: SwitchTarget): string {
   return `<dl><dt>Account</dt><dd><span class="bar" style="background:${escape(t.color)}"></span>${escape(t.accountName)} (${escape(t.accountId)})</dd><dt>Environment</dt><dd>${escape(t.environment)}</dd><dt>Role</dt><dd>${escape(t.roleLabel)}</dd><dt>ARN</dt><dd>${escape(t.roleArn)}</dd><dt>Region</dt><dd>${escape(t.region)}</dd></dl>`;
@@ -27,7 +30,7 @@ function targetList(t: SwitchTarget): string {
 export function confirmPage(t: SwitchTarget, action: string, nonce?: string): string {
   return page(
     "Open the AWS console?",
-    `<h1 data-testid="switch-confirm">Open the AWS console?</h1><p>A link asks to sign you in to the AWS console with this role. Continue only if you meant to.</p>${targetList(t)}<form method="post" action="${escape(action)}"><div class="actions"><button class="primary" type="submit" autofocus>Open the AWS console</button><a class="button secondary" href="/">Cancel</a></div></form>`,
+    `<h1 data-testid="switch-confirm">Open the AWS console?</h1><p>A link asks to sign you in to the AWS console with this role. Continue only if you meant to.</p>${targetList(t)}<form method="post" action="${escape(action)}"><div class="actions"><button class="primary" type="submit" autofocus>Open the AWS console</button><button class="secondary" type="submit" formmethod="get" formaction="/">Cancel</button></div></form>`,
     nonce,
   );
 }
@@ -38,7 +41,13 @@ export function handoffPage(form: { action: string; fields: Record<string, strin
   const inputs = Object.entries(form.fields)
     .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`)
     .join("");
-  const script = nonce ? `<script nonce="${escape(nonce)}">document.getElementById("handoff").submit();</script>` : "";
+  // Tells the console's other pages that the switch worked (components/switch-menu/events.ts,
+  // SWITCH_CHANNEL), so the header names this role as the last one used; a failed switch never
+  // reaches this page. JSON in a script: "<" escaped so no value can close the element.
+  const announcement = JSON.stringify({ type: "switched", role: { id: t.roleId, label: t.roleLabel, accountName: t.accountName, color: t.color } }).replace(/</g, "\\u003c");
+  const script = nonce
+    ? `<script nonce="${escape(nonce)}">try{new BroadcastChannel("switchboard-switch").postMessage(${announcement})}catch(e){}document.getElementById("handoff").submit();</script>`
+    : "";
   return page(
     "Opening the AWS console",
     `<h1>Opening the AWS console…</h1><p>Signing you in to ${escape(t.accountName)} as ${escape(t.roleLabel)} in ${escape(t.region)}.</p><form id="handoff" method="post" action="${escape(form.action)}">${inputs}<div class="actions"><button class="primary" type="submit">Continue to the AWS console</button></div></form>${script}`,
@@ -46,10 +55,6 @@ export function handoffPage(form: { action: string; fields: Record<string, strin
   );
 }
 
-export function errorPage(title: string, message: string, extra = "", nonce?: string): string {
-  return page(title, `<div class="error"><h1>${escape(title)}</h1><p>${escape(message)}</p></div>${extra}<div class="actions"><a class="button secondary" href="/">Back to the console</a></div>`, nonce);
-}
-
-export function statementBlock(where: string, statement: object): string {
-  return `<p>Add this statement to ${escape(where)}:</p><pre>${escape(JSON.stringify(statement, null, 2))}</pre>`;
+export function errorPage(title: string, message: string, nonce?: string): string {
+  return page(title, `<div class="error"><h1>${escape(title)}</h1><p>${escape(message)}</p></div><div class="actions">${BACK}</div>`, nonce);
 }

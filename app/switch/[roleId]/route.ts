@@ -9,7 +9,7 @@ import { authorize } from "@/lib/http/authorize";
 import { describeFailure, type Failure } from "@/lib/http/failure";
 import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
 import { findSwitchableRole, startSession } from "@/lib/sessions/start-session";
-import { confirmPage, errorPage, handoffPage, statementBlock, type SwitchTarget } from "./html";
+import { confirmPage, errorPage, handoffPage, type SwitchTarget } from "./html";
 
 const params = z.object({ roleId: idField("role") });
 const query = z.object({
@@ -41,13 +41,12 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   aws_denied: "AWS did not let the console switch",
 };
 
-/** The one error body (lib/http/failure.ts) as a page: its message, AWS's fix when there is one,
- * and the request id in a header as every other answer has it. */
+/** The one error body (lib/http/failure.ts) as a page: its message, and the request id in a
+ * header as every other answer has it. (A switch AWS refused goes to the console's own failure
+ * page instead, with the explanation and its fix: see handle.) */
 function failurePage({ status, body, retryAfter }: Failure, nonce: string | undefined): Response {
-  const explanation = body.details?.explanation as { fix?: { where: string; statement: object } } | undefined;
-  const fix = explanation?.fix ? statementBlock(explanation.fix.where, explanation.fix.statement) : "";
   const title = TITLES[body.code] ?? (status >= 500 ? "Something went wrong" : "The console could not open this role");
-  return html(errorPage(title, body.message, fix, nonce), status, {
+  return html(errorPage(title, body.message, nonce), status, {
     ...(body.requestId ? { "X-Request-Id": body.requestId } : {}),
     ...(retryAfter ? { "Retry-After": String(retryAfter) } : {}),
   });
@@ -70,10 +69,11 @@ async function handle(request: NextRequest, context: { params: Promise<{ roleId:
   const here = `${request.nextUrl.pathname}${request.nextUrl.search}`;
 
   let actor: Actor | null = null;
+  let target: SwitchTarget | null = null;
   try {
     actor = await authorize({ permission: "sessions.create" }, { operation, meta });
     const { role } = await findSwitchableRole(actor, p.data.roleId, "console", meta);
-    const target: SwitchTarget = { roleLabel: role.displayName, roleArn: role.roleArn, accountName: role.accountName, accountId: role.accountId, environment: role.environment, color: role.color, region: q.data.region ?? role.defaultRegion };
+    target = { roleId: role.id, roleLabel: role.displayName, roleArn: role.roleArn, accountName: role.accountName, accountId: role.accountId, environment: role.environment, color: role.color, region: q.data.region ?? role.defaultRegion };
     if (method === "GET" || !sameOriginPost(request)) return html(confirmPage(target, here, nonce));
     const session = await startSession(actor, { roleId: p.data.roleId, kind: "console", region: target.region, service: q.data.service }, meta);
     if (session.kind !== "console") throw new Error("unexpected session kind");
@@ -83,7 +83,17 @@ async function handle(request: NextRequest, context: { params: Promise<{ roleId:
     if (err instanceof AppError && err.code === "unauthorized" && !actor) {
       return Response.redirect(new URL(`/signin?callbackUrl=${encodeURIComponent(here)}`, getConfig().baseUrl), 303);
     }
-    return failurePage(await describeFailure(err, { actor, operation, meta }), nonce);
+    const failure = await describeFailure(err, { actor, operation, meta });
+    // AWS refused a switch that was asked for (the role was found and granted): the person lands
+    // on the failure page in the console's own frame, which reads the switch's audit record by
+    // this request's id (POST/redirect/GET: a reload repeats nothing). Only the request id and
+    // the region go in the URL; nothing about the failure is secret, and no session was issued.
+    if (method === "POST" && target && failure.body.code === "aws_denied") {
+      const page = new URL(`/switch/${encodeURIComponent(target.roleId)}/failed`, getConfig().baseUrl);
+      page.search = new URLSearchParams({ request: meta.requestId, region: target.region }).toString();
+      return new Response(null, { status: 303, headers: { ...HEADERS, Location: page.toString(), "X-Request-Id": meta.requestId } });
+    }
+    return failurePage(failure, nonce);
   }
 }
 

@@ -6,6 +6,7 @@ import * as m0003 from "./0003_role_name_case";
 import * as m0004 from "./0004_provision_runs";
 import * as m0005 from "./0005_sessions_and_identity";
 import * as m0006 from "./0006_session_revocations";
+import * as m0007 from "./0007_role_health";
 
 // Every migration, in order, as a static record: the Next.js server bundle has no migrations
 // folder to scan. Add new ones at the end; never rename or edit one that has shipped.
@@ -16,6 +17,7 @@ export const MIGRATIONS = {
   "0004_provision_runs": m0004,
   "0005_sessions_and_identity": m0005,
   "0006_session_revocations": m0006,
+  "0007_role_health": m0007,
 } satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;

@@ -10,6 +10,46 @@ describe("lintTrustPolicy", () => {
   });
 });
 
+// Issue 13: another account trusted without a condition is a third party's risk (ExternalId)
+// only when the account is outside the organization; the registered accounts are the organization.
+describe("cross-account trust: inside or outside the organization", () => {
+  const organization = [{ accountId: OTHER, name: "Development" }];
+  const lint = (condition?: S, principal = `arn:aws:iam::${OTHER}:root`) =>
+    lintTrustPolicy(JSON.stringify(policy({ ...accountStatement(condition), Principal: { AWS: principal } })), { accountId: ACCOUNT, accounts: organization }).filter((f) => f.rule.startsWith("cross-account"));
+
+  it("is information for a registered account, suggesting aws:PrincipalOrgID or MFA and no ExternalId", () => {
+    const [hit, ...more] = lint();
+    expect(more).toEqual([]);
+    expect(hit).toMatchObject({ rule: "cross-account-in-organization", severity: "info" });
+    expect(hit?.message).toContain("account 222222222222 (Development)");
+    expect(hit?.message).toContain("no ExternalId is needed");
+    expect(hit?.fix).toContain("aws:PrincipalOrgID");
+    expect(hit?.fix).toContain("MFA");
+  });
+
+  it("is a warning for an unregistered account, asking for an ExternalId", () => {
+    const [hit, ...more] = lint(undefined, "arn:aws:iam::555555555555:role/vendor");
+    expect(more).toEqual([]);
+    expect(hit).toMatchObject({ rule: "cross-account-no-condition", severity: "warning" });
+    expect(hit?.message).toContain("treated as a third party");
+    expect(hit?.fix).toMatch(/^Require an ExternalId/);
+  });
+
+  it.each<[string, S | undefined, string]>([
+    ["an exact aws:PrincipalOrgID (registered account)", { StringEquals: { "aws:PrincipalOrgID": "o-abc123def4" } }, `arn:aws:iam::${OTHER}:root`],
+    ["an exact aws:PrincipalOrgID (unregistered account)", { StringEquals: { "aws:PrincipalOrgID": "o-abc123def4" } }, "arn:aws:iam::555555555555:root"],
+    ["an organization path", { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-abc123def4/r-ab12/*" } }, "arn:aws:iam::555555555555:root"],
+    ["MFA (registered account)", { Bool: { "aws:MultiFactorAuthPresent": "true" } }, `arn:aws:iam::${OTHER}:root`],
+    ["an ExternalId (unregistered account)", { StringEquals: { "sts:ExternalId": "abc-123" } }, "arn:aws:iam::555555555555:root"],
+  ])("says nothing with %s", (_name, condition, principal) => {
+    expect(lint(condition, principal)).toEqual([]);
+  });
+
+  it("still warns when aws:PrincipalOrgID is a wildcard (it pins no organization)", () => {
+    expect(lint({ StringLike: { "aws:PrincipalOrgID": "o-*" } }, "arn:aws:iam::555555555555:root").map((f) => f.rule)).toEqual(["cross-account-no-condition"]);
+  });
+});
+
 // Issue 10: {"AWS": "*"} is public unless a condition pins the caller to an organization,
 // account or principal with a value the caller cannot choose. Each bypass below passed before.
 describe("trust-public: which conditions restrict {\"AWS\": \"*\"}", () => {

@@ -204,6 +204,7 @@ function trustRules(doc: Doc, target: TrustLintTarget, where: string): LintFindi
 
     const externalId = requiresExternalId(s);
     const mfa = requiresMfa(s) || denyMfa;
+    const orgPinned = list.some((e) => (e.key === "aws:principalorgid" || e.key === "aws:principalorgpaths") && restrictsCaller(e));
     for (const value of principalValues(s, "AWS")) {
       // A public trust policy. https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-custom-policy-checks.html
       if (value === "*") {
@@ -232,11 +233,35 @@ function trustRules(doc: Doc, target: TrustLintTarget, where: string): LintFindi
       }
       const account = accountOf(value);
       if (namesBroker(value, target.broker)) continue;
-      // Another account without ExternalId or MFA (KICS: cross-account assume-role policy
-      // without ExternalId or MFA). https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
-      if (account && target.accountId && account !== target.accountId && !externalId && !mfa) {
-        const who = isAccountRoot(value) ? `any principal in ${accountLabel(account, target.accounts)} that its administrators allow` : `${value} (${accountLabel(account, target.accounts)})`;
-        push("cross-account-no-condition", "warning", `${at} lets ${who} assume the role with neither an ExternalId nor MFA.`, "Require an ExternalId when a third party assumes the role, or MFA when people do.");
+      // Another account without a condition (KICS: cross-account assume-role policy without
+      // ExternalId or MFA). Which advice fits depends on whose account it is. The accounts
+      // registered in Switchboard (by hand or imported from AWS Organizations) are taken to be
+      // the organization, as the privileged-trust guardrail does: for those an ExternalId adds
+      // nothing (it guards against the confused deputy, a third party's problem), so it is
+      // information suggesting aws:PrincipalOrgID or MFA. Any other account is a third party,
+      // and a warning asking for an ExternalId. A statement that already pins the caller's
+      // organization (an exact aws:PrincipalOrgID or aws:PrincipalOrgPaths) is inside by its own
+      // terms.
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+      if (account && target.accountId && account !== target.accountId && !externalId && !mfa && !orgPinned) {
+        const named = accountLabel(account, target.accounts);
+        const who = isAccountRoot(value) ? `any principal in ${named} that its administrators allow` : `${value} (${named})`;
+        if (target.accounts?.some((a) => a.accountId === account)) {
+          push(
+            "cross-account-in-organization",
+            "info",
+            `${at} lets ${who} assume the role. It is registered in Switchboard, so it counts as your organization: no ExternalId is needed (that is for third parties).`,
+            "To narrow it, add aws:PrincipalOrgID (the wizard's \"Only principals of my AWS Organization\"), so an account that leaves the organization loses access, or require MFA when people assume the role.",
+          );
+        } else {
+          push(
+            "cross-account-no-condition",
+            "warning",
+            `${at} lets ${who} assume the role with neither an ExternalId nor MFA. The account is not registered in Switchboard, so it is treated as a third party.`,
+            "Require an ExternalId agreed with the third party (it stops others from tricking them into using the role), or MFA when people assume it. If the account is your own, register it on the Accounts page.",
+          );
+        }
       }
       if (mfa && isAccountRoot(value) && account) mfaAccounts.add(account);
     }

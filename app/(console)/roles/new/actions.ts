@@ -10,8 +10,9 @@ import { listManagedPolicies, planRole, validatePolicyJson } from "@/lib/provisi
 // re-authenticated and checked for "provisioning.manage" by protectedAction. Creating the role
 // is not here: it streams its progress, so it is the route POST /api/v1/provisioning/apply.
 
-/** Review: the plan (trust, permission and source-side policies, findings) and its exports. */
-export const planRoleAction = protectedAction({ permission: "provisioning.manage", input: wizardDocumentInput }, async ({ actor, input }) => planRole(actor, input));
+/** Review: the plan (trust, permission and source-side policies, findings) and its exports;
+ * a role name the account already has, or a managed policy it does not, comes back at the field. */
+export const planRoleAction = protectedAction({ permission: "provisioning.manage", input: wizardDocumentInput }, async ({ actor, input, meta }) => planRole(actor, input, meta));
 
 /** What: managed policies of the target account whose name or description contains the query. */
 export const listManagedPoliciesAction = protectedAction(

@@ -2,7 +2,7 @@
 
 import { errorText } from "@/components/api/error-body";
 import { StepUp } from "@/components/auth/step-up";
-import { ExternalLink, LoaderCircle, Plus } from "lucide-react";
+import { LoaderCircle, Plus } from "lucide-react";
 import Link from "next/link";
 import { buttonClass, Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/field";
@@ -12,16 +12,22 @@ import { FindingsList } from "@/components/wizard/findings-list";
 import { accountLabel } from "@/components/wizard/format";
 import { stepInfo, type StepNumber, type WizardContext } from "@/components/wizard/types";
 import { normalizeFieldKeys, stepOfField } from "@/components/wizard/validate";
-import type { ApplyStep, WizardDocument } from "@/lib/provision/types";
+import type { ApplyStep, Plan, WizardDocument } from "@/lib/provision/types";
+import { NextSteps, type NextStepsAccess } from "./next-steps";
 import { StepFooter } from "./step-footer";
 
-export type ApplyState = { phase: "idle" } | { phase: "running"; steps: ApplyStep[] } | { phase: "finished"; outcome: ApplyOutcome };
+/** `started`: the server has begun creating (its first progress line came); until then `steps`
+ * are the Review's plan of them, all waiting, while the server checks the plan once more. */
+export type ApplyState = { phase: "idle" } | { phase: "running"; steps: ApplyStep[]; started: boolean } | { phase: "finished"; outcome: ApplyOutcome };
 
-/** Step 5: the role being created, step by step as the server reports it, and how it ended. */
+/** Step 5: the role being created, step by step as the server reports it, how it ended, and
+ * after a success what is left to do. */
 export function CreateStep({
   doc,
   context,
   apply,
+  plan,
+  access,
   onBackToReview,
   onGoToStep,
   onStartOver,
@@ -30,8 +36,11 @@ export function CreateStep({
   doc: WizardDocument;
   context: WizardContext;
   apply: ApplyState;
+  /** The plan the Review showed for these answers, for the Next steps. */
+  plan: Plan | null;
+  access: NextStepsAccess;
   onBackToReview: () => void;
-  onGoToStep: (step: StepNumber) => void;
+  onGoToStep: (step: StepNumber, field?: string) => void;
   onStartOver: () => void;
   /** Create again with the same answers (after confirming who you are). */
   onRetry: () => void;
@@ -40,24 +49,34 @@ export function CreateStep({
   const outcome = apply.phase === "finished" ? apply.outcome : null;
   const steps = apply.phase === "running" ? apply.steps : outcome && outcome.kind !== "refused" ? outcome.steps : [];
   const succeeded = outcome?.kind === "result" && outcome.ok;
+  const checking = apply.phase === "running" && !apply.started;
 
   return (
     <>
       <div className="space-y-4 px-5 py-5">
         <p className="text-sm text-slate-600">
-          {succeeded ? "Created" : "Creating"} <span className="font-mono text-slate-900">{doc.target.roleName}</span> in {where}, through its provisioning role. If a step fails, everything this run
-          created is removed again.
+          {succeeded ? (
+            <>
+              Created <span className="font-mono text-slate-900">{doc.target.roleName}</span> in {where}, through its provisioning role.
+            </>
+          ) : (
+            <>
+              Creating <span className="font-mono text-slate-900">{doc.target.roleName}</span> in {where}, through its provisioning role. If a step fails, everything this run created is removed
+              again.
+            </>
+          )}
         </p>
 
-        {apply.phase === "running" && steps.length === 0 ? (
-          <p className="flex items-center gap-2 text-sm text-slate-600" role="status">
+        {checking ? (
+          <p className="flex items-center gap-2 text-sm text-slate-600" role="status" data-testid="apply-checking">
             <LoaderCircle className="h-4 w-4 animate-spin" aria-hidden />
-            Checking the plan once more and starting…
+            Checking once more that the name is free and the policies exist, then starting…
           </p>
         ) : null}
         {/* How it ended comes first: with a dozen steps the list would push it out of view. */}
         {outcome ? <Outcome outcome={outcome} onGoToStep={onGoToStep} onRetry={onRetry} /> : null}
         {steps.length ? <ApplyStepList steps={steps} /> : null}
+        {succeeded && outcome.role ? <NextSteps role={outcome.role} plan={plan} context={context} trustsConsole={doc.trust.entities.some((e) => e.kind === "broker")} access={access} /> : null}
       </div>
       {outcome ? (
         <StepFooter onBack={succeeded ? undefined : onBackToReview} backLabel="Back to review">
@@ -73,29 +92,23 @@ export function CreateStep({
   );
 }
 
-function Outcome({ outcome, onGoToStep, onRetry }: { outcome: ApplyOutcome; onGoToStep: (step: StepNumber) => void; onRetry: () => void }) {
+function Outcome({ outcome, onGoToStep, onRetry }: { outcome: ApplyOutcome; onGoToStep: (step: StepNumber, field?: string) => void; onRetry: () => void }) {
   if (outcome.kind === "result" && outcome.ok) {
     return (
       <div className="space-y-3" data-testid="apply-result" data-ok="true">
         <Alert tone="success" title="The role is ready">
           {outcome.role ? (
             <>
-              <span className="font-mono [overflow-wrap:anywhere]">{outcome.role.roleArn}</span> is in the catalog as {outcome.role.displayName}, granted to you. Grant it to others on the Roles page.
+              <span className="font-mono [overflow-wrap:anywhere]">{outcome.role.roleArn}</span> is in the catalog as {outcome.role.displayName}, granted to you.
             </>
           ) : (
             "It was created in AWS."
           )}
         </Alert>
         <div className="flex flex-wrap gap-2">
-          <Link href="/roles" className={buttonClass("primary")}>
+          <Link href="/roles" className={buttonClass("secondary")}>
             Open in the catalog
           </Link>
-          {outcome.role ? (
-            <a href={`/switch/${encodeURIComponent(outcome.role.id)}`} target="_blank" rel="noopener noreferrer" className={buttonClass("secondary")}>
-              <ExternalLink className="h-4 w-4" aria-hidden />
-              Test switch
-            </a>
-          ) : null}
         </div>
       </div>
     );
@@ -128,7 +141,12 @@ function Outcome({ outcome, onGoToStep, onRetry }: { outcome: ApplyOutcome; onGo
   }
   // Refused before anything was created (4xx), or the server failed (5xx) with no way to say how far it got.
   const fields = normalizeFieldKeys(outcome.fields);
-  const steps = [...new Set(Object.keys(fields).map(stepOfField))].filter((s): s is StepNumber => s !== null && s < 4);
+  // Each step with a field to fix, and the first such field (the one to focus there).
+  const steps = new Map<StepNumber, string>();
+  for (const key of Object.keys(fields)) {
+    const s = stepOfField(key);
+    if (s !== null && s < 4 && !steps.has(s)) steps.set(s, key);
+  }
   return (
     <div className="space-y-3" data-testid="apply-result" data-ok="false">
       <Alert title={outcome.status >= 500 ? "The role could not be created" : "Nothing was created"}>
@@ -136,10 +154,10 @@ function Outcome({ outcome, onGoToStep, onRetry }: { outcome: ApplyOutcome; onGo
         {outcome.status >= 500 ? " Look for the role on the Roles page (or in the account) before you try again." : ""}
       </Alert>
       {outcome.findings?.length ? <FindingsList findings={outcome.findings} /> : null}
-      {steps.length ? (
+      {steps.size ? (
         <div className="flex flex-wrap gap-2">
-          {steps.map((s) => (
-            <Button key={s} size="sm" variant="secondary" onClick={() => onGoToStep(s)}>
+          {[...steps].map(([s, field]) => (
+            <Button key={s} size="sm" variant="secondary" onClick={() => onGoToStep(s, field)}>
               Go to {stepInfo(s).title}
             </Button>
           ))}

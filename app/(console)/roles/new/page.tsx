@@ -3,11 +3,14 @@ import { buttonClass } from "@/components/ui/button";
 import { Alert } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import type { WizardContext } from "@/components/wizard/types";
+import { hasPermission } from "@/lib/auth/actor";
 import { requirePage } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors";
 import { z } from "zod";
 import { cloneDocument } from "@/lib/provision/clone";
 import { getWizardContext } from "@/lib/provision/service";
+import { listUsers } from "@/lib/users/list-users";
+import type { NextStepsAccess } from "./next-steps";
 import type { InitialDocument } from "./role-wizard";
 import { WizardLoader } from "./wizard-loader";
 
@@ -19,6 +22,17 @@ const query = z.object({ clone: z.string().min(1).max(64).optional() });
 // starting from a copy of a catalog role read live from IAM.
 export default async function NewRolePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePage("provisioning.manage");
+  // For the Next steps after a role is created: who it can be granted to (operators: an
+  // administrator may use every role already), and whether this person may grant and test.
+  const canGrant = hasPermission(actor, "grants.manage");
+  const access: NextStepsAccess = {
+    canGrant,
+    canTest: hasPermission(actor, "roles.manage"),
+    people:
+      canGrant && hasPermission(actor, "users.manage")
+        ? (await listUsers(actor)).filter((u) => !u.disabled && u.role === "operator").map((u) => ({ email: u.email, name: u.name }))
+        : [],
+  };
   const parsed = query.safeParse(await searchParams);
   let context: WizardContext | null = null;
   let initial: InitialDocument | undefined;
@@ -54,7 +68,7 @@ export default async function NewRolePage({ searchParams }: { searchParams: Prom
       />
       {cloneProblem ? <Alert tone="warning">{cloneProblem}</Alert> : null}
       {context ? (
-        <WizardLoader userId={actor.id} context={context} initial={initial} />
+        <WizardLoader userId={actor.id} context={context} initial={initial} access={access} />
       ) : (
         <Alert title="The wizard cannot start">{problem}</Alert>
       )}

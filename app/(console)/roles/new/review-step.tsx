@@ -35,14 +35,18 @@ export function ReviewStep({
   onBack,
   onGoToStep,
   onFieldErrors,
+  onPlanned,
   onCreate,
 }: {
   doc: WizardDocument;
   context: WizardContext;
   onChange: (doc: WizardDocument) => void;
   onBack: () => void;
-  onGoToStep: (step: StepNumber) => void;
+  /** With `field`: the field to focus there. */
+  onGoToStep: (step: StepNumber, field?: string) => void;
   onFieldErrors: (fields: Record<string, string>) => void;
+  /** The plan now shown (null while there is none for these answers). */
+  onPlanned: (result: PlanResult | null) => void;
   onCreate: (acknowledgeWarnings: boolean) => void;
 }) {
   const submission = toSubmission(doc);
@@ -81,6 +85,13 @@ export function ReviewStep({
   const failure = planned && "error" in planned && !loading ? planned.error : null;
   const ackKey = result ? JSON.stringify(result.plan.findings.filter((f) => f.severity === "warning")) : "";
   const gate = findingsGate(result?.plan.findings ?? [], acknowledged, ackKey);
+  const current = loading ? null : result;
+
+  useEffect(() => {
+    onPlanned(current);
+    // Reported when the plan for these answers arrives or goes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [current]);
 
   const toggleSource = (accountId: string, on: boolean) => {
     const rest = doc.applySourcePolicies.filter((a) => a !== accountId);
@@ -198,25 +209,28 @@ export function ReviewStep({
   );
 }
 
-function PlanFailure({ failure, onGoToStep, onRetry }: { failure: { code: string; message: string; fields: Record<string, string> }; onGoToStep: (step: StepNumber) => void; onRetry: () => void }) {
-  const byStep = new Map<StepNumber, string[]>();
+function PlanFailure({ failure, onGoToStep, onRetry }: { failure: { code: string; message: string; fields: Record<string, string> }; onGoToStep: (step: StepNumber, field?: string) => void; onRetry: () => void }) {
+  // Per step: its messages, and the first field to fix there (focused when going back).
+  const byStep = new Map<StepNumber, { field: string; messages: string[] }>();
   for (const [key, message] of Object.entries(failure.fields)) {
     const step = stepOfField(key);
-    if (step && step < 4) byStep.set(step, [...(byStep.get(step) ?? []), message]);
+    if (step && step < 4) byStep.set(step, { field: byStep.get(step)?.field ?? key, messages: [...(byStep.get(step)?.messages ?? []), message] });
   }
   return (
     <div className="space-y-3" data-testid="wizard-plan-error">
       <Alert title={byStep.size ? "Some answers need a change" : "The plan could not be made"}>
         {byStep.size ? "The console checked the role against the account and found these problems. The messages are also next to the fields." : failure.message}
       </Alert>
-      {[...byStep].map(([step, messages]) => (
-        <div key={step} className="flex flex-wrap items-start justify-between gap-3 rounded-md border border-slate-200 px-3 py-2">
-          <ul className="list-disc pl-5 text-sm text-slate-800">
+      {[...byStep].map(([step, { field, messages }]) => (
+        <div key={step} className="flex flex-wrap items-start justify-between gap-3 rounded-md border border-slate-200 px-3 py-2" data-testid={`wizard-plan-error-step-${step}`}>
+          <ul className="min-w-0 flex-1 basis-64 list-disc pl-5 text-sm text-slate-800">
             {messages.map((m, i) => (
-              <li key={i}>{m}</li>
+              <li key={i} className="[overflow-wrap:anywhere]">
+                {m}
+              </li>
             ))}
           </ul>
-          <Button size="sm" variant="secondary" onClick={() => onGoToStep(step)}>
+          <Button size="sm" variant="secondary" onClick={() => onGoToStep(step, field)}>
             Go to {stepInfo(step).title}
           </Button>
         </div>

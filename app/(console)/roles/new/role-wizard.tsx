@@ -10,10 +10,11 @@ import { Alert } from "@/components/ui/field";
 import { streamApply, type ApplyOutcome } from "@/components/wizard/apply-stream";
 import { DRAFT_KEY, draftKey, emptyDraft, parseDraft, serializeDraft, toSubmission, type Draft } from "@/components/wizard/draft";
 import { WizardProgress } from "@/components/wizard/progress";
-import { stepInfo, type StepNumber, type WizardContext } from "@/components/wizard/types";
+import { stepInfo, type PlanResult, type StepNumber, type WizardContext } from "@/components/wizard/types";
 import { fieldId, firstInvalidStep, normalizeFieldKeys, pruneErrors, stepOfField, validateStep, type FieldErrors } from "@/components/wizard/validate";
 import type { ApplyStep, WizardDocument } from "@/lib/provision/types";
 import { CreateStep, type ApplyState } from "./create-step";
+import type { NextStepsAccess } from "./next-steps";
 import { ReviewStep } from "./review-step";
 import { StepFooter } from "./step-footer";
 import { WhatStep } from "./what-step";
@@ -59,9 +60,16 @@ function loadDraft(key: string, context: WizardContext, initial: InitialDocument
   return { draft: { ...draft, step }, restored: true, unreadable: false, storable, replaced: false };
 }
 
-const focusSoon = (id: string) => requestAnimationFrame(() => document.getElementById(id)?.focus());
+/** Focuses the first of `ids` that is on the page once it has rendered. */
+const focusSoon = (...ids: string[]) =>
+  requestAnimationFrame(() => {
+    for (const id of ids) {
+      const el = document.getElementById(id);
+      if (el) return el.focus();
+    }
+  });
 
-export function RoleWizard({ userId, context, initial }: { userId: string; context: WizardContext; initial?: InitialDocument }) {
+export function RoleWizard({ userId, context, initial, access }: { userId: string; context: WizardContext; initial?: InitialDocument; access: NextStepsAccess }) {
   const key = draftKey(userId);
   const [loaded] = useState(() => loadDraft(key, context, initial));
   const [draft, setDraft] = useState<Draft>(loaded.draft);
@@ -79,6 +87,9 @@ export function RoleWizard({ userId, context, initial }: { userId: string; conte
   /** What the server said about fields, until the person edits them. */
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [apply, setApply] = useState<ApplyState>({ phase: "idle" });
+  /** The Review's latest plan: its steps show while the apply starts, its source-side policies in
+   * the Next steps. */
+  const [planned, setPlanned] = useState<PlanResult | null>(null);
   const [persist, setPersist] = useState(true);
   const [confirmReset, setConfirmReset] = useState(false);
   /** Bumped by Start over, to remount the steps with fresh local state. */
@@ -112,12 +123,15 @@ export function RoleWizard({ userId, context, initial }: { userId: string; conte
     setPersist(true);
   };
 
-  const goTo = (n: StepNumber) => {
+  /** Goes to a step; with `field`, focuses that field there (a server error to fix). */
+  const goTo = (n: StepNumber, field?: string) => {
     // Leaving Create after it ended (not while it runs: the progress is locked then).
     if (n < 5 && apply.phase === "finished") setApply({ phase: "idle" });
     setDraft({ ...draft, step: n });
     setNotice(null);
-    focusSoon("wizard-step-heading");
+    // A managed policy's problem shows beside its chip, which is not focusable: the search is.
+    if (field) focusSoon(fieldId(field), ...(field.startsWith("permissions.managedPolicyArns.") ? [fieldId("permissions.managedPolicyArns.search")] : []), "wizard-step-heading");
+    else focusSoon("wizard-step-heading");
   };
 
   const errorsFor = (n: StepNumber): FieldErrors => {
@@ -147,10 +161,11 @@ export function RoleWizard({ userId, context, initial }: { userId: string; conte
   const create = (acknowledgeWarnings: boolean) => {
     if (running) return;
     lastAcknowledge.current = acknowledgeWarnings;
-    setApply({ phase: "running", steps: [] });
+    // The steps the Review planned, all waiting, while the server checks the plan once more.
+    setApply({ phase: "running", steps: planned?.steps ?? [], started: false });
     setDraft({ ...draft, step: 5 });
     focusSoon("wizard-step-heading");
-    const onSteps = (steps: ApplyStep[]) => setApply({ phase: "running", steps });
+    const onSteps = (steps: ApplyStep[]) => setApply({ phase: "running", steps, started: true });
     // streamApply never rejects: a failed connection comes back as an outcome.
     void streamApply({ document: toSubmission(doc), acknowledgeWarnings }, onSteps).then((outcome: ApplyOutcome) => {
       setApply({ phase: "finished", outcome });
@@ -254,12 +269,14 @@ export function RoleWizard({ userId, context, initial }: { userId: string; conte
             </StepFooter>
           </form>
         ) : step === 4 ? (
-          <ReviewStep key={generation} doc={doc} context={context} onChange={update} onBack={() => goTo(3)} onGoToStep={goTo} onFieldErrors={showServerErrors} onCreate={create} />
+          <ReviewStep key={generation} doc={doc} context={context} onChange={update} onBack={() => goTo(3)} onGoToStep={goTo} onFieldErrors={showServerErrors} onPlanned={setPlanned} onCreate={create} />
         ) : (
           <CreateStep
             doc={doc}
             context={context}
             apply={apply}
+            plan={planned?.plan ?? null}
+            access={access}
             onBackToReview={() => goTo(4)}
             onGoToStep={goTo}
             onStartOver={startOver}

@@ -43,7 +43,9 @@ function freeName(base: string, taken: readonly InlinePolicySpec[]): string {
   return name;
 }
 
-/** Step 3: managed policies from the target account, inline policies from templates or JSON. */
+/** Step 3: inline policies from templates or JSON, then managed policies from the target account.
+ * The templates come first: they are a click each, while the managed policies are a long list
+ * to search through. */
 export function WhatStep({ doc, errors, onChange }: { doc: WizardDocument; errors: FieldErrors; onChange: (doc: WizardDocument) => void }) {
   const { managedPolicyArns, inline } = doc.permissions;
   const [keys, setKeys] = useState(() => inline.map((_, i) => `p${i}`));
@@ -73,24 +75,9 @@ export function WhatStep({ doc, errors, onChange }: { doc: WizardDocument; error
     <div className="space-y-6">
       {nothing ? (
         <p className="rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900">
-          The role has no permissions yet. That is allowed (a role only for its trust), but usually you want at least one policy below.
+          The role has no permissions yet. That is allowed (a role only for its trust), but usually you want at least one: start from a template, or pick a managed policy.
         </p>
       ) : null}
-
-      <section aria-labelledby="wz-managed-title" className="space-y-2">
-        <h3 id="wz-managed-title" className="text-sm font-semibold text-slate-900">
-          Managed policies
-        </h3>
-        <p className="text-sm text-slate-600">AWS-managed policies, and the account&apos;s own. They are attached to the role, not copied.</p>
-        <ManagedPolicyPicker
-          key={doc.target.accountId}
-          accountId={doc.target.accountId}
-          selected={managedPolicyArns}
-          onChange={(arns) => setPermissions({ managedPolicyArns: arns })}
-          search={listManagedPoliciesAction}
-          errors={errors}
-        />
-      </section>
 
       <section aria-labelledby="wz-inline-title" className="space-y-3">
         <div>
@@ -120,6 +107,21 @@ export function WhatStep({ doc, errors, onChange }: { doc: WizardDocument; error
             Write JSON
           </Button>
         </div>
+      </section>
+
+      <section aria-labelledby="wz-managed-title" className="space-y-2">
+        <h3 id="wz-managed-title" className="text-sm font-semibold text-slate-900">
+          Managed policies
+        </h3>
+        <p className="text-sm text-slate-600">AWS-managed policies, and the account&apos;s own. They are attached to the role, not copied.</p>
+        <ManagedPolicyPicker
+          key={doc.target.accountId}
+          accountId={doc.target.accountId}
+          selected={managedPolicyArns}
+          onChange={(arns) => setPermissions({ managedPolicyArns: arns })}
+          search={listManagedPoliciesAction}
+          errors={errors}
+        />
       </section>
     </div>
   );

@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import type { WizardContext } from "@/components/wizard/types";
+import type { NextStepsAccess } from "./next-steps";
 import type { InitialDocument } from "./role-wizard";
 
 // The wizard restores its draft from localStorage as it starts, which only the browser has:
@@ -15,6 +16,6 @@ const RoleWizard = dynamic(() => import("./role-wizard").then((m) => m.RoleWizar
   ),
 });
 
-export function WizardLoader({ userId, context, initial }: { userId: string; context: WizardContext; initial?: InitialDocument }) {
-  return <RoleWizard userId={userId} context={context} initial={initial} />;
+export function WizardLoader({ userId, context, initial, access }: { userId: string; context: WizardContext; initial?: InitialDocument; access: NextStepsAccess }) {
+  return <RoleWizard userId={userId} context={context} initial={initial} access={access} />;
 }

@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { idField } from "@/lib/catalog/schemas";
 import { protectedAction } from "@/lib/http/action";
+import { proposeTrustStatement } from "@/lib/provision/trust-fix";
+import { trustFixStatement } from "@/lib/provision/trust-statement";
 import { updateTrust } from "@/lib/provision/trust-update";
 
 // The trust page's server action: a thin adapter over lib/provision/trust-update, re-authenticated
@@ -24,4 +26,14 @@ export const updateTrustAction = protectedAction(
       .strict(),
   },
   async ({ actor, input, meta }) => updateTrust(actor, input.roleId, input.policy, { acknowledgeWarnings: input.acknowledgeWarnings }, meta),
+);
+
+/** "Add this statement for me": the live policy and the proposed one with the explanation's
+ * statement added, to show as a diff; saving goes through updateTrustAction like any edit. */
+export const proposeTrustStatementAction = protectedAction(
+  { permission: "provisioning.manage", input: z.object({ roleId: idField("roleId"), statement: trustFixStatement }).strict() },
+  async ({ actor, input }) => {
+    const { view, proposed, added } = await proposeTrustStatement(actor, input.roleId, input.statement);
+    return { view, proposed, added };
+  },
 );

@@ -13,12 +13,7 @@ import { validatePolicyText } from "@/lib/policy/lint";
 import { hasChanges, lineDiff } from "@/lib/provision/diff";
 import type { TrustView } from "@/lib/provision/trust-update";
 import { updateTrustAction } from "./actions";
-
-const DIFF_STYLE = {
-  same: { sign: " ", row: "text-slate-600" },
-  add: { sign: "+", row: "bg-emerald-50 text-emerald-900" },
-  remove: { sign: "-", row: "bg-red-50 text-red-900" },
-} as const;
+import { TrustDiff } from "./trust-diff";
 
 /** The current trust policy beside the proposed one, their diff, live lint, and Save. */
 export function TrustEditor({ view }: { view: TrustView }) {
@@ -97,17 +92,7 @@ export function TrustEditor({ view }: { view: TrustView }) {
           Changes
         </h2>
         {changed ? (
-          <pre data-testid="trust-diff" className="max-h-[32rem] overflow-auto rounded-md border border-slate-200 bg-white py-2 font-mono text-xs">
-            {diff.map((line, i) => (
-              <div key={i} data-kind={line.kind} className={`px-3 ${DIFF_STYLE[line.kind].row}`}>
-                <span aria-hidden className="mr-2 select-none">
-                  {DIFF_STYLE[line.kind].sign}
-                </span>
-                <span className="sr-only">{line.kind === "add" ? "Added: " : line.kind === "remove" ? "Removed: " : ""}</span>
-                {line.text}
-              </div>
-            ))}
-          </pre>
+          <TrustDiff diff={diff} testId="trust-diff" label="Changes to the trust policy" />
         ) : (
           <p className="text-sm text-slate-600" data-testid="trust-diff-empty">
             No changes yet: edit the proposed policy.
@@ -119,7 +104,7 @@ export function TrustEditor({ view }: { view: TrustView }) {
         <h2 id="trust-checks-title" className="text-sm font-semibold text-slate-900">
           Checks
         </h2>
-        <FindingsList findings={lint.findings} showWhere={false} testId="trust-findings" emptyText="No findings: the proposed policy passes every check." />
+        <FindingsList findings={lint.findings} showWhere={false} testId="trust-findings" emptyText="No findings: the proposed policy passes every check." headingLevel={3} />
       </section>
 
       <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 pt-4">

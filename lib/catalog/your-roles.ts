@@ -1,0 +1,125 @@
+import "server-only";
+import { assertPermission, type Actor } from "@/lib/auth/actor";
+import { getDb } from "@/lib/db/client";
+import type { Environment } from "@/lib/domain/environments";
+import type { Partition } from "@/lib/domain/partitions";
+import { grantedTo, usableBy } from "./visibility";
+
+// "Your roles", the home page of anyone who switches: the roles they pinned, used lately, or were
+// granted. For an operator that is every role they may use (they may use only what is granted);
+// for an administrator, who may use every role, only the ones that are theirs — pinned, used, or
+// granted to them by name or group — not the whole catalog.
+
+export type YourRole = {
+  id: string;
+  /** IAM role name. */
+  name: string;
+  label: string;
+  color: string;
+  /** The region a switch uses by default. */
+  region: string;
+  requiresExternalId: boolean;
+  account: { id: string; name: string; environment: Environment; partition: Partition };
+  pinned: boolean;
+  lastUsedAt: string | null;
+  /** Present only when the entry failed its last test (lib/catalog/health.ts), as the menu shows it. */
+  health?: { why: string; reason: string; testedAt: string };
+};
+
+export type YourRoles = {
+  pinned: YourRole[];
+  /** Used lately and not pinned, most recent first. */
+  recent: YourRole[];
+  /** Everything else of theirs, by account then name. */
+  others: YourRole[];
+  /** How many more there are than the lists hold (the Switch Role menu has them all). */
+  more: number;
+  /** When this was read (epoch ms): "used 5 min ago" counts from here, on the server and in the
+   * browser alike. */
+  asOf: number;
+};
+
+/** How many recent roles the page lists, as the menu's Recent group does. */
+export const RECENT_LIMIT = 5;
+/** The page lists at most this many roles; the menu searches them all. */
+export const YOUR_ROLES_LIMIT = 200;
+
+export async function getYourRoles(actor: Actor, limit = YOUR_ROLES_LIMIT): Promise<YourRoles> {
+  assertPermission(actor, "sessions.create");
+  const asOf = Date.now();
+  const db = await getDb();
+  // The person's roles: usable by them, and pinned, used, or granted to them.
+  const theirs = () =>
+    db
+      .selectFrom("roles")
+      .innerJoin("accounts", "accounts.id", "roles.account_id")
+      .leftJoin("role_usage", (join) => join.onRef("role_usage.role_id", "=", "roles.id").on("role_usage.user_id", "=", actor.id))
+      // Only failing entries carry their last test (lib/catalog/role-health.ts).
+      .leftJoin("role_health", (join) => join.onRef("role_health.role_id", "=", "roles.id").on("role_health.ok", "=", 0))
+      .where(usableBy(actor))
+      .where((eb) =>
+        eb.or([
+          eb("role_usage.pinned", "=", 1),
+          eb("role_usage.last_used_at", "is not", null),
+          eb.exists(eb.selectFrom("grants").select("grants.id").whereRef("grants.role_id", "=", "roles.id").where(grantedTo(actor))),
+        ]),
+      );
+  const rows = await theirs()
+    .select([
+      "roles.id",
+      "roles.role_name",
+      "roles.display_name",
+      "roles.color",
+      "roles.default_region",
+      "roles.external_id",
+      "accounts.aws_account_id",
+      "accounts.name as account_name",
+      "accounts.environment",
+      "accounts.partition",
+      "accounts.color as account_color",
+      "accounts.default_region as account_region",
+      "role_usage.pinned",
+      "role_usage.last_used_at",
+      "role_health.why as health_why",
+      "role_health.reason as health_reason",
+      "role_health.tested_at as health_tested_at",
+    ])
+    // Pinned, then the most recent, then the rest by account and name: what matters most stays
+    // when there are more than the limit.
+    .orderBy("role_usage.pinned", (ob) => ob.desc().nullsLast())
+    .orderBy("role_usage.last_used_at", (ob) => ob.desc().nullsLast())
+    .orderBy("accounts.name")
+    .orderBy("roles.display_name")
+    .orderBy("roles.id")
+    .limit(limit + 1)
+    .execute();
+
+  let more = 0;
+  if (rows.length > limit) {
+    rows.pop();
+    const counted = await theirs()
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .executeTakeFirstOrThrow();
+    more = Number(counted.n) - limit;
+  }
+
+  const roles: YourRole[] = rows.map((r) => ({
+    id: r.id,
+    name: r.role_name,
+    label: r.display_name,
+    color: r.color ?? r.account_color,
+    region: r.default_region ?? r.account_region,
+    requiresExternalId: r.external_id !== null,
+    account: { id: r.aws_account_id, name: r.account_name, environment: r.environment, partition: r.partition },
+    pinned: r.pinned === 1,
+    lastUsedAt: r.last_used_at,
+    ...(r.health_tested_at ? { health: { why: r.health_why ?? "unknown", reason: r.health_reason ?? "", testedAt: r.health_tested_at } } : {}),
+  }));
+  const pinned = roles.filter((r) => r.pinned).sort((a, b) => a.label.localeCompare(b.label));
+  const recent = roles.filter((r) => !r.pinned && r.lastUsedAt).slice(0, RECENT_LIMIT);
+  const listed = new Set([...pinned, ...recent].map((r) => r.id));
+  const others = roles
+    .filter((r) => !listed.has(r.id))
+    .sort((a, b) => a.account.name.localeCompare(b.account.name) || a.label.localeCompare(b.label));
+  return { pinned, recent, others, more, asOf };
+}
