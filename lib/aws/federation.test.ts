@@ -229,6 +229,47 @@ describe("getSigninToken: the request on the wire", () => {
     }
   });
 
+  it("sends once more on a new connection when the server closed the kept-alive one as it was reused", async () => {
+    // The server answers each connection's first request and resets the connection on its second,
+    // as a server does whose idle timeout ends just as the console reuses the connection.
+    const served = new WeakMap<object, number>();
+    let resets = 0;
+    const { url, server } = await serve(async (req, res) => {
+      await readAll(req);
+      const count = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, count);
+      if (count > 1) {
+        resets += 1;
+        req.socket.resetAndDestroy();
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end('{"SigninToken":"tok-fresh"}');
+    });
+    try {
+      for (let i = 0; i < 3; i++) expect(await getSigninToken({ endpoint: `${url}/federation`, credentials })).toBe("tok-fresh");
+      expect(resets).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await close(server);
+    }
+  });
+
+  it("does not send twice when a fresh connection is reset", async () => {
+    let requests = 0;
+    const { url, server } = await serve(async (req) => {
+      await readAll(req);
+      requests += 1;
+      req.socket.resetAndDestroy();
+    });
+    try {
+      const err = await rejection(getSigninToken({ endpoint: `${url}/federation`, credentials }));
+      expect(err.message).toBe(`Could not reach the AWS sign-in endpoint at ${new URL(url).host} (ECONNRESET).`);
+      expect(requests).toBe(1);
+    } finally {
+      await close(server);
+    }
+  });
+
   it("never follows a redirect, which could carry the credentials elsewhere", async () => {
     let reached = false;
     const elsewhere = await serve((_req, res) => {

@@ -56,7 +56,7 @@ export async function getSigninToken(input: GetSigninTokenInput): Promise<string
   const secrets = [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId];
   let response: { status: number; text: string };
   try {
-    response = await post(endpoint, form.toString(), timeoutMs);
+    response = await post(endpoint, form.toString(), AbortSignal.timeout(timeoutMs));
   } catch (err) {
     throw transportError(err, endpoint, timeoutMs);
   }
@@ -71,22 +71,48 @@ export async function getSigninToken(input: GetSigninTokenInput): Promise<string
   return token;
 }
 
-/** POSTs the form and reads the whole answer, within `timeoutMs` in all. Never follows a redirect
- * (node:http does not): a 307/308 would send the credentials on to wherever it points. */
-function post(endpoint: string, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+/** POSTs the form and reads the whole answer, before `signal` fires. Never follows a redirect
+ * (node:http does not): a 307/308 would send the credentials on to wherever it points.
+ *
+ * A kept-alive connection can be closed by the server at the moment it is reused (its idle
+ * timeout, 5 s for Node's own servers, races the next request): the request then fails with
+ * ECONNRESET or EPIPE before any answer. Such a request is sent once more on a new connection,
+ * as Node's documentation advises (https://nodejs.org/api/http.html#requestreusedsocket);
+ * getSigninToken changes nothing on AWS's side, so sending it twice is safe. */
+async function post(endpoint: string, body: string, signal: AbortSignal): Promise<{ status: number; text: string }> {
+  try {
+    return await postOnce(endpoint, body, signal, false);
+  } catch (err) {
+    if (!(err instanceof StaleConnectionError)) throw err;
+    return postOnce(endpoint, body, signal, true);
+  }
+}
+
+/** The request failed on a kept-alive connection the server had already closed. */
+class StaleConnectionError extends Error {
+  constructor(readonly cause: unknown) {
+    super("the kept-alive connection was closed by the server");
+  }
+}
+
+const STALE_CONNECTION_CODES = new Set(["ECONNRESET", "EPIPE"]);
+
+function postOnce(endpoint: string, body: string, signal: AbortSignal, retried: boolean): Promise<{ status: number; text: string }> {
   const url = new URL(endpoint);
   const secure = url.protocol === "https:";
   if (!secure && url.protocol !== "http:") return Promise.reject(new Error(`unsupported protocol ${url.protocol}`));
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = (secure ? httpsRequest : httpRequest)(
       url,
       {
         method: "POST",
         agent: secure ? agents.https : agents.http,
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", "content-length": Buffer.byteLength(body) },
-        signal: AbortSignal.timeout(timeoutMs),
+        signal,
       },
       (res: IncomingMessage) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (chunk: Buffer) => {
@@ -98,7 +124,10 @@ function post(endpoint: string, body: string, timeoutMs: number): Promise<{ stat
         res.on("error", reject);
       },
     );
-    req.on("error", reject);
+    req.on("error", (err: Error & { code?: unknown }) => {
+      const stale = !retried && !answered && req.reusedSocket && typeof err.code === "string" && STALE_CONNECTION_CODES.has(err.code);
+      reject(stale ? new StaleConnectionError(err) : err);
+    });
     req.end(body);
   });
 }
