@@ -90,7 +90,7 @@ async function post(endpoint: string, body: string, signal: AbortSignal): Promis
 
 /** The request failed on a kept-alive connection the server had already closed. */
 class StaleConnectionError extends Error {
-  constructor(readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super("the kept-alive connection was closed by the server");
   }
 }
