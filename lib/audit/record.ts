@@ -1,7 +1,8 @@
 import "server-only";
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import { getDb } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
+import { preparedQuery } from "@/lib/db/prepared";
 import type { Database } from "@/lib/db/schema";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { logger, requestLogger } from "@/lib/log";
@@ -38,27 +39,32 @@ const clip = (value: string | undefined | null) => (value == null ? null : value
  * SQLite the store has one connection, which the transaction holds until it ends. */
 export async function recordAudit(event: AuditEvent, store?: Kysely<Database>): Promise<void> {
   const db = store ?? (await getDb());
-  await db
-    .insertInto("audit_events")
-    .values({
-      id: newId(),
-      at: new Date().toISOString(),
-      actor_id: event.actor?.id ?? null,
-      actor_email: clip(event.actor?.email ?? event.actorEmail),
-      action: event.action,
-      outcome: event.outcome,
-      target_type: event.target?.type ?? null,
-      target_id: event.target?.id ?? null,
-      target_label: clip(event.target?.label),
-      aws_account_id: event.awsAccountId ?? null,
-      reason: clip(event.reason),
-      ip: clip(event.request?.ip),
-      user_agent: clip(event.request?.userAgent),
-      request_id: event.request?.requestId ?? null,
-      details: JSON.stringify(event.details ?? {}),
-    })
-    .execute();
+  await insertEvent(db, {
+    id: newId(),
+    at: new Date().toISOString(),
+    actor_id: event.actor?.id ?? null,
+    actor_email: clip(event.actor?.email ?? event.actorEmail),
+    action: event.action,
+    outcome: event.outcome,
+    target_type: event.target?.type ?? null,
+    target_id: event.target?.id ?? null,
+    target_label: clip(event.target?.label),
+    aws_account_id: event.awsAccountId ?? null,
+    reason: clip(event.reason),
+    ip: clip(event.request?.ip),
+    user_agent: clip(event.request?.userAgent),
+    request_id: event.request?.requestId ?? null,
+    details: JSON.stringify(event.details ?? {}),
+  } satisfies Insertable<Database["audit_events"]>);
 }
+
+const COLUMNS = ["id", "at", "actor_id", "actor_email", "action", "outcome", "target_type", "target_id", "target_label", "aws_account_id", "reason", "ip", "user_agent", "request_id", "details"] as const;
+
+/** Every request that changes anything writes an event, and every switch: built once
+ * (lib/db/prepared.ts). */
+const insertEvent = preparedQuery((db, arg) =>
+  db.insertInto("audit_events").values(Object.fromEntries(COLUMNS.map((column) => [column, arg(column)])) as Insertable<Database["audit_events"]>),
+);
 
 /** Records a refused request (ASVS 16.3.2: failed authorization decisions are logged). Never
  * throws: the refusal stands whether or not it could be written. */

@@ -7,6 +7,7 @@ import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { preparedQuery } from "@/lib/db/prepared";
 import { assignAwsIdentity } from "@/lib/users/aws-identity";
 import { getAuthOptions } from "./options";
 import type { Actor } from "./actor";
@@ -64,19 +65,9 @@ async function sessionToken(): Promise<JWT | null> {
  * counted in minutes, and keeps a busy session from writing on every request. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 
-/** Resolves the session cookie to a user in the store, once per request. A session is valid only
- * while the user exists, is enabled, still has the session version the session began with (sign
- * out, disabling and password resets bump it), is within the absolute session lifetime, and its
- * row in console_sessions has not ended or gone idle (SWITCHBOARD_IDLE_MINUTES).
- * The cookie alone never authorizes anything. */
-export const getActor = cache(async (): Promise<Actor | null> => {
-  const token = await sessionToken();
-  if (!token?.uid || !token.authAt || !token.sid) return null;
-  const config = getConfig();
-  const now = Date.now();
-  if (now >= token.authAt * 1000 + config.sessionMaxAgeSeconds * 1000) return null;
-  const db = await getDb();
-  const row = await db
+/** The person and their console session: on every request, so built once (lib/db/prepared.ts). */
+const actorQuery = preparedQuery((db, arg) =>
+  db
     .selectFrom("users")
     .innerJoin("console_sessions", "console_sessions.user_id", "users.id")
     .select([
@@ -94,9 +85,23 @@ export const getActor = cache(async (): Promise<Actor | null> => {
       "console_sessions.step_up_at",
       "console_sessions.ended_at",
     ])
-    .where("users.id", "=", token.uid)
-    .where("console_sessions.id", "=", token.sid)
-    .executeTakeFirst();
+    .where("users.id", "=", arg("userId"))
+    .where("console_sessions.id", "=", arg("sessionId")),
+);
+
+/** Resolves the session cookie to a user in the store, once per request. A session is valid only
+ * while the user exists, is enabled, still has the session version the session began with (sign
+ * out, disabling and password resets bump it), is within the absolute session lifetime, and its
+ * row in console_sessions has not ended or gone idle (SWITCHBOARD_IDLE_MINUTES).
+ * The cookie alone never authorizes anything. */
+export const getActor = cache(async (): Promise<Actor | null> => {
+  const token = await sessionToken();
+  if (!token?.uid || !token.authAt || !token.sid) return null;
+  const config = getConfig();
+  const now = Date.now();
+  if (now >= token.authAt * 1000 + config.sessionMaxAgeSeconds * 1000) return null;
+  const db = await getDb();
+  const [row] = await actorQuery(db, { userId: token.uid, sessionId: token.sid });
   if (!row || row.disabled_at || row.session_version !== token.sv || row.ended_at) return null;
   // The store's row is the authority on when the session began (the cookie says the same, and
   // the earlier of the two counts).

@@ -1,6 +1,8 @@
 import "server-only";
 import { sql, type Kysely } from "kysely";
 import { hasPermission, type Actor } from "@/lib/auth/actor";
+import type { ConsoleRole } from "@/lib/config/schema";
+import { preparedQuery } from "@/lib/db/prepared";
 import type { Database } from "@/lib/db/schema";
 import { forbidden, notFound } from "@/lib/errors";
 import { healthOf } from "./role-health";
@@ -95,10 +97,13 @@ export async function findRole(db: Kysely<Database>, actor: Actor, id: string): 
  * revocation in it that covers their sessions. Read in the same query as the check. */
 export type SwitchFreshness = { grants: string; revokedBefore: string | null };
 
-/** The entry with everything a switch needs, only if the caller may switch into it. An entry
- * that exists but is not granted is refused with 403 (ids are not secret; the grant is). */
-export async function findUsableRole(db: Kysely<Database>, actor: Actor, id: string) {
-  const row = await base(db)
+/** The switch's one query: built once per console role and number of identity-provider groups
+ * (lib/db/prepared.ts), since every switch makes it. The actor it is built for stands in for the
+ * caller, with placeholders for the values. */
+const usableRoleQuery = preparedQuery((db, arg, shape: `${ConsoleRole}:${number}`) => {
+  const [role, groupCount] = shape.split(":") as [ConsoleRole, string];
+  const caller = { role, id: arg("actorId"), awsIdentity: arg("awsIdentity"), groups: Array.from({ length: Number(groupCount) }, (_, i) => arg(`group${i}`)) } as Actor;
+  return base(db)
     .select((eb) => [
       // Grant ids are time-ordered and never reused: the count and the newest id change when a
       // grant giving access is removed or added. One text value, the same on both dialects.
@@ -106,18 +111,25 @@ export async function findUsableRole(db: Kysely<Database>, actor: Actor, id: str
         .selectFrom("grants")
         .select(sql<string | null>`count(*) || ':' || coalesce(max(grants.id), '')`.as("key"))
         .whereRef("grants.role_id", "=", "roles.id")
-        .where(grantedTo(actor))
+        .where(grantedTo(caller))
         .as("grant_key"),
       eb
         .selectFrom("session_revocations")
         .select((r) => r.fn.max("session_revocations.revoked_before").as("before"))
         .whereRef("session_revocations.role_id", "=", "roles.id")
-        .where((r) => r.or([r("session_revocations.session_name", "is", null), r("session_revocations.session_name", "=", actor.awsIdentity)]))
+        .where((r) => r.or([r("session_revocations.session_name", "is", null), r("session_revocations.session_name", "=", caller.awsIdentity)]))
         .as("revoked_before"),
     ])
-    .where("roles.id", "=", id)
-    .where(usableBy(actor))
-    .executeTakeFirst();
+    .where("roles.id", "=", arg("roleId"))
+    .where(usableBy(caller));
+});
+
+/** The entry with everything a switch needs, only if the caller may switch into it. An entry
+ * that exists but is not granted is refused with 403 (ids are not secret; the grant is). */
+export async function findUsableRole(db: Kysely<Database>, actor: Actor, id: string) {
+  const args: Record<string, unknown> = { roleId: id, actorId: actor.id, awsIdentity: actor.awsIdentity };
+  actor.groups.forEach((group, i) => (args[`group${i}`] = group));
+  const [row] = await usableRoleQuery(db, args, `${actor.role}:${actor.groups.length}`);
   if (row) {
     const freshness: SwitchFreshness = { grants: row.grant_key ?? "", revokedBefore: row.revoked_before ?? null };
     return { role: toRoleDto(row, actor), externalId: row.external_id, provisioningRoleName: row.provisioning_role_name, freshness };
