@@ -10,6 +10,7 @@ import { Alert } from "@/components/ui/field";
 import { CREDENTIAL_FORMATS, renderCredentials, type CredentialFormatId } from "@/lib/aws/credential-formats";
 import { regionName } from "@/lib/aws/partitions";
 import { remaining } from "./expiry";
+import { lengthChoices, lengthLabel, lengthWords } from "./lengths";
 import { maskSecrets } from "./mask";
 import { requestCredentials, type CredentialsSession } from "./session";
 
@@ -54,7 +55,9 @@ const FORMAT_HELP: Partial<Record<CredentialFormatId, string>> = {
 
 /** Temporary credentials for one role, in every format a shell, file or SDK wants: assumed
  * when the dialog opens, shown with the secrets masked until "Reveal", copied whole. Everything
- * secret lives in this component's state only, and is dropped when it closes. */
+ * secret lives in this component's state only, and is dropped when it closes. The session's
+ * length can be chosen, up to what the first answer showed the console grants (lengths.ts):
+ * choosing one asks for new credentials of that length. */
 export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: CredentialsDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -63,6 +66,10 @@ export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: C
   const [format, setFormat] = useState<CredentialFormatId>("bash");
   const [revealed, setRevealed] = useState(false);
   const [sourceProfile, setSourceProfile] = useState("default");
+  // The length asked for (undefined: the entry's default), and the most the console grants
+  // (null until the first credentials arrive).
+  const [length, setLength] = useState<number | undefined>(undefined);
+  const [ceiling, setCeiling] = useState<number | null>(null);
   const now = useSyncExternalStore(subscribeClock, readClock, serverClock);
   const issued = useEffectEvent(() => onIssued?.());
 
@@ -75,9 +82,12 @@ export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: C
 
   useEffect(() => {
     const controller = new AbortController();
-    requestCredentials(roleId, region, controller.signal).then(
+    requestCredentials(roleId, region, controller.signal, length).then(
       (session) => {
         setState({ status: "ready", session });
+        // The default answer is the ceiling; a later one granted less than asked (the console
+        // session nearing its end) lowers it.
+        if (length === undefined || session.durationSeconds < length) setCeiling((c) => (c === null || length === undefined ? session.durationSeconds : Math.min(c, session.durationSeconds)));
         issued();
       },
       (err: unknown) => {
@@ -86,12 +96,22 @@ export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: C
       },
     );
     return () => controller.abort();
-  }, [roleId, region, attempt]);
+  }, [roleId, region, attempt, length]);
 
   const retry = () => {
     setState({ status: "loading" });
     setRevealed(false);
     setAttempt((n) => n + 1);
+  };
+
+  const chosen = length ?? ceiling;
+  /** New credentials of that length (the request in flight, if any, is abandoned). */
+  const choose = (seconds: number) => {
+    if (seconds === chosen && state.status !== "error") return;
+    setState({ status: "loading" });
+    setRevealed(false);
+    if (seconds === length) setAttempt((n) => n + 1);
+    else setLength(seconds);
   };
 
   const close = () => {
@@ -128,10 +148,12 @@ export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: C
       </div>
 
       <div className="px-5 py-4">
+        {/* A length granted shorter than asked lowers the ceiling; the button pressed is then the ceiling's. */}
+        {ceiling !== null && chosen !== null ? <LengthPicker ceiling={ceiling} chosen={Math.min(chosen, ceiling)} busy={state.status === "loading"} onChoose={choose} /> : null}
         {state.status === "loading" ? (
           <p className="flex items-center gap-2 py-8 text-sm text-slate-600" role="status">
             <Loader2 className="h-4 w-4 animate-spin text-indigo-600" aria-hidden />
-            Assuming {roleLabel ?? "the role"}…
+            {length === undefined ? `Assuming ${roleLabel ?? "the role"}…` : `Getting credentials for ${lengthWords(length)}…`}
           </p>
         ) : state.status === "error" ? (
           <SessionError error={state.error} onRetry={retry} />
@@ -146,6 +168,7 @@ export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: C
             sourceProfile={sourceProfile}
             onSourceProfile={setSourceProfile}
             onRenew={retry}
+            requested={length}
           />
         )}
       </div>
@@ -169,6 +192,7 @@ function Credentials({
   sourceProfile,
   onSourceProfile,
   onRenew,
+  requested,
 }: {
   session: CredentialsSession;
   now: number;
@@ -179,6 +203,8 @@ function Credentials({
   sourceProfile: string;
   onSourceProfile: (value: string) => void;
   onRenew: () => void;
+  /** The length asked for, if one was chosen. */
+  requested: number | undefined;
 }) {
   const ids = useId();
   const left = remaining(session.expiresAt, now);
@@ -230,7 +256,14 @@ function Credentials({
               <span className={left.soon ? "font-semibold text-amber-700" : "text-slate-800"}>
                 Expires in <span className="font-mono tabular-nums">{left.text}</span>
               </span>
-              <span className="text-slate-500">at {new Date(session.expiresAt).toLocaleTimeString()}</span>
+              <span className="text-slate-500" data-testid="credentials-expires-at">
+                at <time dateTime={session.expiresAt}>{clockTime(session.expiresAt, now)}</time>
+              </span>
+              {requested !== undefined && session.durationSeconds < requested ? (
+                <span className="text-slate-600">
+                  Shortened to {lengthWords(session.durationSeconds)}: the most the console grants now.
+                </span>
+              ) : null}
             </>
           )}
         </dd>
@@ -285,6 +318,51 @@ function Credentials({
           <span className="text-xs text-slate-500">{holdsSecrets ? "Copy takes the full text, secrets included." : ""}</span>
         </div>
       </div>
+    </div>
+  );
+}
+
+/** "14:03:22", or with the day when it is not today ("Fri 02:03:22"): a 12-hour session can
+ * end tomorrow. */
+function clockTime(iso: string, now: number): string {
+  const at = new Date(iso);
+  const sameDay = at.toDateString() === new Date(now > 0 ? now : Date.now()).toDateString();
+  return sameDay ? at.toLocaleTimeString() : `${at.toLocaleDateString(undefined, { weekday: "short" })} ${at.toLocaleTimeString()}`;
+}
+
+/** How long the credentials last, among the lengths the console grants for this role: one
+ * button each (Tab between them, Enter or Space to choose), the chosen one pressed. Choosing asks
+ * for new credentials; the progress shows below, and the buttons stay where they are, so the
+ * focus does too. */
+function LengthPicker({ ceiling, chosen, busy, onChoose }: { ceiling: number; chosen: number; busy: boolean; onChoose: (seconds: number) => void }) {
+  const id = useId();
+  const choices = lengthChoices(ceiling);
+  // Nothing to choose: the Lifetime line says how long they last.
+  if (choices.length < 2) return null;
+  return (
+    <div role="group" aria-labelledby={`${id}-label`} aria-describedby={`${id}-hint`} aria-busy={busy || undefined} className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1.5" data-testid="credentials-length">
+      <span id={`${id}-label`} className="text-sm font-medium text-slate-700">
+        Session length
+      </span>
+      <span className="inline-flex flex-wrap gap-0.5 rounded-md border border-slate-300 p-0.5">
+        {choices.map((seconds) => {
+          const on = seconds === chosen;
+          return (
+            <button
+              key={seconds}
+              type="button"
+              aria-pressed={on}
+              onClick={() => onChoose(seconds)}
+              className={`min-h-7 rounded px-2.5 text-sm font-medium whitespace-nowrap tabular-nums ${on ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100"}`}
+            >
+              {lengthLabel(seconds)}
+            </button>
+          );
+        })}
+      </span>
+      <span id={`${id}-hint`} className="basis-full text-xs text-slate-500">
+        Up to {lengthWords(ceiling)} for this role. A new length issues new credentials.
+      </span>
     </div>
   );
 }

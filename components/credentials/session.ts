@@ -41,11 +41,12 @@ function isSession(value: unknown): value is Omit<CredentialsSession, "clockSkew
   );
 }
 
-export async function requestCredentials(roleId: string, region: string | undefined, signal?: AbortSignal): Promise<CredentialsSession> {
+/** `durationSeconds`: the length asked for; without it, the entry's default (see lengths.ts). */
+export async function requestCredentials(roleId: string, region: string | undefined, signal?: AbortSignal, durationSeconds?: number): Promise<CredentialsSession> {
   let skew = 0;
   const payload = await requestJson<unknown>("/api/v1/sessions", {
     method: "POST",
-    body: { roleId, kind: "credentials", ...(region ? { region } : {}) },
+    body: { roleId, kind: "credentials", ...(region ? { region } : {}), ...(durationSeconds ? { durationSeconds } : {}) },
     signal,
     onResponse: (res) => {
       const date = Date.parse(res.headers.get("Date") ?? "");

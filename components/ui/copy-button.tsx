@@ -10,9 +10,14 @@ const CONFIRM_MS = 2500;
 const REFUSED = "Your browser refused to copy. Select the text and copy it by hand.";
 
 /**
- * A copy button with a visible, announced confirmation: "Copied" in a role="status" beside it
- * for a few seconds (screen readers hear it; the focus stays on the button), or a way out when
- * the browser refuses. Works on plain http too (copyText falls back to execCommand).
+ * A copy button with a visible, announced confirmation: the button says "Copied" for a few
+ * seconds, and a role="status" beside it announces it (screen readers hear it; the focus stays on
+ * the button), or says what to do when the browser refuses. Works on plain http too (copyText
+ * falls back to execCommand).
+ *
+ * The button keeps its width whatever it says: both labels sit in one grid cell and the one not
+ * shown is only invisible, so the cell is as wide as the wider of them and nothing beside the
+ * button moves when it says "Copied" (a row of buttons at 390 px would otherwise jump).
  */
 export function CopyButton({
   text,
@@ -65,12 +70,20 @@ export function CopyButton({
         data-testid={testId}
       >
         {state === "copied" ? <Check className={`${icon} ${iconOnly ? "text-emerald-600" : ""}`} aria-hidden /> : <Copy className={icon} aria-hidden />}
-        {iconOnly ? null : label}
+        {iconOnly ? null : (
+          <span className="grid text-left">
+            {/* visibility:hidden also leaves the hidden label out of the button's name. */}
+            <span className={`col-start-1 row-start-1 ${state === "copied" ? "invisible" : ""}`}>{label}</span>
+            <span className={`col-start-1 row-start-1 ${state === "copied" ? "" : "invisible"}`}>Copied</span>
+          </span>
+        )}
       </button>
+      {/* The button already shows "Copied": the status only announces it. A refusal needs words
+          on screen, so it shows beside the button (rare, and worth the room it takes). */}
       <span
         role="status"
         className={
-          iconOnly ? (state === "idle" ? "sr-only" : `text-xs ${state === "failed" ? "text-red-700" : "text-slate-500"}`) : `text-sm ${state === "failed" ? "text-red-700" : "font-medium text-emerald-700"}`
+          iconOnly ? (state === "idle" ? "sr-only" : `text-xs ${state === "failed" ? "text-red-700" : "text-slate-500"}`) : state === "failed" ? "text-sm text-red-700" : "sr-only"
         }
       >
         {status}

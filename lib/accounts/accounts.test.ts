@@ -2,7 +2,7 @@
 // (partition vs region, duplicates), who may see and change accounts, deleting with and without
 // the cascade over role entries and grants, and the audit event every change writes.
 import { withTempStore } from "@/lib/config/testing";
-import { testActor } from "@/lib/auth/testing";
+import { addTestUser } from "@/lib/auth/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { ENVIRONMENT_COLORS, guessEnvironment } from "./dto";
@@ -25,14 +25,6 @@ let operator: Actor;
 let otherOperator: Actor;
 let auditor: Actor;
 
-async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
-  const db = await getDb();
-  const id = newId();
-  const now = new Date().toISOString();
-  await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, created_at: now, updated_at: now }).execute();
-  return testActor({ id, email, name: email.split("@")[0]!, role });
-}
-
 const forbiddenFor = (actor: Actor, permission: string) => ({
   code: "forbidden",
   message: `Your console role (${actor.role}) does not allow this (${permission}). Ask an administrator.`,
@@ -44,10 +36,10 @@ async function auditFor(targetId: string) {
 }
 
 beforeAll(async () => {
-  admin = await addUser("ada@example.com", "admin");
-  operator = await addUser("otto@example.com", "operator");
-  otherOperator = await addUser("olga@example.com", "operator");
-  auditor = await addUser("aude@example.com", "auditor");
+  admin = await addTestUser("ada@example.com", "admin");
+  operator = await addTestUser("otto@example.com", "operator");
+  otherOperator = await addTestUser("olga@example.com", "operator");
+  auditor = await addTestUser("aude@example.com", "auditor");
 });
 
 describe("guessEnvironment (for imported accounts)", () => {

@@ -1,7 +1,7 @@
 // Importing accounts from AWS Organizations, end to end below the UI: the real store (SQLite),
 // the real sandbox over HTTP (its seeded organization: 111111111111 Production,
 // 222222222222 Development, 333333333333 Operations, 444444444444 Test), the real SDK.
-import { testActor } from "@/lib/auth/testing";
+import { addTestUser } from "@/lib/auth/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { configureForSandbox } from "@/lib/config/testing";
@@ -11,7 +11,6 @@ const t: TestSandbox = await startTestSandbox();
 configureForSandbox(t, "import");
 
 const { getDb } = await import("@/lib/db/client");
-const { newId } = await import("@/lib/db/ids");
 const { createAccount, listAccounts } = await import("./accounts");
 const { previewImport, importAccounts } = await import("./import");
 
@@ -20,20 +19,12 @@ let admin: Actor;
 let operator: Actor;
 let auditor: Actor;
 
-async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
-  const db = await getDb();
-  const id = newId();
-  const now = new Date().toISOString();
-  await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, created_at: now, updated_at: now }).execute();
-  return testActor({ id, email, name: email.split("@")[0]!, role });
-}
-
 const registeredIds = async () => (await listAccounts(admin)).map((a) => a.accountId).sort();
 
 beforeAll(async () => {
-  admin = await addUser("ada@example.com", "admin");
-  operator = await addUser("otto@example.com", "operator");
-  auditor = await addUser("aude@example.com", "auditor");
+  admin = await addTestUser("ada@example.com", "admin");
+  operator = await addTestUser("otto@example.com", "operator");
+  auditor = await addTestUser("aude@example.com", "auditor");
   // Production is registered by hand before anyone imports.
   await createAccount(admin, { accountId: "111111111111", name: "Prod (by hand)", environment: "production" }, meta);
 });
@@ -41,7 +32,6 @@ beforeAll(async () => {
 afterEach(async () => {
   await t.admin.clearFaults();
 });
-
 
 describe("previewing an import", () => {
   it("lists every account of the organization, new ones first, and marks the one already registered", async () => {

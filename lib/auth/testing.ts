@@ -14,13 +14,18 @@ export function testActor(person: Pick<Actor, "id" | "email" | "name" | "role"> 
 }
 
 /** A console user in the test's store, and the Actor for them as signed in. The store module is
- * imported on first use, after the test file has pointed the configuration at its store. */
-export async function addTestUser(email: string, role: Actor["role"]): Promise<Actor> {
+ * imported on first use, after the test file has pointed the configuration at its store. With
+ * `groups`, a person from single sign-on whose identity provider sent those groups. */
+export async function addTestUser(email: string, role: Actor["role"], groups: string[] = []): Promise<Actor> {
   const { getDb } = await import("@/lib/db/client");
   const { newId } = await import("@/lib/db/ids");
   const id = newId();
   const now = new Date().toISOString();
-  const actor = testActor({ id, email, name: email.split("@")[0]!, role });
-  await (await getDb()).insertInto("users").values({ id, email, name: actor.name, role, password_hash: null, aws_identity: actor.awsIdentity, created_at: now, updated_at: now }).execute();
+  const authProvider = groups.length ? "oidc" : "local";
+  const actor = testActor({ id, email, name: email.split("@")[0]!, role, authProvider, groups });
+  await (await getDb())
+    .insertInto("users")
+    .values({ id, email, name: actor.name, role, password_hash: null, auth_provider: authProvider, groups: JSON.stringify(groups), aws_identity: actor.awsIdentity, created_at: now, updated_at: now })
+    .execute();
   return actor;
 }

@@ -4,7 +4,7 @@
 // neither use nor manage; a revoked grant stops working on the next call. Covers the catalog
 // (roles, grants) and the Switch Role menu (getMenuData, getLastRole, setPinned).
 import { withTempStore } from "@/lib/config/testing";
-import { testActor } from "@/lib/auth/testing";
+import { addTestUser } from "@/lib/auth/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 
@@ -32,18 +32,6 @@ let auditor: Actor;
 const roles = { readOnly: "", breakGlass: "", testers: "", auditorRole: "" };
 const grants = { ottoReadOnly: "", sreBreakGlass: "" };
 
-async function addUser(email: string, role: Actor["role"], groups: string[] = []): Promise<Actor> {
-  const db = await getDb();
-  const id = newId();
-  const now = new Date().toISOString();
-  const authProvider = groups.length ? "oidc" : "local";
-  await db
-    .insertInto("users")
-    .values({ id, email, name: email.split("@")[0]!, role, password_hash: null, auth_provider: authProvider, groups: JSON.stringify(groups), created_at: now, updated_at: now })
-    .execute();
-  return testActor({ id, email, name: email.split("@")[0]!, role, authProvider, groups });
-}
-
 const names = (list: Array<{ roleName: string }>) => list.map((r) => r.roleName).sort();
 const forbiddenFor = (actor: Actor, permission: string) => ({
   code: "forbidden",
@@ -53,11 +41,11 @@ const NOT_GRANTED = { code: "forbidden", message: "This role is not granted to y
 const NO_ENTRY = { code: "not_found", message: "No such role entry." };
 
 beforeAll(async () => {
-  admin = await addUser("ada@example.com", "admin");
-  otto = await addUser("otto@example.com", "operator");
-  sara = await addUser("sara@example.com", "operator", ["platform-sre", "everyone"]);
-  nadia = await addUser("nadia@example.com", "operator", ["everyone"]);
-  auditor = await addUser("aude@example.com", "auditor");
+  admin = await addTestUser("ada@example.com", "admin");
+  otto = await addTestUser("otto@example.com", "operator");
+  sara = await addTestUser("sara@example.com", "operator", ["platform-sre", "everyone"]);
+  nadia = await addTestUser("nadia@example.com", "operator", ["everyone"]);
+  auditor = await addTestUser("aude@example.com", "auditor");
   await createAccount(admin, { accountId: "111111111111", name: "Production", environment: "production" }, meta);
   await createAccount(admin, { accountId: "444444444444", name: "Test", environment: "test" }, meta);
   roles.readOnly = (await registerRole(admin, { accountId: "111111111111", roleName: "ReadOnly", displayName: "Prod read-only" }, meta)).id;

@@ -18,7 +18,7 @@ const { newId } = await import("@/lib/db/ids");
 const { createAccount } = await import("@/lib/accounts/accounts");
 const { wizardDocumentInput } = await import("./schema");
 const { planRole, prepareApply } = await import("./service");
-const { REVIEW_CHECKS } = await import("./account-checks");
+const { PROVISIONING_CHECKS: REVIEW_CHECKS } = await import("@/lib/ratelimit/limiters");
 
 const meta = { requestId: "req-account-checks", ip: "192.0.2.80", userAgent: "vitest" };
 

@@ -1,12 +1,7 @@
 import "server-only";
 import { GetPolicyCommand, GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import type { Actor } from "@/lib/auth/actor";
 import { classifyAwsError } from "@/lib/aws/errors";
 import { badRequest } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
-import { formatDuration, formatWindow, retryAfterSeconds } from "@/lib/ratelimit/limiters";
-import { refusal } from "@/lib/ratelimit/refuse";
 import type { LintFinding, Plan, WizardDocument } from "./types";
 
 // What the lint rules cannot know because only the account can answer it: whether the role's
@@ -19,40 +14,13 @@ import type { LintFinding, Plan, WizardDocument } from "./types";
 // answers for any capitalisation. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names
 // GetRole: https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html
 // GetPolicy (AWS managed policies too): https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html
+//
+// Each Review check spends the account's IAM request rate: the caller counts it per person first
+// (limitReviewChecks, lib/ratelimit/provisioning-checks.ts).
 
 /** How many GetPolicy calls run at once: a role has at most 20 managed policies (the raised
  * quota), and IAM throttles bursts per account. */
 const CONCURRENCY = 4;
-
-/** Review checks per person: each is one GetRole and one GetPolicy per managed policy, so a
- * script planning in a loop would spend the account's IAM request rate for everyone. A person at
- * the Review step plans again only when they change something there, far below this. Counted in
- * this process's memory: on Postgres every instance keeps its own count, which still bounds a
- * loop (the apply's own check is not counted: it needs a recent sign-in and runs once). */
-export const REVIEW_CHECKS = { points: 60, seconds: 60 } as const;
-const reviewLimiter = new RateLimiterMemory({ keyPrefix: "provisioning_checks", points: REVIEW_CHECKS.points, duration: REVIEW_CHECKS.seconds });
-
-/** One Review check by this person; throws `rate_limited` (429, audited) when they are over. */
-export async function limitReviewChecks(actor: Actor, meta: RequestMeta | undefined): Promise<void> {
-  try {
-    await reviewLimiter.consume(actor.id);
-  } catch (res) {
-    if (!(res instanceof RateLimiterRes)) throw res;
-    const wait = retryAfterSeconds(res);
-    throw await refusal(
-      `You have checked roles against AWS ${REVIEW_CHECKS.points} times in ${formatWindow(REVIEW_CHECKS.seconds)}; wait ${formatDuration(wait)} and try again.`,
-      wait,
-      {
-        action: "access.denied",
-        outcome: "denied",
-        actor: { id: actor.id, email: actor.email },
-        reason: `Rate limited: more than ${REVIEW_CHECKS.points} role checks in ${formatDuration(REVIEW_CHECKS.seconds)}`,
-        ...(meta ? { request: meta } : {}),
-        details: { limit: "provisioning-checks", retryAfter: wait },
-      },
-    );
-  }
-}
 
 /** Runs `fn` over `items` with at most `limit` at a time, keeping the order. */
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { newId } from "@/lib/db/ids";
 import { testDatabases } from "@/lib/db/testing";
-import { consumeOrRefuse, createRateLimiters, formatDuration, formatWindow, retryAfterSeconds, type RateLimiters, type RateLimitSettings } from "./limiters";
+import { consumeOrRefuse, createRateLimiters, formatDuration, formatWindow, PROVISIONING_CHECKS, retryAfterSeconds, type RateLimiters, type RateLimitSettings } from "./limiters";
 import { addressBucket, signInWaitSeconds } from "./sign-in";
 
 const settings: RateLimitSettings = {
@@ -129,6 +129,10 @@ describe(`${postgres.label}: several console instances`, () => {
     expect(await allowed(b.switch, "alice", 2)).toBe(2);
     expect(await allowed(a.switch, "alice", 5)).toBe(1);
     expect(await allowed(a.switch, "bob", 5)).toBe(3);
+    // The wizard's Review checks too: a loop spread over instances is still one person's budget.
+    expect(await allowed(a.provisioningChecks, "alice", PROVISIONING_CHECKS.points - 1)).toBe(PROVISIONING_CHECKS.points - 1);
+    expect(await allowed(b.provisioningChecks, "alice", 3)).toBe(1);
+    expect(await allowed(b.provisioningChecks, "bob", 1)).toBe(1);
   });
 
   it.skipIf(postgres.skip)("share sign-in waits, rewards and clears", async () => {

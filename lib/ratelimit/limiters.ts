@@ -21,6 +21,11 @@ const POOL_SIZE = 4;
 export const SIGN_IN_TURN_SECONDS = 10;
 /** Failed sign-ins in a row are remembered this long after the first of them. */
 export const SIGN_IN_FAILURE_MEMORY_SECONDS = 24 * 3600;
+/** The wizard's Review checks per person (lib/ratelimit/provisioning-checks.ts): each is one
+ * GetRole and one GetPolicy per managed policy, so a script planning in a loop would spend the
+ * account's IAM request rate for everyone. A person at the Review step plans again only when
+ * they change something there, far below this. */
+export const PROVISIONING_CHECKS = { points: 60, seconds: 60 } as const;
 
 export type RateLimitSettings = Config["rateLimits"];
 
@@ -36,6 +41,8 @@ export type RateLimiters = {
   signInFailures: RateLimiterAbstract;
   /** Per account: held (1 point) while an attempt runs, blocked for the wait after a failure. */
   signInTurn: RateLimiterAbstract;
+  /** The wizard's Review checks against the account, per person (key: user id). */
+  provisioningChecks: RateLimiterAbstract;
   close(): Promise<void>;
 };
 
@@ -53,6 +60,7 @@ function specs(settings: RateLimitSettings, namespace: string): Record<Exclude<k
     // Never refuses by itself: its count decides the wait.
     signInFailures: { keyPrefix: `${namespace}signin_fail`, points: 1_000_000, duration: SIGN_IN_FAILURE_MEMORY_SECONDS },
     signInTurn: { keyPrefix: `${namespace}signin_turn`, points: 1, duration: SIGN_IN_TURN_SECONDS },
+    provisioningChecks: { keyPrefix: `${namespace}provisioning_checks`, points: PROVISIONING_CHECKS.points, duration: PROVISIONING_CHECKS.seconds, memoryBlock: true },
   };
 }
 
@@ -90,6 +98,7 @@ export async function createRateLimiters(settings: RateLimitSettings, store: Rat
       signInIp: build(all.signInIp),
       signInFailures: build(all.signInFailures),
       signInTurn: build(all.signInTurn),
+      provisioningChecks: build(all.provisioningChecks),
       close: async () => {},
     };
   }

@@ -1,6 +1,6 @@
 // The switch path end to end below the UI: the real store (SQLite), the real sandbox over HTTP,
 // the real SDK. Grants, clamps, source identity, denials explained, and fail-closed audit.
-import { testActor } from "@/lib/auth/testing";
+import { addTestUser } from "@/lib/auth/testing";
 import { CreateRoleCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { sql } from "kysely";
@@ -13,7 +13,6 @@ import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 const t: TestSandbox = await startTestSandbox();
 configureForSandbox(t, "sessions");
 const { getDb } = await import("@/lib/db/client");
-const { newId } = await import("@/lib/db/ids");
 const { createAccount } = await import("@/lib/accounts/accounts");
 const { registerRole } = await import("@/lib/catalog/roles");
 const { createGrant } = await import("@/lib/catalog/grants");
@@ -26,17 +25,9 @@ let admin: Actor;
 let operator: Actor;
 const roles = { readOnly: "", auditor: "", testers: "", admin: "" };
 
-async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
-  const db = await getDb();
-  const id = newId();
-  const now = new Date().toISOString();
-  await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, created_at: now, updated_at: now }).execute();
-  return testActor({ id, email, name: email.split("@")[0]!, role });
-}
-
 beforeAll(async () => {
-  admin = await addUser("ada@example.com", "admin");
-  operator = await addUser("otto.operator+ops@example.com", "operator");
+  admin = await addTestUser("ada@example.com", "admin");
+  operator = await addTestUser("otto.operator+ops@example.com", "operator");
   for (const [id, name, environment] of [
     ["111111111111", "Production", "production"],
     ["444444444444", "Test", "test"],
@@ -55,7 +46,6 @@ beforeAll(async () => {
   await createGrant(admin, { roleId: roles.readOnly, userEmail: operator.email }, meta);
   await createGrant(admin, { roleId: roles.auditor, userEmail: operator.email }, meta);
 });
-
 
 const stsWith = ({ accessKeyId, secretAccessKey, sessionToken }: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) =>
   new STSClient({ endpoint: t.url, region: "us-east-1", credentials: { accessKeyId, secretAccessKey, sessionToken }, maxAttempts: 1 });

@@ -6,14 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { testActor } from "@/lib/auth/testing";
+import { addTestUser } from "@/lib/auth/testing";
 import { configureForSandbox } from "@/lib/config/testing";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 
 const t: TestSandbox = await startTestSandbox();
 configureForSandbox(t, "switch-failure");
 const { getDb } = await import("@/lib/db/client");
-const { newId } = await import("@/lib/db/ids");
 const { createAccount } = await import("@/lib/accounts/accounts");
 const { registerRole } = await import("@/lib/catalog/roles");
 const { createGrant } = await import("@/lib/catalog/grants");
@@ -33,14 +32,6 @@ let otto: Actor;
 let nadia: Actor;
 let roleId = "";
 
-async function addUser(email: string, role: Actor["role"]): Promise<Actor> {
-  const db = await getDb();
-  const id = newId();
-  const now = new Date().toISOString();
-  await db.insertInto("users").values({ id, email, name: email.split("@")[0]!, role, password_hash: null, created_at: now, updated_at: now }).execute();
-  return testActor({ id, email, name: email.split("@")[0]!, role });
-}
-
 /** A console switch that must fail; returns the request id it was recorded under. */
 async function failedSwitch(actor: Actor): Promise<string> {
   const m = meta();
@@ -49,9 +40,9 @@ async function failedSwitch(actor: Actor): Promise<string> {
 }
 
 beforeAll(async () => {
-  admin = await addUser("ada@example.com", "admin");
-  otto = await addUser("otto@example.com", "operator");
-  nadia = await addUser("nadia@example.com", "operator");
+  admin = await addTestUser("ada@example.com", "admin");
+  otto = await addTestUser("otto@example.com", "operator");
+  nadia = await addTestUser("nadia@example.com", "operator");
   await createAccount(admin, { accountId: "444444444444", name: "Test", environment: "test" }, meta());
   // Seeded to trust the Development account only, not the console's broker.
   roleId = (await registerRole(admin, { accountId: "444444444444", roleName: "DevelopmentTesters", sourceIdentity: false }, meta())).id;

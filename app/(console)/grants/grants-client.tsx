@@ -10,6 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Alert, Field, Input, Select } from "@/components/ui/field";
 import { revokeRoleSessionsAction } from "../roles/actions";
 import { createGrantsAction, deleteGrantsAction } from "./actions";
+import { Checklist } from "./checklist";
 import type { AccountChoice, GrantRow, GrantsView, PersonChoice, RoleChoice } from "./types";
 
 type Notice = { tone: "success" | "error" | "info" | "warning"; text: string };
@@ -281,13 +282,6 @@ function GrantForm({ roles, people, groups, initialPerson, onDone }: { roles: Ro
   const subjects = emails.size + groupList.length;
   const pairs = roleIds.size * subjects;
 
-  const flip = (set: Set<string>, value: string, on: boolean) => {
-    const next = new Set(set);
-    if (on) next.add(value);
-    else next.delete(value);
-    return next;
-  };
-
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const missing: Record<string, string> = {};
@@ -315,77 +309,68 @@ function GrantForm({ roles, people, groups, initialPerson, onDone }: { roles: Ro
   return (
     <form id="grant-form" onSubmit={submit} className="space-y-4 border-t border-slate-100 px-5 py-4" noValidate aria-label="Grant roles">
       <div className="grid gap-4 lg:grid-cols-2">
-        <fieldset className="min-w-0 space-y-2">
-          <legend className="text-sm font-medium text-slate-900">Roles {roleIds.size ? <span className="font-normal text-slate-600">({roleIds.size} chosen)</span> : null}</legend>
-          <Input type="search" aria-label="Find roles" placeholder="Find a role or an account" value={roleFilter} onChange={(e) => setRoleFilter(e.target.value)} autoComplete="off" />
-          <div className="max-h-72 overflow-y-auto rounded-md border border-slate-200" aria-describedby={errors.roleIds ? "grant-roles-error" : undefined}>
-            {byAccount.size === 0 ? (
-              <p className="px-3 py-4 text-center text-sm text-slate-600">{roles.length ? "No role matches." : "No roles are registered yet: register them on the Roles page first."}</p>
-            ) : (
-              [...byAccount.values()].map((list) => {
-                const allOn = list.every((r) => roleIds.has(r.id));
-                return (
-                  <div key={list[0]!.accountRef} className="border-b border-slate-100 last:border-b-0">
-                    <label className="flex items-center gap-2 bg-slate-50 px-3 py-1.5 text-xs font-medium text-slate-700">
-                      <input
-                        type="checkbox"
-                        className="h-4 w-4 accent-indigo-600"
-                        checked={allOn}
-                        onChange={() => setRoleIds((s) => list.reduce((acc, r) => flip(acc, r.id, !allOn), s))}
-                        aria-label={`Every shown role in ${list[0]!.accountName}`}
-                      />
-                      {list[0]!.accountName} <span className="font-normal text-slate-600">{list[0]!.awsAccountId}</span>
-                    </label>
-                    {list.map((r) => (
-                      <label key={r.id} className="flex items-center gap-2 px-3 py-1.5 pl-8 text-sm text-slate-800 hover:bg-slate-50">
-                        <input
-                          type="checkbox"
-                          className="h-4 w-4 shrink-0 accent-indigo-600"
-                          checked={roleIds.has(r.id)}
-                          onChange={(e) => setRoleIds((s) => flip(s, r.id, e.target.checked))}
-                          aria-label={`${r.label} in ${r.accountName} (${r.awsAccountId})`}
-                        />
-                        <span className="min-w-0">
-                          {r.label}
-                          {r.label !== r.roleName ? <span className="ml-1 text-slate-600">({r.roleName})</span> : null}
-                        </span>
-                      </label>
-                    ))}
-                  </div>
-                );
-              })
-            )}
-          </div>
-          {errors.roleIds ? (
-            <p id="grant-roles-error" className="text-sm text-red-600">
-              {errors.roleIds}
-            </p>
-          ) : null}
-        </fieldset>
+        <Checklist
+          legend="Roles"
+          chosen={roleIds}
+          onChange={setRoleIds}
+          filter={roleFilter}
+          onFilter={setRoleFilter}
+          filterLabel="Find roles"
+          filterPlaceholder="Find a role or an account"
+          sections={[...byAccount.values()].map((list) => ({
+            key: list[0]!.accountRef,
+            heading: {
+              ariaLabel: `Every shown role in ${list[0]!.accountName}`,
+              content: (
+                <>
+                  {list[0]!.accountName} <span className="font-normal text-slate-600">{list[0]!.awsAccountId}</span>
+                </>
+              ),
+            },
+            items: list.map((r) => ({
+              id: r.id,
+              ariaLabel: `${r.label} in ${r.accountName} (${r.awsAccountId})`,
+              content: (
+                <>
+                  {r.label}
+                  {r.label !== r.roleName ? <span className="ml-1 text-slate-600">({r.roleName})</span> : null}
+                </>
+              ),
+            })),
+          }))}
+          empty={roles.length ? "No role matches." : "No roles are registered yet: register them on the Roles page first."}
+          maxHeight="max-h-72"
+          error={errors.roleIds}
+          errorId="grant-roles-error"
+        />
         <div className="min-w-0 space-y-4">
-          <fieldset className="space-y-2">
-            <legend className="text-sm font-medium text-slate-900">People {emails.size ? <span className="font-normal text-slate-600">({emails.size} chosen)</span> : null}</legend>
-            <Input type="search" aria-label="Find people" placeholder="Find a person" value={personFilter} onChange={(e) => setPersonFilter(e.target.value)} autoComplete="off" />
-            <div className="max-h-48 overflow-y-auto rounded-md border border-slate-200" aria-describedby={errors.userEmails ? "grant-people-error" : undefined}>
-              {shownPeople.length === 0 ? (
-                <p className="px-3 py-4 text-center text-sm text-slate-600">{people.length ? "No one matches." : "No people to choose: add them on the Users page, or grant a group."}</p>
-              ) : (
-                shownPeople.map((p) => (
-                  <label key={p.email} className="flex items-center gap-2 px-3 py-1.5 text-sm text-slate-800 hover:bg-slate-50">
-                    <input type="checkbox" className="h-4 w-4 shrink-0 accent-indigo-600" checked={emails.has(p.email)} onChange={(e) => setEmails((s) => flip(s, p.email, e.target.checked))} aria-label={`${p.name} (${p.email})`} />
-                    <span className="min-w-0">
+          <Checklist
+            legend="People"
+            chosen={emails}
+            onChange={setEmails}
+            filter={personFilter}
+            onFilter={setPersonFilter}
+            filterLabel="Find people"
+            filterPlaceholder="Find a person"
+            sections={[
+              {
+                key: "people",
+                items: shownPeople.map((p) => ({
+                  id: p.email,
+                  ariaLabel: `${p.name} (${p.email})`,
+                  content: (
+                    <>
                       {p.name} <span className="break-all text-slate-600">{p.email}</span>
-                    </span>
-                  </label>
-                ))
-              )}
-            </div>
-            {errors.userEmails ? (
-              <p id="grant-people-error" className="text-sm text-red-600">
-                {errors.userEmails}
-              </p>
-            ) : null}
-          </fieldset>
+                    </>
+                  ),
+                })),
+              },
+            ]}
+            empty={people.length ? "No one matches." : "No people to choose: add them on the Users page, or grant a group."}
+            maxHeight="max-h-48"
+            error={errors.userEmails}
+            errorId="grant-people-error"
+          />
           <Field label="Identity-provider groups" htmlFor="grant-groups" hint={`Separated by commas or spaces, as single sign-on sends them in the groups claim${groups.length ? ` (granted today: ${groups.slice(0, 5).join(", ")}${groups.length > 5 ? ", …" : ""})` : ""}.`} error={errors.groups}>
             <Input id="grant-groups" value={groupText} onChange={(e) => setGroupText(e.target.value)} placeholder="platform-engineers, sre" className="font-mono" autoComplete="off" invalid={Boolean(errors.groups)} />
           </Field>

@@ -2,12 +2,13 @@
 
 import { Users, User } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, useTransition, type FormEvent } from "react";
+import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { Alert, Field, Input, Select } from "@/components/ui/field";
+import { Alert } from "@/components/ui/field";
 import type { RoleDto } from "@/lib/catalog/role-dto";
-import { createGrantAction, deleteGrantAction, revokeRoleSessionsAction } from "./actions";
+import { deleteGrantAction, revokeRoleSessionsAction } from "./actions";
+import { GrantForm } from "./grant-form";
 import { HealthWarning } from "./role-health";
 import type { GrantView, UserOption } from "./types";
 
@@ -18,28 +19,12 @@ import type { GrantView, UserOption } from "./types";
 export function GrantsDialog({ role, grants, users, canRevoke, onClose }: { role: RoleDto; grants: GrantView[]; users: UserOption[]; canRevoke: boolean; onClose: () => void }) {
   const router = useRouter();
   const [notice, setNotice] = useState<{ tone: "success" | "error" | "info"; text: string } | null>(null);
-  const [fieldError, setFieldError] = useState<{ userEmail?: string; group?: string }>({});
   const [pending, startTransition] = useTransition();
-  const [kind, setKind] = useState<"user" | "group">("user");
+  const [granting, setGranting] = useState(false);
   const [endSessions, setEndSessions] = useState(true);
   const [removing, setRemoving] = useState<{ id: string; step: "removing" | "revoking" } | null>(null);
   const granted = new Set(grants.flatMap((g) => (g.user ? [g.user.email] : [])));
   const available = users.filter((u) => !granted.has(u.email));
-
-  const grant = (input: { userEmail: string } | { group: string }, form: HTMLFormElement) =>
-    startTransition(async () => {
-      const result = await createGrantAction({ roleId: role.id, ...input });
-      if (result.ok) {
-        setFieldError({});
-        setNotice({ tone: "success", text: `${role.displayName} is granted to ${result.data.subject}.` });
-        form.reset();
-        router.refresh();
-      } else {
-        const fields = result.error.fields ?? {};
-        setFieldError({ userEmail: fields.userEmail, group: fields.group });
-        setNotice({ tone: "error", text: result.error.message });
-      }
-    });
 
   const revoke = (g: GrantView) =>
     startTransition(async () => {
@@ -67,16 +52,6 @@ export function GrantsDialog({ role, grants, users, canRevoke, onClose }: { role
       );
     });
 
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    if (kind === "user") {
-      const userEmail = String(form.get("userEmail") ?? "");
-      if (!userEmail) return setFieldError({ userEmail: "Choose a user" });
-      grant({ userEmail }, e.currentTarget);
-    } else grant({ group: String(form.get("group") ?? "") }, e.currentTarget);
-  };
-
   return (
     <Dialog open onClose={onClose} title={`Grants for ${role.displayName}`} description={`Who may switch into it, from ${role.accountName} (${role.accountId}). Administrators may always.`}>
       <div className="space-y-4">
@@ -98,7 +73,7 @@ export function GrantsDialog({ role, grants, users, canRevoke, onClose }: { role
                     </span>
                   )}
                 </span>
-                <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" disabled={pending} onClick={() => revoke(g)} aria-label={`Remove the grant to ${g.user?.email ?? `group ${g.group}`}`}>
+                <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" disabled={pending || granting} onClick={() => revoke(g)} aria-label={`Remove the grant to ${g.user?.email ?? `group ${g.group}`}`}>
                   {removing?.id === g.id ? (removing.step === "removing" ? "Removing…" : "Revoking…") : "Remove"}
                 </Button>
               </li>
@@ -116,44 +91,22 @@ export function GrantsDialog({ role, grants, users, canRevoke, onClose }: { role
             </span>
           </label>
         ) : null}
-        <form onSubmit={submit} className="space-y-3 rounded-md border border-slate-200 p-3" noValidate>
-          <fieldset className="flex items-center gap-4 text-sm text-slate-700">
-            <legend className="mb-2 text-sm font-medium text-slate-900">Add a grant</legend>
-            <label className="flex items-center gap-1.5">
-              <input type="radio" name="kind" checked={kind === "user"} onChange={() => setKind("user")} className="h-4 w-4 accent-indigo-600" />
-              A person
-            </label>
-            <label className="flex items-center gap-1.5">
-              <input type="radio" name="kind" checked={kind === "group"} onChange={() => setKind("group")} className="h-4 w-4 accent-indigo-600" />
-              An identity-provider group
-            </label>
-          </fieldset>
-          <div className="flex items-start gap-2">
-            <div className="flex-1">
-              {kind === "user" ? (
-                <Field label="User" htmlFor="grant-user" error={fieldError.userEmail}>
-                  <Select id="grant-user" name="userEmail" defaultValue="" aria-invalid={Boolean(fieldError.userEmail) || undefined}>
-                    <option value="" disabled>
-                      {available.length ? "Choose a user…" : "Every user already has it"}
-                    </option>
-                    {available.map((u) => (
-                      <option key={u.email} value={u.email}>
-                        {u.name} — {u.email}
-                      </option>
-                    ))}
-                  </Select>
-                </Field>
-              ) : (
-                <Field label="Group" htmlFor="grant-group" hint="As the single sign-on provider sends it in the groups claim." error={fieldError.group}>
-                  <Input id="grant-group" name="group" autoComplete="off" placeholder="platform-engineers" className="font-mono" invalid={Boolean(fieldError.group)} autoFocus />
-                </Field>
-              )}
-            </div>
-            <Button type="submit" disabled={pending || (kind === "user" && available.length === 0)} className="mt-6">
-              {pending && !removing ? "Granting…" : "Grant"}
-            </Button>
-          </div>
-        </form>
+        <GrantForm
+          roleId={role.id}
+          people={users}
+          available={available}
+          idPrefix="grant"
+          className="rounded-md border border-slate-200 p-3"
+          labels={{ legend: "Add a grant", person: "User", choose: "Choose a user…", noneLeft: "Every user already has it" }}
+          busy={pending}
+          autoFocusGroup
+          onPendingChange={setGranting}
+          onDone={(outcome) => {
+            if (!outcome.ok) return setNotice({ tone: "error", text: outcome.message });
+            setNotice({ tone: "success", text: `${role.displayName} is granted to ${outcome.subject}.` });
+            router.refresh();
+          }}
+        />
         <div className="flex justify-end pt-1">
           <Button variant="secondary" onClick={onClose}>
             Close

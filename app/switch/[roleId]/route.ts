@@ -9,6 +9,7 @@ import { authorize } from "@/lib/http/authorize";
 import { describeFailure, type Failure } from "@/lib/http/failure";
 import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
 import { findSwitchableRole, startSession } from "@/lib/sessions/start-session";
+import { parseTheme, THEME_COOKIE, type ThemeChoice } from "@/components/ui/theme";
 import { confirmPage, errorPage, handoffPage, type SwitchTarget } from "./html";
 
 const params = z.object({ roleId: idField("role") });
@@ -44,9 +45,9 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
 /** The one error body (lib/http/failure.ts) as a page: its message, and the request id in a
  * header as every other answer has it. (A switch AWS refused goes to the console's own failure
  * page instead, with the explanation and its fix: see handle.) */
-function failurePage({ status, body, retryAfter }: Failure, nonce: string | undefined): Response {
+function failurePage({ status, body, retryAfter }: Failure, nonce: string | undefined, theme: ThemeChoice): Response {
   const title = TITLES[body.code] ?? (status >= 500 ? "Something went wrong" : "The console could not open this role");
-  return html(errorPage(title, body.message, nonce), status, {
+  return html(errorPage(title, body.message, nonce, theme), status, {
     ...(body.requestId ? { "X-Request-Id": body.requestId } : {}),
     ...(retryAfter ? { "Retry-After": String(retryAfter) } : {}),
   });
@@ -58,13 +59,15 @@ function failurePage({ status, body, retryAfter }: Failure, nonce: string | unde
  * tell a person's intent from an attacker's (ASVS 3.5.3: no state change on GET). */
 async function handle(request: NextRequest, context: { params: Promise<{ roleId: string }> }, method: "GET" | "POST"): Promise<Response> {
   const nonce = request.headers.get("x-nonce") ?? undefined;
+  // The console's theme, as app/layout.tsx reads it: these pages are plain HTML, not the layout.
+  const theme = parseTheme(request.cookies.get(THEME_COOKIE)?.value);
   const meta: RequestMeta = requestMetaFrom(request.headers);
   const operation = `${method} /switch`;
   const p = params.safeParse(await context.params);
   const q = query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
   if (!p.success || !q.success) {
     const malformed = new AppError("bad_request", "The role or region in this link is malformed. Open the role from the Switch role menu instead.");
-    return failurePage(await describeFailure(malformed, { actor: null, operation, meta }), nonce);
+    return failurePage(await describeFailure(malformed, { actor: null, operation, meta }), nonce, theme);
   }
   const here = `${request.nextUrl.pathname}${request.nextUrl.search}`;
 
@@ -74,10 +77,10 @@ async function handle(request: NextRequest, context: { params: Promise<{ roleId:
     actor = await authorize({ permission: "sessions.create" }, { operation, meta });
     const { role } = await findSwitchableRole(actor, p.data.roleId, "console", meta);
     target = { roleId: role.id, roleLabel: role.displayName, roleArn: role.roleArn, accountName: role.accountName, accountId: role.accountId, environment: role.environment, color: role.color, region: q.data.region ?? role.defaultRegion };
-    if (method === "GET" || !sameOriginPost(request)) return html(confirmPage(target, here, nonce));
+    if (method === "GET" || !sameOriginPost(request)) return html(confirmPage(target, here, nonce, theme));
     const session = await startSession(actor, { roleId: p.data.roleId, kind: "console", region: target.region, service: q.data.service }, meta);
     if (session.kind !== "console") throw new Error("unexpected session kind");
-    return html(handoffPage(session.form, target, nonce));
+    return html(handoffPage(session.form, target, nonce, theme));
   } catch (err) {
     unstable_rethrow(err);
     if (err instanceof AppError && err.code === "unauthorized" && !actor) {
@@ -93,7 +96,7 @@ async function handle(request: NextRequest, context: { params: Promise<{ roleId:
       page.search = new URLSearchParams({ request: meta.requestId, region: target.region }).toString();
       return new Response(null, { status: 303, headers: { ...HEADERS, Location: page.toString(), "X-Request-Id": meta.requestId } });
     }
-    return failurePage(failure, nonce);
+    return failurePage(failure, nonce, theme);
   }
 }
 

@@ -1,15 +1,16 @@
 "use client";
 
-import { CheckCircle2, ExternalLink, LoaderCircle, ShieldCheck, UserPlus } from "lucide-react";
-import { useState, useTransition, type FormEvent, type ReactNode } from "react";
+import { CheckCircle2, ExternalLink, LoaderCircle, ShieldCheck } from "lucide-react";
+import { useState, useTransition, type ReactNode } from "react";
 import { buttonClass, Button } from "@/components/ui/button";
-import { Alert, Field, Input, Select } from "@/components/ui/field";
+import { Alert } from "@/components/ui/field";
 import type { CreatedRole } from "@/components/wizard/ndjson";
 import { CodeBlock } from "@/components/wizard/code-block";
 import { accountLabel, policyFileName } from "@/components/wizard/format";
 import type { WizardContext } from "@/components/wizard/types";
 import type { Plan } from "@/lib/provision/types";
-import { createGrantAction, testRoleAction } from "../actions";
+import { testRoleAction } from "../actions";
+import { GrantForm } from "../grant-form";
 import { TestResult } from "../test-result";
 import type { TestOutcome, UserOption } from "../types";
 
@@ -95,7 +96,7 @@ export function NextSteps({ role, plan, context, trustsConsole, access }: { role
           <>
             {access.canGrant ? (
               <Step n={++n} title="Grant it to people" testId="next-grant">
-                <GrantForm role={role} people={access.people} />
+                <GrantStep role={role} people={access.people} />
               </Step>
             ) : null}
             {access.canTest ? (
@@ -131,37 +132,11 @@ function Step({ n, title, testId, children }: { n: number; title: string; testId
   );
 }
 
-/** Grants the new entry to a person or an identity-provider group, as the Grants dialog does. */
-function GrantForm({ role, people }: { role: CreatedRole; people: UserOption[] }) {
-  const [kind, setKind] = useState<"user" | "group">(people.length ? "user" : "group");
+/** Grants the new entry to a person or an identity-provider group, with the Grants dialog's form. */
+function GrantStep({ role, people }: { role: CreatedRole; people: UserOption[] }) {
   const [granted, setGranted] = useState<string[]>([]);
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
-  const [fieldError, setFieldError] = useState<{ userEmail?: string; group?: string }>({});
-  const [pending, startTransition] = useTransition();
   const available = people.filter((p) => !granted.includes(p.email));
-
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const data = new FormData(form);
-    const value = kind === "user" ? String(data.get("userEmail") ?? "") : String(data.get("group") ?? "").trim();
-    if (!value) return setFieldError(kind === "user" ? { userEmail: "Choose a person" } : { group: "Enter the group's name" });
-    const input = kind === "user" ? { userEmail: value } : { group: value };
-    const subject = kind === "user" ? value : `group ${value}`;
-    startTransition(async () => {
-      const result = await createGrantAction({ roleId: role.id, ...input });
-      if (!result.ok) {
-        const fields = result.error.fields ?? {};
-        setFieldError({ userEmail: fields.userEmail, group: fields.group });
-        setNotice({ tone: "error", text: result.error.message });
-        return;
-      }
-      setFieldError({});
-      setGranted((g) => [...g, subject]);
-      setNotice({ tone: "success", text: `${role.displayName} is granted to ${result.data.subject}: it is in their Switch role menu now.` });
-      form.reset();
-    });
-  };
 
   return (
     <div className="space-y-3">
@@ -177,45 +152,19 @@ function GrantForm({ role, people }: { role: CreatedRole; people: UserOption[] }
           Granted from here to: {granted.join(", ")}.
         </p>
       ) : null}
-      <form onSubmit={submit} className="space-y-3" noValidate aria-label={`Grant ${role.displayName}`}>
-        <fieldset className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm text-slate-700">
-          <legend className="sr-only">Grant to</legend>
-          <label className="flex items-center gap-1.5">
-            <input type="radio" name="kind" checked={kind === "user"} onChange={() => setKind("user")} className="h-4 w-4 accent-indigo-600" />
-            A person
-          </label>
-          <label className="flex items-center gap-1.5">
-            <input type="radio" name="kind" checked={kind === "group"} onChange={() => setKind("group")} className="h-4 w-4 accent-indigo-600" />
-            An identity-provider group
-          </label>
-        </fieldset>
-        <div className="flex flex-wrap items-end gap-2">
-          <div className="min-w-0 flex-1 basis-60">
-            {kind === "user" ? (
-              <Field label="Person" htmlFor="next-grant-user" error={fieldError.userEmail} hint={people.length ? undefined : "No operators yet: add people on the Users page."}>
-                <Select id="next-grant-user" name="userEmail" defaultValue="" aria-invalid={Boolean(fieldError.userEmail) || undefined} disabled={available.length === 0}>
-                  <option value="" disabled>
-                    {available.length ? "Choose a person…" : people.length ? "Everyone listed has it now" : "No operators yet"}
-                  </option>
-                  {available.map((p) => (
-                    <option key={p.email} value={p.email}>
-                      {p.name} — {p.email}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-            ) : (
-              <Field label="Group" htmlFor="next-grant-group" hint="As the single sign-on provider sends it in the groups claim." error={fieldError.group}>
-                <Input id="next-grant-group" name="group" autoComplete="off" placeholder="platform-engineers" className="font-mono" invalid={Boolean(fieldError.group)} />
-              </Field>
-            )}
-          </div>
-          <Button type="submit" disabled={pending || (kind === "user" && available.length === 0)}>
-            {pending ? <LoaderCircle className="h-4 w-4 animate-spin" aria-hidden /> : <UserPlus className="h-4 w-4" aria-hidden />}
-            {pending ? "Granting…" : "Grant"}
-          </Button>
-        </div>
-      </form>
+      <GrantForm
+        roleId={role.id}
+        people={people}
+        available={available}
+        idPrefix="next-grant"
+        formLabel={`Grant ${role.displayName}`}
+        labels={{ legend: "Grant to", legendHidden: true, person: "Person", choose: "Choose a person…", noneLeft: people.length ? "Everyone listed has it now" : "No operators yet", nobodyHint: "No operators yet: add people on the Users page." }}
+        onDone={(outcome) => {
+          if (!outcome.ok) return setNotice({ tone: "error", text: outcome.message });
+          setGranted((g) => [...g, outcome.value]);
+          setNotice({ tone: "success", text: `${role.displayName} is granted to ${outcome.subject}: it is in their Switch role menu now.` });
+        }}
+      />
     </div>
   );
 }
