@@ -109,6 +109,8 @@ test("[SWITCH]: an admin imports the organization, discovers, registers, tests a
   await selectOptionMatching(discover.getByLabel("Account"), new RegExp(escapeRegExp(production.name)));
   await expect(discover.getByTestId(`discovered-${names.readOnly}`)).toContainText(/Console trusted/i);
   await expect(discover.getByTestId(`discovered-${names.auditor}`)).toContainText(/ExternalId/i);
+  // An ExternalId row is chosen by typing its ExternalId.
+  await discover.getByLabel(`ExternalId for ${names.auditor} (its trust policy requires one)`).fill("switchboard-demo-7f3a9c2e");
   for (const name of [names.readOnly, names.auditor, names.bucket]) await discover.getByTestId(`discovered-${name}`).getByRole("checkbox").check();
   await discover.getByRole("button", { name: /Register/ }).click();
   await expect(page.getByTestId(`role-row-${names.readOnly}`)).toBeVisible();

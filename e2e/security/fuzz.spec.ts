@@ -264,7 +264,15 @@ function actionInput(action: ServerAction, schemaOf: (key: string) => JsonSchema
     deleteRoleAction: fc.record({ id }),
     testRoleAction: fc.record({ id }),
     discoverRolesAction: fc.record({ accountRef: fc.oneof(id, fc.constant(ACCOUNT)) }),
-    registerDiscoveredAction: fc.record({ accountRef: fc.oneof(id, fc.constant(ACCOUNT)), roleArns: fc.array(fc.oneof(fc.constant(`arn:aws:iam::${ACCOUNT}:role/ReadOnly`), hostileString), { maxLength: 3 }) }),
+    registerDiscoveredAction: fc.record(
+      {
+        accountRef: fc.oneof(id, fc.constant(ACCOUNT)),
+        roleArns: fc.array(fc.oneof(fc.constant(`arn:aws:iam::${ACCOUNT}:role/ReadOnly`), hostileString), { maxLength: 3 }),
+        // Keyed by a role it never chooses: the shared ReadOnly entry is not given an ExternalId.
+        externalIds: fc.dictionary(fc.oneof(fc.constant(`arn:aws:iam::${ACCOUNT}:role/FuzzNotChosen`), hostileString), fc.oneof(fc.constant("abc-123"), hostileString), { maxKeys: 3 }),
+      },
+      { requiredKeys: ["accountRef", "roleArns"] },
+    ),
     createGrantAction: api("POST /grants"),
     deleteGrantAction: fc.record({ id }),
     createGrantsAction: api("POST /grants/batch"),

@@ -21,8 +21,12 @@ export type RoleDto = {
   /** The region a switch uses by default (the entry's, else the account's). */
   defaultRegion: string;
   ownDefaultRegion: string | null;
-  /** Longest session the entry asks for; null: the default of one hour. */
+  /** Longest session the entry asks for; null: as long as the role allows (see below). */
   sessionDuration: number | null;
+  /** The IAM role's own MaxSessionDuration as AWS last reported it (read when the entry was
+   * registered from Discover); null: not known. A switch never lasts longer than this.
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html#id_roles_update-session-duration */
+  roleMaxSessionDuration: number | null;
   /** Whether the entry has an ExternalId stored; every switch into the role then sends it as
    * AssumeRole's ExternalId. Despite the name it says nothing about the role's trust policy,
    * which the catalog does not read: a trust policy that requires sts:ExternalId while the entry

@@ -39,7 +39,7 @@ export async function registerRole(
   input: RegisterRoleInput,
   meta: RequestMeta,
   source: "manual" | "discovered" | "wizard" = "manual",
-  opts: { test?: boolean } = {},
+  opts: { test?: boolean; roleMaxSessionDuration?: number } = {},
 ): Promise<RoleDto> {
   assertPermission(actor, "roles.manage");
   const db = await getDb();
@@ -83,6 +83,7 @@ export async function registerRole(
           default_region: input.defaultRegion ?? null,
           session_duration: input.sessionDuration ?? null,
           external_id: input.externalId ?? null,
+          role_max_session_duration: opts.roleMaxSessionDuration ?? null,
           set_source_identity: input.sourceIdentity === false ? 0 : 1,
           description: input.description ?? "",
           source,

@@ -126,6 +126,29 @@ export const registerRoleInput = z.union([
 ], { error: "Give either { accountId, roleName } or { roleArn }" });
 export type RegisterRoleInput = z.infer<typeof registerRoleInput>;
 
+/** At most this many roles are registered from one Discover listing (its own limit). */
+export const MAX_DISCOVERED_AT_ONCE = 5000;
+
+/** Discover's register: the chosen roles of one account, each with the ExternalId its trust
+ * policy requires, when it requires one. */
+export const registerDiscoveredInput = z
+  .object({
+    accountRef: accountRefField,
+    roleArns: z.array(roleArnField).min(1, "Choose at least one role").max(MAX_DISCOVERED_AT_ONCE, `Choose at most ${MAX_DISCOVERED_AT_ONCE} roles at once`),
+    externalIds: z
+      // Keyed by role ARN; each key must be one of roleArns (below), which says so more clearly
+      // than a key schema's "Invalid key in record".
+      .record(z.string().max(2048, "A role ARN has at most 2048 characters"), externalIdField)
+      .refine((ids) => Object.keys(ids).length <= MAX_DISCOVERED_AT_ONCE, `Give at most ${MAX_DISCOVERED_AT_ONCE} ExternalIds`)
+      .optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v.externalIds ?? {}).every((arn) => v.roleArns.includes(arn)), {
+    message: "An ExternalId is given for a role that is not chosen",
+    path: ["externalIds"],
+  });
+export type RegisterDiscoveredInput = z.infer<typeof registerDiscoveredInput>;
+
 export const updateRoleInput = z
   .object(roleOptions)
   .strict()

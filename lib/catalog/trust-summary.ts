@@ -72,3 +72,20 @@ export function summarizeTrust(trustJson: string, broker: { arn: string; account
   }
   return { summary, brokerAccess, principals: unique };
 }
+
+/** At most this many principals are named in a reason; the rest are counted. */
+const NAMED_PRINCIPALS = 4;
+
+/** Why the console cannot (yet) use a role, for a person, naming who the role trusts today when
+ * the console is not among them; null when the trust policy lets the console in. */
+export function brokerAccessReason(access: BrokerAccess, principals: string[], brokerArn: string): string | null {
+  if (access === "allowed") return null;
+  if (access === "needs-external-id") return "The console is trusted only when it sends the agreed ExternalId: enter it to register this role.";
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+  if (access === "needs-mfa") return "The trust policy requires MFA, which the console's AWS identity cannot provide: switches into it would fail.";
+  const others = principals.filter((p) => p !== "this console");
+  const named = others.slice(0, NAMED_PRINCIPALS).join(", ") + (others.length > NAMED_PRINCIPALS ? ` and ${others.length - NAMED_PRINCIPALS} more` : "");
+  return others.length
+    ? `Not trusted by the console (${brokerArn}): the role trusts only ${named}. Add the console to its trust policy before registering it.`
+    : `Not trusted by the console (${brokerArn}): the role trusts no one. Add the console to its trust policy before registering it.`;
+}

@@ -136,6 +136,8 @@ export type RolesTable = {
   session_duration: number | null;
   external_id: string | null;
   set_source_identity: Generated<Flag>;
+  /** The IAM role's own MaxSessionDuration in seconds, as AWS last reported it; null: unknown. */
+  role_max_session_duration: number | null;
   description: Generated<string>;
   source: Generated<RoleSource>;
   created_at: string;

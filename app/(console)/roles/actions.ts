@@ -4,7 +4,7 @@ import { z } from "zod";
 import { createGrant, deleteGrant } from "@/lib/catalog/grants";
 import { discoverRoles, registerDiscovered } from "@/lib/catalog/discover";
 import { deleteRole, registerRole, updateRole } from "@/lib/catalog/roles";
-import { accountRefField, createGrantInput, idField, registerRoleInput, roleArnField, updateRoleInput } from "@/lib/catalog/schemas";
+import { accountRefField, createGrantInput, idField, registerDiscoveredInput, registerRoleInput, updateRoleInput } from "@/lib/catalog/schemas";
 import { protectedAction } from "@/lib/http/action";
 import { revokeRoleSessions, revokeRoleSessionsInput } from "@/lib/revocation/revoke";
 import { testRole } from "@/lib/sessions/test-role";
@@ -51,6 +51,11 @@ export const discoverRolesAction = protectedAction({ permission: "roles.manage",
       description: r.description,
       trust: r.trust,
       brokerAccess: r.brokerAccess,
+      trustedPrincipals: r.trustedPrincipals,
+      reason: r.reason,
+      fullAdmin: r.fullAdmin,
+      policiesChecked: r.policiesChecked,
+      maxSessionDuration: r.maxSessionDuration,
       serviceLinked: r.serviceLinked,
       registered: r.registeredId !== null,
     }),
@@ -58,9 +63,9 @@ export const discoverRolesAction = protectedAction({ permission: "roles.manage",
 });
 
 export const registerDiscoveredAction = protectedAction(
-  { permission: "roles.manage", input: z.object({ accountRef: accountRefField, roleArns: z.array(roleArnField).min(1, "Choose at least one role").max(5000) }).strict() },
+  { permission: "roles.manage", input: registerDiscoveredInput },
   async ({ actor, input, meta }) => {
-    const { added, skipped } = await registerDiscovered(actor, input.accountRef, input.roleArns, meta);
+    const { added, skipped } = await registerDiscovered(actor, input.accountRef, input.roleArns, meta, input.externalIds);
     return { added: added.map(roleLabel), skipped };
   },
 );

@@ -56,7 +56,7 @@ export function AddRoleDialog({ accounts, initialAccountId, onClose, onAdded }: 
   };
 
   return (
-    <Dialog open onClose={onClose} title="Add a role" description="Register an IAM role that already exists in a registered account. To find roles, use Discover instead.">
+    <Dialog open onClose={onClose} title="Register an existing role" description="Add an IAM role that already exists in a registered account to the catalog. To find roles, use Discover instead.">
       <form onSubmit={submit} className="space-y-4" noValidate>
         {errors.summary ? <Alert>{errors.summary}</Alert> : null}
         <Tabs label="How to name the role" items={MODES} value={mode} onChange={setMode}>
@@ -114,7 +114,7 @@ export function AddRoleDialog({ accounts, initialAccountId, onClose, onAdded }: 
             Cancel
           </Button>
           <Button type="submit" disabled={pending}>
-            {pending ? "Adding…" : "Add role"}
+            {pending ? "Registering…" : "Register role"}
           </Button>
         </div>
       </form>

@@ -1,21 +1,35 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
+import { Loader2, ShieldAlert } from "lucide-react";
 import { useEffect, useState, useTransition } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { Alert, Field, Select } from "@/components/ui/field";
+import { Alert, Field, Input, Select } from "@/components/ui/field";
 import { plural } from "@/components/registry/format";
 import { discoverRolesAction, registerDiscoveredAction } from "./actions";
 import type { AccountOption, DiscoveredView } from "./types";
 
 const ACCESS: Record<DiscoveredView["brokerAccess"], { tone: BadgeTone; label: string; title: string }> = {
   allowed: { tone: "emerald", label: "Console trusted", title: "The trust policy lets the console's AWS identity assume this role." },
-  "needs-external-id": { tone: "amber", label: "Needs ExternalId", title: "The console is trusted only with an ExternalId: set it on the entry after registering." },
+  "needs-external-id": { tone: "amber", label: "Needs ExternalId", title: "The console is trusted only with the agreed ExternalId: enter it in the row to register the role." },
   "needs-mfa": { tone: "amber", label: "Needs MFA", title: "The trust policy requires MFA, which the console's AWS identity cannot provide." },
   "not-trusted": { tone: "slate", label: "Not trusted by the console", title: "The trust policy does not name the console's AWS identity (or its account)." },
 };
+
+const FULL_ADMIN: Record<NonNullable<DiscoveredView["fullAdmin"]>, string> = {
+  "organization-access-role": "AWS Organizations creates this role in member accounts with full administrator access (AdministratorAccess).",
+  "administrator-access": "The AdministratorAccess managed policy is attached: whoever switches in can do anything in the account.",
+};
+
+/** Rows chosen when the list arrives: those the console can assume as they are. Not those it
+ * cannot (not trusted, MFA), nor full-admin roles (a deliberate choice each), nor ExternalId rows
+ * until their ExternalId is typed. */
+const chosenByDefault = (r: DiscoveredView) => !r.registered && !r.serviceLinked && r.brokerAccess === "allowed" && r.fullAdmin === null;
+
+// The same rule as the server's (lib/catalog/schemas.ts externalIdField):
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (ExternalId)
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 type Listing = { state: "idle" } | { state: "loading" } | { state: "error"; message: string } | { state: "ready"; roles: DiscoveredView[] };
 
@@ -26,6 +40,7 @@ export function DiscoverDialog({ accounts, initialAccountId, onClose, onRegister
   const [listing, setListing] = useState<Listing>({ state: initialAccountId ? "loading" : "idle" });
   const [attempt, setAttempt] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [externalIds, setExternalIds] = useState<Record<string, string>>({});
   const [showServiceLinked, setShowServiceLinked] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -37,6 +52,7 @@ export function DiscoverDialog({ accounts, initialAccountId, onClose, onRegister
     void discoverRolesAction({ accountRef: accountId }).then((r) => {
       if (!current) return;
       setListing(r.ok ? { state: "ready", roles: r.data } : { state: "error", message: r.error.message });
+      if (r.ok) setSelected(new Set(r.data.filter(chosenByDefault).map((role) => role.roleArn)));
     });
     return () => {
       current = false;
@@ -47,13 +63,18 @@ export function DiscoverDialog({ accounts, initialAccountId, onClose, onRegister
     setAccountId(next);
     setListing(next ? { state: "loading" } : { state: "idle" });
     setSelected(new Set());
+    setExternalIds({});
     setError(null);
   };
 
   const roles = listing.state === "ready" ? listing.roles : [];
   const serviceLinked = roles.filter((r) => r.serviceLinked);
   const visible = showServiceLinked ? roles : roles.filter((r) => !r.serviceLinked);
-  const selectable = visible.filter((r) => !r.registered);
+  const validId = (arn: string) => EXTERNAL_ID.test((externalIds[arn] ?? "").trim());
+  // "Select all" takes the rows that can work: not the ones the console is not trusted by, and
+  // ExternalId rows only once their ExternalId is there.
+  const selectable = visible.filter((r) => !r.registered && (r.brokerAccess === "allowed" || (r.brokerAccess === "needs-external-id" && validId(r.roleArn))));
+  const notTrusted = roles.filter((r) => !r.registered && !r.serviceLinked && (r.brokerAccess === "not-trusted" || r.brokerAccess === "needs-mfa")).length;
   const newCount = roles.filter((r) => !r.registered && !r.serviceLinked).length;
 
   const toggle = (arn: string, on: boolean) =>
@@ -64,9 +85,17 @@ export function DiscoverDialog({ accounts, initialAccountId, onClose, onRegister
       return next;
     });
 
+  const setExternalId = (arn: string, value: string) => {
+    setExternalIds((ids) => ({ ...ids, [arn]: value }));
+    // A valid ExternalId chooses its row; clearing it un-chooses it.
+    toggle(arn, EXTERNAL_ID.test(value.trim()));
+  };
+
   const register = () =>
     startTransition(async () => {
-      const r = await registerDiscoveredAction({ accountRef: accountId, roleArns: [...selected] });
+      const chosen = [...selected];
+      const ids = Object.fromEntries(chosen.filter((arn) => validId(arn)).map((arn) => [arn, externalIds[arn]!.trim()]));
+      const r = await registerDiscoveredAction({ accountRef: accountId, roleArns: chosen, ...(Object.keys(ids).length ? { externalIds: ids } : {}) });
       if (!r.ok) return setError(r.error.message);
       const { added, skipped } = r.data;
       onRegistered(
@@ -117,6 +146,7 @@ export function DiscoverDialog({ accounts, initialAccountId, onClose, onRegister
             <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
               <p className="text-slate-600">
                 {plural(roles.length - serviceLinked.length, "role")}, {newCount} not in the catalog{selected.size ? ` · ${selected.size} selected` : ""}
+                {notTrusted ? ` · ${notTrusted} left unticked: the console cannot use ${notTrusted === 1 ? "it" : "them"} as ${notTrusted === 1 ? "it is" : "they are"}` : ""}
               </p>
               <div className="flex gap-3">
                 {selectable.length > 1 ? (
@@ -136,38 +166,83 @@ export function DiscoverDialog({ accounts, initialAccountId, onClose, onRegister
                 {visible.map((r) => {
                   const access = ACCESS[r.brokerAccess];
                   const id = `discovered-${r.roleName}`;
+                  const needsId = r.brokerAccess === "needs-external-id" && !r.registered;
+                  const idValue = externalIds[r.roleArn] ?? "";
+                  const idInvalid = idValue.trim() !== "" && !validId(r.roleArn);
+                  const cannotWork = !r.registered && (r.brokerAccess === "not-trusted" || r.brokerAccess === "needs-mfa");
                   return (
-                    <li key={r.roleArn} data-testid={id} className={r.registered ? "bg-slate-50" : ""}>
-                      <label className={`flex items-start gap-3 px-3 py-2 ${r.registered ? "" : "cursor-pointer hover:bg-slate-50"}`}>
-                        <input
-                          type="checkbox"
-                          className="mt-1 h-4 w-4 accent-indigo-600"
-                          checked={r.registered || selected.has(r.roleArn)}
-                          disabled={r.registered}
-                          onChange={(e) => toggle(r.roleArn, e.target.checked)}
-                          aria-label={r.roleName}
-                          aria-describedby={`${id}-trust`}
-                        />
-                        <span className="min-w-0 flex-1">
-                          <span className="flex flex-wrap items-center justify-between gap-x-2 gap-y-1">
-                            <span className={`font-mono text-sm ${r.registered ? "text-slate-500" : "font-medium text-slate-900"}`}>
-                              {r.path !== "/" ? <span className="text-slate-400">{r.path}</span> : null}
-                              {r.roleName}
-                            </span>
-                            <span className="flex gap-1">
-                              {r.registered ? <Badge tone="indigo">In the catalog</Badge> : null}
-                              {r.serviceLinked ? <Badge>Service-linked</Badge> : null}
-                              <Badge tone={access.tone} title={access.title}>
-                                {access.label}
+                    <li key={r.roleArn} data-testid={id} data-access={r.brokerAccess} className={`flex items-start gap-3 px-3 py-2 ${r.registered ? "bg-slate-50" : ""}`}>
+                      <input
+                        id={`${id}-check`}
+                        type="checkbox"
+                        className="mt-1 h-4 w-4 shrink-0 accent-indigo-600"
+                        checked={r.registered || selected.has(r.roleArn)}
+                        // An ExternalId row is chosen by typing its ExternalId (registering it
+                        // without one would give an entry whose every switch fails).
+                        disabled={r.registered || (needsId && !validId(r.roleArn))}
+                        onChange={(e) => toggle(r.roleArn, e.target.checked)}
+                        aria-label={r.roleName}
+                        aria-describedby={`${id}-trust${(cannotWork && r.reason) || needsId ? ` ${id}-reason` : ""}`}
+                      />
+                      <div className="min-w-0 flex-1">
+                        <div className="flex flex-wrap items-center justify-between gap-x-2 gap-y-1">
+                          <label htmlFor={`${id}-check`} className={`font-mono text-sm [overflow-wrap:anywhere] ${r.registered ? "text-slate-600" : "cursor-pointer font-medium text-slate-900"}`}>
+                            {r.path !== "/" ? <span className="text-slate-500">{r.path}</span> : null}
+                            {r.roleName}
+                          </label>
+                          <span className="flex flex-wrap gap-1">
+                            {r.registered ? <Badge tone="indigo">In the catalog</Badge> : null}
+                            {r.serviceLinked ? <Badge>Service-linked</Badge> : null}
+                            {r.fullAdmin ? (
+                              <Badge tone="red" title={FULL_ADMIN[r.fullAdmin]}>
+                                <ShieldAlert className="mr-1 h-3 w-3" aria-hidden />
+                                Full admin
                               </Badge>
-                            </span>
+                            ) : null}
+                            <Badge tone={access.tone} title={access.title}>
+                              {access.label}
+                            </Badge>
                           </span>
-                          <span id={`${id}-trust`} className="block text-xs text-slate-600 [overflow-wrap:anywhere]">
-                            {r.trust}
-                          </span>
-                          {r.description ? <span className="block text-xs text-slate-500">{r.description}</span> : null}
-                        </span>
-                      </label>
+                        </div>
+                        <p id={`${id}-trust`} className="text-sm text-slate-700 [overflow-wrap:anywhere]">
+                          {r.trust.startsWith("Trusts ") ? (
+                            <>
+                              <span className="font-medium">Trusts today:</span> {r.trust.slice("Trusts ".length)}
+                            </>
+                          ) : (
+                            r.trust
+                          )}
+                        </p>
+                        {r.fullAdmin ? <p className="text-xs text-slate-600">{FULL_ADMIN[r.fullAdmin]}</p> : null}
+                        {cannotWork && r.reason ? (
+                          <p id={`${id}-reason`} data-testid={`${id}-reason`} className="mt-1 rounded border border-amber-200 bg-amber-50 px-2 py-1 text-xs text-amber-900 [overflow-wrap:anywhere]">
+                            {r.reason}
+                          </p>
+                        ) : null}
+                        {needsId ? (
+                          <div className="mt-1.5 space-y-1">
+                            <label htmlFor={`${id}-external-id`} id={`${id}-reason`} className="block text-xs font-medium text-slate-700">
+                              ExternalId for {r.roleName} (its trust policy requires one)
+                            </label>
+                            <Input
+                              id={`${id}-external-id`}
+                              value={idValue}
+                              onChange={(e) => setExternalId(r.roleArn, e.target.value)}
+                              autoComplete="off"
+                              spellCheck={false}
+                              placeholder="The ExternalId agreed with the role's owner"
+                              className="font-mono"
+                              invalid={idInvalid}
+                            />
+                            {idInvalid ? (
+                              <p id={`${id}-external-id-error`} className="text-xs text-red-600">
+                                An ExternalId has 2–1224 letters, digits and + = , . @ : / _ - (no spaces).
+                              </p>
+                            ) : null}
+                          </div>
+                        ) : null}
+                        {r.description ? <p className="text-xs text-slate-600">{r.description}</p> : null}
+                      </div>
                     </li>
                   );
                 })}

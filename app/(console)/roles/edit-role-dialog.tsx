@@ -44,7 +44,7 @@ export function EditRoleDialog({ role, account, onClose, onSaved }: { role: Role
     <Dialog open onClose={onClose} title={`Edit ${role.displayName}`} description={<span className="font-mono text-xs break-all">{role.roleArn}</span>}>
       <form onSubmit={submit} className="space-y-4" noValidate>
         {errors.summary ? <Alert>{errors.summary}</Alert> : null}
-        <RoleOptionsFields initial={initial} account={account} displayNamePlaceholder={role.roleName} error={errors.field} />
+        <RoleOptionsFields initial={initial} account={account} displayNamePlaceholder={role.roleName} roleMax={role.roleMaxSessionDuration} error={errors.field} />
         <div className="flex justify-end gap-2 pt-2">
           <Button variant="secondary" onClick={onClose}>
             Cancel

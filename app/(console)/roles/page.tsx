@@ -47,7 +47,7 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
         actions={
           hasPermission(actor, "provisioning.manage") ? (
             <Link href="/roles/new" className={buttonClass("primary")}>
-              Create role
+              Create a new IAM role
             </Link>
           ) : null
         }

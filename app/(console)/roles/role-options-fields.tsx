@@ -7,6 +7,7 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/textarea";
 import { generateExternalId } from "@/components/registry/external-id";
 import { REGIONS } from "@/lib/aws/partitions";
+import { formatDuration } from "@/components/registry/format";
 import type { Partition } from "@/lib/domain/partitions";
 
 export const ROLE_OPTION_FIELDS = ["displayName", "color", "defaultRegion", "sessionDuration", "externalId", "sourceIdentity", "description"] as const;
@@ -17,7 +18,7 @@ export type RoleOptions = {
   color: string | null;
   /** null: the account's default region. */
   defaultRegion: string | null;
-  /** Seconds; null: the default of one hour. */
+  /** Seconds; null: AssumeRole's default of one hour. */
   sessionDuration: number | null;
   externalId: string | null;
   sourceIdentity: boolean;
@@ -45,12 +46,15 @@ export function RoleOptionsFields({
   initial,
   account,
   displayNamePlaceholder,
+  roleMax = null,
   error,
 }: {
   initial: RoleOptions;
   /** The account's colour, default region and partition (what "the account's" means). */
   account: { color: string; defaultRegion: string; partition: Partition } | null;
   displayNamePlaceholder?: string;
+  /** The IAM role's own MaxSessionDuration, when AWS has reported it; null: not known. */
+  roleMax?: number | null;
   error: (field: string) => string | undefined;
 }) {
   const [useAccountColor, setUseAccountColor] = useState(initial.color === null);
@@ -58,6 +62,12 @@ export function RoleOptionsFields({
   const [externalId, setExternalId] = useState(initial.externalId ?? "");
   const regions = REGIONS[account?.partition ?? "aws"];
   const duration = initial.sessionDuration;
+  const [hours, setHours] = useState(duration === null ? "" : String(Math.floor(duration / 3600)));
+  const [minutes, setMinutes] = useState(duration === null ? "" : String(Math.round((duration % 3600) / 60)));
+  const asked = hours === "" && minutes === "" ? null : Math.round((Number(hours) || 0) * 3600 + (Number(minutes) || 0) * 60);
+  // AssumeRole refuses a DurationSeconds above the role's MaxSessionDuration:
+  // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (DurationSeconds)
+  const overRoleMax = roleMax !== null && asked !== null && asked > roleMax;
   return (
     <div className="space-y-4">
       <Field label="Display name" htmlFor="role-display-name" hint="What the Switch Role menu shows; the role name when empty." error={error("displayName")}>
@@ -104,18 +114,54 @@ export function RoleOptionsFields({
           <label htmlFor="role-duration-hours" className="sr-only">
             Session duration hours
           </label>
-          <Input id="role-duration-hours" name="durationHours" type="number" min={0} max={12} placeholder="1" defaultValue={duration === null ? "" : Math.floor(duration / 3600)} className="w-20" invalid={Boolean(error("sessionDuration"))} />
+          <Input
+            id="role-duration-hours"
+            name="durationHours"
+            type="number"
+            min={0}
+            max={roleMax !== null ? Math.floor(roleMax / 3600) : 12}
+            placeholder="1"
+            value={hours}
+            onChange={(e) => setHours(e.target.value)}
+            className="w-20"
+            aria-describedby="role-duration-hint"
+            invalid={Boolean(error("sessionDuration")) || overRoleMax}
+          />
           <span className="text-sm text-slate-600">h</span>
           <label htmlFor="role-duration-minutes" className="sr-only">
             Session duration minutes
           </label>
-          <Input id="role-duration-minutes" name="durationMinutes" type="number" min={0} max={59} step={5} placeholder="0" defaultValue={duration === null ? "" : Math.round((duration % 3600) / 60)} className="w-20" />
+          <Input
+            id="role-duration-minutes"
+            name="durationMinutes"
+            type="number"
+            min={0}
+            max={59}
+            step={5}
+            placeholder="0"
+            value={minutes}
+            onChange={(e) => setMinutes(e.target.value)}
+            className="w-20"
+            aria-describedby="role-duration-hint"
+          />
           <span className="text-sm text-slate-600">min</span>
         </div>
         {error("sessionDuration") ? (
-          <p className="text-sm text-red-600">{error("sessionDuration")}</p>
+          <p id="role-duration-hint" className="text-sm text-red-600">
+            {error("sessionDuration")}
+          </p>
+        ) : overRoleMax ? (
+          <p id="role-duration-hint" className="text-sm text-red-600">
+            More than this role allows: its maximum session duration in IAM is {formatDuration(roleMax)}, and AWS refuses longer sessions. Choose {formatDuration(roleMax)} or less.
+          </p>
+        ) : roleMax !== null ? (
+          <p id="role-duration-hint" className="text-xs text-slate-500" data-testid="role-duration-hint">
+            This role allows sessions of up to <span className="font-medium text-slate-700">{formatDuration(roleMax)}</span> (its maximum session duration in IAM). Empty: 1 hour, AWS&apos;s default. Also capped at 1 hour when the console runs on role credentials.
+          </p>
         ) : (
-          <p className="text-xs text-slate-500">15 minutes to 12 hours; empty for the default of 1 hour. AWS also caps it at the role&apos;s maximum session duration, and at 1 hour when the console runs on role credentials.</p>
+          <p id="role-duration-hint" className="text-xs text-slate-500" data-testid="role-duration-hint">
+            15 minutes to 12 hours; empty: 1 hour, AWS&apos;s default. AWS caps it at the role&apos;s maximum session duration (not known to the console yet: it is read when a role is registered from Discover), and at 1 hour when the console runs on role credentials.
+          </p>
         )}
       </fieldset>
       <Field label="ExternalId (optional)" htmlFor="role-external-id" hint="Sent with every switch when the role's trust policy requires sts:ExternalId." error={error("externalId")}>

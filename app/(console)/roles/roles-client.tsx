@@ -134,14 +134,14 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
   }
 
   const toolbarActions = canManage ? (
-    <div className="flex items-center gap-2">
+    <div className="flex flex-wrap items-center gap-2">
       <Button variant="secondary" onClick={() => setOpen({ kind: "discover", accountId: accountFilter || undefined })}>
         <Radar className="h-4 w-4" aria-hidden />
         Discover roles
       </Button>
       <Button onClick={() => setOpen({ kind: "add", accountId: accountFilter || undefined })}>
         <Plus className="h-4 w-4" aria-hidden />
-        Add role
+        Register an existing role
       </Button>
     </div>
   ) : null;
@@ -303,7 +303,10 @@ function RoleRow({
               <CopyButton text={role.roleArn} label="Copy ARN" iconOnly />
             </span>
             <span title="Default region">{role.defaultRegion}</span>
-            <span title="Session duration">{role.sessionDuration ? formatDuration(role.sessionDuration) : "1 h (default)"} sessions</span>
+            <span title={role.roleMaxSessionDuration ? `The role allows up to ${formatDuration(role.roleMaxSessionDuration)} (its MaxSessionDuration in IAM)` : "Session duration"}>
+              {role.sessionDuration ? formatDuration(role.sessionDuration) : "1 h (default)"} sessions
+              {role.roleMaxSessionDuration ? ` · role max ${formatDuration(role.roleMaxSessionDuration)}` : ""}
+            </span>
             {grantCount !== null ? <span>{grantCount ? plural(grantCount, "grant") : "Not granted"}</span> : null}
             {canManage ? <span title="How the entry came into the catalog">{SOURCE_LABEL[role.source]}</span> : null}
           </div>

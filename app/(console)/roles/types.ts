@@ -30,6 +30,16 @@ export type DiscoveredView = {
   description: string;
   trust: string;
   brokerAccess: "allowed" | "needs-external-id" | "needs-mfa" | "not-trusted";
+  /** Who the trust policy lets in today. */
+  trustedPrincipals: string[];
+  /** Why the console cannot use it as it is; null: it can. */
+  reason: string | null;
+  /** Full administration of the account: AWS Organizations' role, or AdministratorAccess attached. */
+  fullAdmin: "organization-access-role" | "administrator-access" | null;
+  /** False: the attached policies could not be read, and only the name was checked. */
+  policiesChecked: boolean;
+  /** The role's MaxSessionDuration in seconds. */
+  maxSessionDuration: number;
   serviceLinked: boolean;
   registered: boolean;
 };

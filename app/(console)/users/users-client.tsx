@@ -3,7 +3,7 @@
 import { ChevronDown, ChevronRight, Lock, UserPlus } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Fragment, useState, useTransition, type FormEvent } from "react";
+import { Fragment, useState, useSyncExternalStore, useTransition, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -28,8 +28,165 @@ function formatTime(iso: string | null): string {
 /** The roles granted to one person directly (group grants are listed on the Grants page). */
 export type UserGrants = Record<string, Array<{ roleLabel: string; accountName: string }>>;
 
+/** Phones (below Tailwind's `sm`, 640 px) get cards instead of the table. One or the other is
+ * rendered, never both, so each person's controls exist once. The server renders the table;
+ * a phone swaps in the cards as it hydrates. */
+const PHONE = "(max-width: 639.98px)";
+function usePhone(): boolean {
+  return useSyncExternalStore(
+    (changed) => {
+      const query = window.matchMedia(PHONE);
+      query.addEventListener("change", changed);
+      return () => query.removeEventListener("change", changed);
+    },
+    () => window.matchMedia(PHONE).matches,
+    () => false,
+  );
+}
+
+function UserName({ user, self }: { user: UserDto; self: boolean }) {
+  return (
+    <div className="min-w-0">
+      <div className="font-medium text-slate-900">
+        {user.name} {self ? <span className="text-xs font-normal text-slate-500">(you)</span> : null}
+      </div>
+      <div className="text-xs text-slate-500 [overflow-wrap:anywhere]">{user.email}</div>
+    </div>
+  );
+}
+
+function RoleSelect({ user, self, pending, onChange }: { user: UserDto; self: boolean; pending: boolean; onChange: (role: ConsoleRole) => void }) {
+  return (
+    <>
+      <label className="sr-only" htmlFor={`role-${user.id}`}>
+        Console role of {user.email}
+      </label>
+      <Select
+        id={`role-${user.id}`}
+        value={user.role}
+        disabled={pending || self || user.authProvider === "oidc"}
+        title={user.authProvider === "oidc" ? "Set by the identity provider's groups at each sign-in" : undefined}
+        onChange={(e) => onChange(e.target.value as ConsoleRole)}
+        className="w-40 min-w-40"
+      >
+        {ROLES.map((r) => (
+          <option key={r.value} value={r.value}>
+            {r.label}
+          </option>
+        ))}
+      </Select>
+    </>
+  );
+}
+
+function GrantsToggle({ user, count, expanded, onToggle }: { user: UserDto; count: number; expanded: boolean; onToggle: () => void }) {
+  const label = count === 1 ? "1 role" : `${count} roles`;
+  return (
+    <Button size="sm" variant="ghost" aria-expanded={expanded} aria-controls={`grants-of-${user.id}`} onClick={onToggle} aria-label={`${label} granted to ${user.email}: ${expanded ? "hide" : "show"}`}>
+      {expanded ? <ChevronDown className="h-4 w-4" aria-hidden /> : <ChevronRight className="h-4 w-4" aria-hidden />}
+      {label}
+    </Button>
+  );
+}
+
+function SignInBadges({ user }: { user: UserDto }) {
+  return (
+    <div className="flex flex-wrap gap-1">
+      <Badge tone={user.authProvider === "oidc" ? "violet" : "slate"}>{user.authProvider === "oidc" ? "Single sign-on" : "Password"}</Badge>
+      {user.disabled ? <Badge tone="red">Disabled</Badge> : null}
+      {user.lockedUntil ? (
+        <Badge tone="amber" title={`${user.failedSignIns} failed sign-ins in a row: the next attempt must wait until ${formatTime(user.lockedUntil)}`}>
+          <Lock className="mr-1 h-3 w-3" aria-hidden />
+          Sign-in delayed until {new Date(user.lockedUntil).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}
+        </Badge>
+      ) : null}
+    </div>
+  );
+}
+
+function GrantedRoles({ user, granted }: { user: UserDto; granted: UserGrants[string] }) {
+  return (
+    <div className="flex flex-wrap items-start justify-between gap-3">
+      {granted.length ? (
+        <ul className="flex flex-wrap gap-2 text-sm" aria-label={`Roles granted to ${user.email}`}>
+          {granted.map((g) => (
+            <li key={`${g.accountName}/${g.roleLabel}`} className="rounded-md border border-slate-200 bg-white px-2 py-1">
+              <span className="font-medium text-slate-900">{g.roleLabel}</span> <span className="text-slate-600">{g.accountName}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="text-sm text-slate-600">
+          {user.role === "admin" ? "Administrators may use every role without a grant." : "No roles granted to them directly"}
+          {user.authProvider === "oidc" ? " (their single sign-on groups may have some)." : user.role === "admin" ? "" : "."}
+        </p>
+      )}
+      <div className="flex flex-wrap gap-2">
+        <Link href={`/grants?grant=${encodeURIComponent(user.email)}`} className={buttonClass("secondary", "sm")}>
+          Grant roles
+        </Link>
+        {granted.length ? (
+          <Link href={`/grants?user=${encodeURIComponent(user.email)}`} className={buttonClass("ghost", "sm")}>
+            Manage their grants
+          </Link>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function UserActions({
+  user,
+  self,
+  pending,
+  className,
+  onClearLock,
+  onReset,
+  onRevoke,
+  onEnable,
+  onDisable,
+}: {
+  user: UserDto;
+  self: boolean;
+  pending: boolean;
+  className: string;
+  onClearLock: () => void;
+  onReset: () => void;
+  onRevoke: () => void;
+  onEnable: () => void;
+  onDisable: () => void;
+}) {
+  return (
+    <div className={className}>
+      {user.authProvider === "local" && (user.lockedUntil || user.failedSignIns > 0) ? (
+        <Button size="sm" variant="secondary" disabled={pending} title={`${user.failedSignIns} failed sign-ins in a row; clearing lets them try again at once`} onClick={onClearLock}>
+          Clear sign-in lock
+        </Button>
+      ) : null}
+      {user.authProvider === "local" ? (
+        <Button size="sm" variant="secondary" disabled={pending} onClick={onReset}>
+          Reset password
+        </Button>
+      ) : null}
+      <Button size="sm" variant="secondary" disabled={pending} title="Deny every action to the AWS sessions they started in the last 12 hours" onClick={onRevoke}>
+        Revoke AWS sessions
+      </Button>
+      {user.disabled ? (
+        <Button size="sm" variant="secondary" disabled={pending} onClick={onEnable}>
+          Enable
+        </Button>
+      ) : (
+        <Button size="sm" variant="danger" disabled={pending || self} title={self ? "You cannot disable yourself" : undefined} onClick={onDisable}>
+          Disable
+        </Button>
+      )}
+    </div>
+  );
+}
+
 export function UsersClient({ users, currentUserId, grants }: { users: UserDto[]; currentUserId: string; grants: UserGrants | null }) {
   const router = useRouter();
+  const phone = usePhone();
   const [pending, startTransition] = useTransition();
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string; grantTo?: string } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
@@ -64,8 +221,8 @@ export function UsersClient({ users, currentUserId, grants }: { users: UserDto[]
 
   return (
     <div className="space-y-4">
-      <div className="flex items-center justify-between gap-4">
-        <div className="min-h-9 flex-1">
+      <div className="flex flex-wrap items-center justify-between gap-4">
+        <div className="min-h-9 min-w-0 flex-1">
           {notice ? (
             <Alert tone={notice.tone}>
               {notice.text}
@@ -85,162 +242,123 @@ export function UsersClient({ users, currentUserId, grants }: { users: UserDto[]
           Add user
         </Button>
       </div>
-      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="w-full min-w-[48rem] divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Name</th>
-              <th className="px-4 py-2">Console role</th>
-              {grants ? <th className="px-4 py-2">AWS roles</th> : null}
-              <th className="px-4 py-2">Sign-in</th>
-              <th className="px-4 py-2">Last sign-in</th>
-              <th className="px-4 py-2 text-right">Actions</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {users.map((user) => {
-              const self = user.id === currentUserId;
-              const granted = grants?.[user.email] ?? [];
-              const expanded = open === user.id;
-              return (
-                <Fragment key={user.id}>
-                  <tr data-testid={`user-row-${user.email}`} className={user.disabled ? "bg-slate-50 text-slate-500" : ""}>
-                    <td className="px-4 py-3">
-                      <div className="font-medium text-slate-900">
-                        {user.name} {self ? <span className="text-xs font-normal text-slate-500">(you)</span> : null}
-                      </div>
-                      <div className="text-xs text-slate-500">{user.email}</div>
-                    </td>
-                    <td className="px-4 py-3">
-                      <label className="sr-only" htmlFor={`role-${user.id}`}>
-                        Console role of {user.email}
-                      </label>
-                      <Select
-                        id={`role-${user.id}`}
-                        value={user.role}
-                        disabled={pending || self || user.authProvider === "oidc"}
-                        title={user.authProvider === "oidc" ? "Set by the identity provider's groups at each sign-in" : undefined}
-                        onChange={(e) => update(user, { role: e.target.value as ConsoleRole }, `${user.email} is now ${e.target.value}.`)}
-                        className="w-40 min-w-40"
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r.value} value={r.value}>
-                            {r.label}
-                          </option>
-                        ))}
-                      </Select>
-                    </td>
-                    {grants ? (
+      {phone ? (
+        // Below 640 px the table would scroll sideways: each person is a card, with every action.
+        <ul className="space-y-3" aria-label="Users">
+          {users.map((user) => {
+            const self = user.id === currentUserId;
+            const granted = grants?.[user.email] ?? [];
+            const expanded = open === user.id;
+            return (
+              <li
+                key={user.id}
+                data-testid={`user-row-${user.email}`}
+                className={`space-y-3 rounded-lg border border-slate-200 p-4 shadow-sm ${user.disabled ? "bg-slate-50 text-slate-500" : "bg-white"}`}
+              >
+                <div className="flex flex-wrap items-start justify-between gap-2">
+                  <UserName user={user} self={self} />
+                  <SignInBadges user={user} />
+                </div>
+                <dl className="grid grid-cols-[auto_1fr] items-center gap-x-3 gap-y-2 text-sm">
+                  <dt className="text-slate-600">Console role</dt>
+                  <dd>
+                    <RoleSelect user={user} self={self} pending={pending} onChange={(role) => update(user, { role }, `${user.email} is now ${role}.`)} />
+                  </dd>
+                  <dt className="text-slate-600">Last sign-in</dt>
+                  <dd className="text-slate-700">{formatTime(user.lastSignInAt)}</dd>
+                  {grants ? (
+                    <>
+                      <dt className="text-slate-600">AWS roles</dt>
+                      <dd>
+                        <GrantsToggle user={user} count={granted.length} expanded={expanded} onToggle={() => setOpen(expanded ? null : user.id)} />
+                      </dd>
+                    </>
+                  ) : null}
+                </dl>
+                {grants && expanded ? (
+                  <div id={`grants-of-${user.id}`} className="rounded-md bg-slate-50 p-3">
+                    <GrantedRoles user={user} granted={granted} />
+                  </div>
+                ) : null}
+                <UserActions
+                  user={user}
+                  self={self}
+                  pending={pending}
+                  className="flex flex-wrap gap-2 border-t border-slate-100 pt-3"
+                  onClearLock={() => clearSignInLock(user)}
+                  onReset={() => setResetting(user)}
+                  onRevoke={() => setRevoking(user)}
+                  onEnable={() => update(user, { disabled: false }, `${user.email} can sign in again.`)}
+                  onDisable={() => setDisabling(user)}
+                />
+              </li>
+            );
+          })}
+        </ul>
+      ) : (
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <table className="w-full min-w-[48rem] divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+              <tr>
+                <th className="px-4 py-2">Name</th>
+                <th className="px-4 py-2">Console role</th>
+                {grants ? <th className="px-4 py-2">AWS roles</th> : null}
+                <th className="px-4 py-2">Sign-in</th>
+                <th className="px-4 py-2">Last sign-in</th>
+                <th className="px-4 py-2 text-right">Actions</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {users.map((user) => {
+                const self = user.id === currentUserId;
+                const granted = grants?.[user.email] ?? [];
+                const expanded = open === user.id;
+                return (
+                  <Fragment key={user.id}>
+                    <tr data-testid={`user-row-${user.email}`} className={user.disabled ? "bg-slate-50 text-slate-500" : ""}>
                       <td className="px-4 py-3">
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          aria-expanded={expanded}
-                          aria-controls={`grants-of-${user.id}`}
-                          onClick={() => setOpen(expanded ? null : user.id)}
-                          aria-label={`${granted.length === 1 ? "1 role" : `${granted.length} roles`} granted to ${user.email}: ${expanded ? "hide" : "show"}`}
-                        >
-                          {expanded ? <ChevronDown className="h-4 w-4" aria-hidden /> : <ChevronRight className="h-4 w-4" aria-hidden />}
-                          {granted.length === 1 ? "1 role" : `${granted.length} roles`}
-                        </Button>
+                        <UserName user={user} self={self} />
                       </td>
-                    ) : null}
-                    <td className="px-4 py-3">
-                      <div className="flex flex-wrap gap-1">
-                        <Badge tone={user.authProvider === "oidc" ? "violet" : "slate"}>{user.authProvider === "oidc" ? "Single sign-on" : "Password"}</Badge>
-                        {user.disabled ? <Badge tone="red">Disabled</Badge> : null}
-                        {user.lockedUntil ? (
-                          <Badge tone="amber" title={`${user.failedSignIns} failed sign-ins in a row: the next attempt must wait until ${formatTime(user.lockedUntil)}`}>
-                            <Lock className="mr-1 h-3 w-3" aria-hidden />
-                            Sign-in delayed until {new Date(user.lockedUntil).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}
-                          </Badge>
-                        ) : null}
-                      </div>
-                    </td>
-                    <td className="px-4 py-3 text-slate-600">{formatTime(user.lastSignInAt)}</td>
-                    <td className="px-4 py-3">
-                      <div className="flex justify-end gap-2">
-                        {user.authProvider === "local" && (user.lockedUntil || user.failedSignIns > 0) ? (
-                          <Button
-                            size="sm"
-                            variant="secondary"
-                            disabled={pending}
-                            title={`${user.failedSignIns} failed sign-ins in a row; clearing lets them try again at once`}
-                            onClick={() => clearSignInLock(user)}
-                          >
-                            Clear sign-in lock
-                          </Button>
-                        ) : null}
-                        {user.authProvider === "local" ? (
-                          <Button size="sm" variant="secondary" disabled={pending} onClick={() => setResetting(user)}>
-                            Reset password
-                          </Button>
-                        ) : null}
-                        <Button
-                          size="sm"
-                          variant="secondary"
-                          disabled={pending}
-                          title="Deny every action to the AWS sessions they started in the last 12 hours"
-                          onClick={() => setRevoking(user)}
-                        >
-                          Revoke AWS sessions
-                        </Button>
-                        {user.disabled ? (
-                          <Button size="sm" variant="secondary" disabled={pending} onClick={() => update(user, { disabled: false }, `${user.email} can sign in again.`)}>
-                            Enable
-                          </Button>
-                        ) : (
-                          <Button
-                            size="sm"
-                            variant="danger"
-                            disabled={pending || self}
-                            title={self ? "You cannot disable yourself" : undefined}
-                            onClick={() => setDisabling(user)}
-                          >
-                            Disable
-                          </Button>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                  {grants && expanded ? (
-                    <tr id={`grants-of-${user.id}`} className="bg-slate-50/60">
-                      <td colSpan={6} className="px-4 py-3">
-                        <div className="flex flex-wrap items-start justify-between gap-3">
-                          {granted.length ? (
-                            <ul className="flex flex-wrap gap-2 text-sm" aria-label={`Roles granted to ${user.email}`}>
-                              {granted.map((g) => (
-                                <li key={`${g.accountName}/${g.roleLabel}`} className="rounded-md border border-slate-200 bg-white px-2 py-1">
-                                  <span className="font-medium text-slate-900">{g.roleLabel}</span> <span className="text-slate-600">{g.accountName}</span>
-                                </li>
-                              ))}
-                            </ul>
-                          ) : (
-                            <p className="text-sm text-slate-600">
-                              {user.role === "admin" ? "Administrators may use every role without a grant." : "No roles granted to them directly"}
-                              {user.authProvider === "oidc" ? " (their single sign-on groups may have some)." : user.role === "admin" ? "" : "."}
-                            </p>
-                          )}
-                          <div className="flex gap-2">
-                            <Link href={`/grants?grant=${encodeURIComponent(user.email)}`} className={buttonClass("secondary", "sm")}>
-                              Grant roles
-                            </Link>
-                            {granted.length ? (
-                              <Link href={`/grants?user=${encodeURIComponent(user.email)}`} className={buttonClass("ghost", "sm")}>
-                                Manage their grants
-                              </Link>
-                            ) : null}
-                          </div>
-                        </div>
+                      <td className="px-4 py-3">
+                        <RoleSelect user={user} self={self} pending={pending} onChange={(role) => update(user, { role }, `${user.email} is now ${role}.`)} />
+                      </td>
+                      {grants ? (
+                        <td className="px-4 py-3">
+                          <GrantsToggle user={user} count={granted.length} expanded={expanded} onToggle={() => setOpen(expanded ? null : user.id)} />
+                        </td>
+                      ) : null}
+                      <td className="px-4 py-3">
+                        <SignInBadges user={user} />
+                      </td>
+                      <td className="px-4 py-3 text-slate-600">{formatTime(user.lastSignInAt)}</td>
+                      <td className="px-4 py-3">
+                        <UserActions
+                          user={user}
+                          self={self}
+                          pending={pending}
+                          className="flex justify-end gap-2"
+                          onClearLock={() => clearSignInLock(user)}
+                          onReset={() => setResetting(user)}
+                          onRevoke={() => setRevoking(user)}
+                          onEnable={() => update(user, { disabled: false }, `${user.email} can sign in again.`)}
+                          onDisable={() => setDisabling(user)}
+                        />
                       </td>
                     </tr>
-                  ) : null}
-                </Fragment>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                    {grants && expanded ? (
+                      <tr id={`grants-of-${user.id}`} className="bg-slate-50/60">
+                        <td colSpan={6} className="px-4 py-3">
+                          <GrantedRoles user={user} granted={granted} />
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
       <CreateUserDialog
         open={creating}
         onClose={() => setCreating(false)}

@@ -7,6 +7,7 @@ import * as m0004 from "./0004_provision_runs";
 import * as m0005 from "./0005_sessions_and_identity";
 import * as m0006 from "./0006_session_revocations";
 import * as m0007 from "./0007_role_health";
+import * as m0008 from "./0008_role_max_session";
 
 // Every migration, in order, as a static record: the Next.js server bundle has no migrations
 // folder to scan. Add new ones at the end; never rename or edit one that has shipped.
@@ -18,6 +19,7 @@ export const MIGRATIONS = {
   "0005_sessions_and_identity": m0005,
   "0006_session_revocations": m0006,
   "0007_role_health": m0007,
+  "0008_role_max_session": m0008,
 } satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;
