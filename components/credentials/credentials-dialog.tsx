@@ -56,8 +56,8 @@ const FORMAT_HELP: Partial<Record<CredentialFormatId, string>> = {
 /** Temporary credentials for one role, in every format a shell, file or SDK wants: assumed
  * when the dialog opens, shown with the secrets masked until "Reveal", copied whole. Everything
  * secret lives in this component's state only, and is dropped when it closes. The session's
- * length can be chosen, up to what the first answer showed the console grants (lengths.ts):
- * choosing one asks for new credentials of that length. */
+ * length can be chosen, up to the longest the console says it grants (lengths.ts): choosing one
+ * asks for new credentials of that length. */
 export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: CredentialsDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -85,9 +85,11 @@ export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: C
     requestCredentials(roleId, region, controller.signal, length).then(
       (session) => {
         setState({ status: "ready", session });
-        // The default answer is the ceiling; a later one granted less than asked (the console
-        // session nearing its end) lowers it.
-        if (length === undefined || session.durationSeconds < length) setCeiling((c) => (c === null || length === undefined ? session.durationSeconds : Math.min(c, session.durationSeconds)));
+        // The console says the longest it grants now (maxDurationSeconds). Without it (an older
+        // console), the default answer is the ceiling; a later one granted less than asked (the
+        // console session nearing its end) lowers it.
+        if (typeof session.maxDurationSeconds === "number") setCeiling(session.maxDurationSeconds);
+        else if (length === undefined || session.durationSeconds < length) setCeiling((c) => (c === null || length === undefined ? session.durationSeconds : Math.min(c, session.durationSeconds)));
         issued();
       },
       (err: unknown) => {
@@ -104,7 +106,8 @@ export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: C
     setAttempt((n) => n + 1);
   };
 
-  const chosen = length ?? ceiling;
+  // Nothing chosen yet: the length the first answer was granted (the entry's default).
+  const chosen = length ?? (state.status === "ready" ? state.session.durationSeconds : ceiling);
   /** New credentials of that length (the request in flight, if any, is abandoned). */
   const choose = (seconds: number) => {
     if (seconds === chosen && state.status !== "error") return;

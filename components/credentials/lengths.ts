@@ -1,13 +1,12 @@
 // The session lengths the credentials dialog offers. Pure: the dialog and its tests share it.
 //
 // The console decides how long a session may last (lib/aws/duration.ts: the entry's own length,
-// the one-hour role-chaining cap, the person's console session), and the browser is not told
-// those limits. It is told what it got: the first request, with no length of its own, is granted
-// the entry's default length cut by every one of those caps. That is the most the dialog can
-// promise: an entry's length is also the most an operator may ask for, and past an hour an entry
-// without one depends on the IAM role's own MaxSessionDuration, which AssumeRole enforces by
-// failing. So that answer's durationSeconds is the ceiling, and the dialog only offers lengths at
-// or under it: every length it shows is granted as shown.
+// the IAM role's MaxSessionDuration when the catalog knows it, the one-hour role-chaining cap,
+// the person's console session) and says, with each credentials answer, the longest it grants
+// now (maxDurationSeconds, lib/sessions/start-session.ts). Past an hour, an entry with neither
+// its own length nor a known role maximum is held to the hour: AssumeRole enforces the role's
+// maximum by failing. The dialog offers only lengths at or under that ceiling, so every length
+// it shows is granted as shown.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (DurationSeconds, 900–43200)
 
 /** 15 minutes (AssumeRole's minimum), 1, 4, 8 and 12 hours (its maximum). */

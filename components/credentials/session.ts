@@ -14,6 +14,8 @@ export type CredentialsSession = {
   sessionName: string;
   externalId: string | null;
   durationSeconds: number;
+  /** The longest length the console grants this person in this entry now. */
+  maxDurationSeconds?: number;
   accountName: string;
   roleLabel: string;
   /** Server clock minus this browser's clock (ms), from the Date header, so the countdown is

@@ -299,7 +299,7 @@ export function openApiDocument(serverUrl: string): Json {
           summary: "Switch into a granted role: a console sign-in URL, or temporary credentials",
           tags: ["sessions"],
           requestBody: body(startSessionInput),
-          responses: { 200: ok("consoleUrl + expiresAt, or credentials + region + assumedRoleArn"), ...errors(400, 401, 403, 404, 429, 502, 503) },
+          responses: { 200: ok("consoleUrl + expiresAt, or credentials + region + assumedRoleArn + durationSeconds + maxDurationSeconds (the longest length the caller may ask for in this entry now)"), ...errors(400, 401, 403, 404, 429, 502, 503) },
         },
       },
       "/sessions/active": {

@@ -54,7 +54,7 @@ export async function assumeForActor(actor: Actor, role: RoleDto, externalId: st
     );
   }
   const broker = await brokerProfile();
-  const { seconds, cappedBy } = sessionDuration({ requested: requestedSeconds, entryDefault: role.sessionDuration, brokerKind: broker.kind, sessionRemaining });
+  const { seconds, cappedBy } = sessionDuration({ requested: requestedSeconds, entryDefault: role.sessionDuration, roleMax: role.roleMaxSessionDuration ?? undefined, brokerKind: broker.kind, sessionRemaining });
   // The person's fixed AWS identity, never a value they can change (lib/users/aws-identity.ts).
   const request: AssumeRequest = {
     sessionName: actor.awsIdentity,

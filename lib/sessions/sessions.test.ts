@@ -41,7 +41,8 @@ beforeAll(async () => {
   // sts:SetSourceIdentity, since the console sets one on provisioning sessions).
   const prod = t.iam(await session(t, "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", "setup"));
   const assumeOnly = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }] };
-  await prod.send(new CreateRoleCommand({ RoleName: "AssumeOnly", AssumeRolePolicyDocument: JSON.stringify(assumeOnly) }));
+  // IAM allows it 12-hour sessions; the catalog is not told so until a test says it is.
+  await prod.send(new CreateRoleCommand({ RoleName: "AssumeOnly", AssumeRolePolicyDocument: JSON.stringify(assumeOnly), MaxSessionDuration: 43200 }));
   roles.admin = (await registerRole(admin, { accountId: "111111111111", roleName: "AssumeOnly", sourceIdentity: false }, meta)).id;
   await createGrant(admin, { roleId: roles.readOnly, userEmail: operator.email }, meta);
   await createGrant(admin, { roleId: roles.auditor, userEmail: operator.email }, meta);
@@ -83,6 +84,29 @@ describe("credentials", () => {
     const db = await getDb();
     const event = await db.selectFrom("audit_events").selectAll().where("action", "=", "session.credentials").where("outcome", "=", "denied").where("actor_id", "=", operator.id).orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(event).toMatchObject({ target_id: roles.testers, target_label: "arn:aws:iam::444444444444:role/DevelopmentTesters", aws_account_id: "444444444444", reason: "This role is not granted to you. Ask an administrator for a grant." });
+  });
+
+  it("says the longest length the person may ask for: the entry's own, else the role's known maximum, else an hour", async () => {
+    const db = await getDb();
+    const longest = async (roleId: string) => {
+      const session = await startSession(admin, { roleId, kind: "credentials", region: "us-east-1" }, meta);
+      if (session.kind !== "credentials") throw new Error("expected credentials");
+      return session.maxDurationSeconds;
+    };
+    // ReadOnly's entry says 2 hours: the most an operator may ask for, whatever IAM allows.
+    expect(await longest(roles.readOnly)).toBe(7200);
+    // AssumeOnly has no length of its own, and the catalog does not know the role's maximum.
+    expect(await longest(roles.admin)).toBe(3600);
+    // Once it knows the role allows 12 hours (registered from Discover), that is the most, less
+    // the minute the administrator's console session has already run.
+    await db.updateTable("roles").set({ role_max_session_duration: 43200 }).where("id", "=", roles.admin).execute();
+    expect(await longest(roles.admin)).toBeGreaterThan(3600 * 12 - 300);
+    // A known maximum under what is asked caps the request rather than failing at AWS.
+    await db.updateTable("roles").set({ role_max_session_duration: 3 * 3600 }).where("id", "=", roles.admin).execute();
+    const capped = await startSession(admin, { roleId: roles.admin, kind: "credentials", region: "us-east-1", durationSeconds: 43200 }, meta);
+    if (capped.kind !== "credentials") throw new Error("expected credentials");
+    expect([capped.durationSeconds, capped.maxDurationSeconds]).toEqual([3 * 3600, 3 * 3600]);
+    await db.updateTable("roles").set({ role_max_session_duration: null }).where("id", "=", roles.admin).execute();
   });
 
   it("refuses a region of another partition", async () => {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { recordAudit, type AuditEvent } from "@/lib/audit/record";
 import { assertPermission, hasPermission, type Actor } from "@/lib/auth/actor";
 import { profileNameFor } from "@/lib/aws/credential-formats";
-import { consoleSessionDuration, MIN_SESSION_SECONDS } from "@/lib/aws/duration";
+import { consoleSessionDuration, DEFAULT_SESSION_SECONDS, MIN_SESSION_SECONDS, sessionDuration } from "@/lib/aws/duration";
 import { getSigninToken, loginForm, loginUrl } from "@/lib/aws/federation";
 import { consoleDestination, federationEndpoint, isAllowedDestination, partitionOfRegion } from "@/lib/aws/partitions";
 import { recordUsage } from "@/lib/catalog/menu";
@@ -55,6 +55,9 @@ export type CredentialsSession = Common & {
   sessionName: string;
   externalId: string | null;
   durationSeconds: number;
+  /** The longest session this person may ask for in this entry now (`durationSeconds` in the
+   * request): what the credentials dialog offers. */
+  maxDurationSeconds: number;
 };
 
 /** The outcome is recorded even when the switch fails; a failure to record a failure must not
@@ -149,6 +152,16 @@ async function issue(
   );
 }
 
+/** The longest session the person may ask for in this entry now: the entry's own length (the
+ * most an operator may ask for), else the IAM role's MaxSessionDuration when the catalog knows
+ * it, else AWS's default hour (asking for more than an unknown maximum would make AssumeRole
+ * fail); then the role-chaining cap and the console session's remaining time. */
+function longestSession(actor: Actor, role: RoleDto, brokerKind: AssumedSession["brokerKind"]): number {
+  const ask = role.sessionDuration ?? role.roleMaxSessionDuration ?? DEFAULT_SESSION_SECONDS;
+  const sessionRemaining = Math.floor((actor.session.endsAt - Date.now()) / 1000);
+  return sessionDuration({ requested: ask, entryDefault: role.sessionDuration, roleMax: role.roleMaxSessionDuration ?? undefined, brokerKind, sessionRemaining }).seconds;
+}
+
 /** A switch: checks the grant (before any AWS call), assumes the role with the broker, and
  * returns either a console sign-in (through the partition's federation endpoint) or temporary
  * credentials. Credentials are returned only after the audit event is durably written (fail
@@ -237,6 +250,7 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
       // The catalog hides an entry's ExternalId from everyone but administrators; so does this.
       externalId: hasPermission(actor, "roles.manage") ? externalId : null,
       durationSeconds: assumed.durationSeconds,
+      maxDurationSeconds: longestSession(actor, role, assumed.brokerKind),
     };
   }
 
