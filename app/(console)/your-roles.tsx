@@ -62,7 +62,7 @@ export function YourRolesList({ roles, headingLevel = 2 }: { roles: YourRoles; h
   const Heading = headingLevel === 2 ? "h2" : "h3";
   const router = useRouter();
   const [credentials, setCredentials] = useState<CredentialsFor | null>(null);
-  const [opened, setOpened] = useState<string | null>(null);
+  const [opened, setOpened] = useState<{ text: string; blocked?: { href: string; label: string } } | null>(null);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   // A switch made anywhere (this page, the menu, another tab) reorders Recent: re-read it.
@@ -78,8 +78,10 @@ export function YourRolesList({ roles, headingLevel = 2 }: { roles: YourRoles; h
   }, [router]);
 
   const openConsole = (role: YourRole) => {
-    openInNewTab(switchUrl(role, role.region));
-    setOpened(`Opening the AWS console for ${role.label} in ${role.account.name} in a new tab.`);
+    const href = switchUrl(role, role.region);
+    if (openInNewTab(href)) setOpened({ text: `Opening the AWS console for ${role.label} in ${role.account.name} in a new tab.` });
+    // The link leads to the switch's confirmation page, which opens the console on a click.
+    else setOpened({ text: "Your browser blocked the new tab.", blocked: { href, label: `Open ${role.label} in ${role.account.name}` } });
   };
 
   const closeCredentials = () => {
@@ -121,7 +123,15 @@ export function YourRolesList({ roles, headingLevel = 2 }: { roles: YourRoles; h
         </p>
       ) : null}
       <p role="status" className="text-sm text-slate-600" data-testid="your-roles-status">
-        {opened ?? ""}
+        {opened?.text ?? ""}
+        {opened?.blocked ? (
+          <>
+            {" "}
+            <a href={opened.blocked.href} target="_blank" rel="noopener" className="font-medium text-indigo-700 underline">
+              {opened.blocked.label}
+            </a>
+          </>
+        ) : null}
       </p>
       {credentials ? (
         <CredentialsDialog

@@ -55,11 +55,12 @@ export async function errorFrom(res: Response): Promise<ApiError> {
 
 /** fetch() for the console's API: never cached (answers can hold credentials), cookies sent
  * to this origin only, and a network failure turned into an ApiError that says so. */
-export async function apiFetch(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<Response> {
+export async function apiFetch(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal; accept?: string } = {}): Promise<Response> {
+  const accept = init.accept ?? "application/json";
   try {
     return await fetch(path, {
       method: init.method ?? "GET",
-      headers: init.body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
+      headers: init.body === undefined ? { Accept: accept } : { Accept: accept, "Content-Type": "application/json" },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: "same-origin",
       cache: "no-store",

@@ -2,7 +2,7 @@
 
 import { Clock, RefreshCw, Star } from "lucide-react";
 import Link from "next/link";
-import type { RefObject } from "react";
+import { memo, useCallback, useLayoutEffect, useRef, type RefObject } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Alert } from "@/components/ui/field";
@@ -127,6 +127,16 @@ function VirtualList({
 }: MenuListProps & { rows: MenuRows; layout: Layout; data: MenuData }) {
   const [start, end] = visibleRange(layout, scrollTop, listHeight, OVERSCAN);
 
+  // Row callbacks that keep their identity across renders, so that a keystroke re-renders only
+  // the rows whose role, usage or state changed (RoleRow is memoized); they call the latest
+  // handlers, which close over the menu's current state.
+  const handlers = useRef({ onHover, onConsole });
+  useLayoutEffect(() => {
+    handlers.current = { onHover, onConsole };
+  });
+  const hoverRow = useCallback((row: number) => handlers.current.onHover(row), []);
+  const consoleRole = useCallback((role: number) => handlers.current.onConsole(role), []);
+
   // The window in runs of one group each, so every run can carry role="group" with its name
   // even when the group's header has scrolled out of the DOM.
   const runs: Array<{ header: number; from: number; to: number }> = [];
@@ -186,14 +196,16 @@ function VirtualList({
                   <RoleRow
                     key={row}
                     id={rowId(row)}
+                    row={row}
+                    index={code}
                     role={data.roles[code]!}
                     usage={usage?.[code] ?? data.roles[code]!}
                     account={data.accounts[data.roles[code]!.a]!}
                     group={rows.groups[row]!}
                     active={row === activeRow}
                     now={now}
-                    onHover={() => onHover(row)}
-                    onConsole={() => onConsole(code)}
+                    onHover={hoverRow}
+                    onConsole={consoleRole}
                   />
                 );
               })}
@@ -238,7 +250,7 @@ function groupName(code: number, data: MenuData): string {
   return `${account.name}, ${ENVIRONMENT_BADGE[account.environment]?.label ?? account.environment}, account ${account.id}${account.alias ? `, alias ${account.alias}` : ""}`;
 }
 
-function GroupHeader({ code, data }: { code: number; data: MenuData }) {
+const GroupHeader = memo(function GroupHeader({ code, data }: { code: number; data: MenuData }) {
   if (code === PINNED || code === RECENT) {
     return (
       <div className="flex items-center gap-2 border-b border-slate-100 bg-slate-50 px-3 text-xs font-semibold tracking-wide text-slate-500 uppercase" style={{ height: HEADER_H }} aria-hidden>
@@ -264,4 +276,4 @@ function GroupHeader({ code, data }: { code: number; data: MenuData }) {
       {account.alias ? <span className="truncate text-slate-500">{account.alias}</span> : null}
     </div>
   );
-}
+});

@@ -1,21 +1,22 @@
 "use client";
 
 import { ExternalLink, KeyRound, Pin } from "lucide-react";
-import type { ReactNode } from "react";
+import { memo, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { testedAgo, whyLabel } from "@/lib/catalog/health";
 import type { MenuAccount, MenuRole } from "@/lib/catalog/menu-types";
 import { ENVIRONMENT_BADGE, formatAccountId, safeColor, timeAgo } from "./format";
-import { openInNewTab } from "./open-console";
 import { PINNED, RECENT } from "./rows";
 import { ROW_H } from "./sizes";
 
 /** One role in the list: an option that holds only text, so that it is never an interactive
  * control with controls inside (https://dequeuniversity.com/rules/axe/4.10/nested-interactive).
  * The active row's buttons (Pin, Console, Credentials) are RowActions, drawn over its right end
- * from outside the listbox. */
-export function RoleRow({
+ * from outside the listbox. Memoized: a keystroke re-renders only the rows that changed. */
+export const RoleRow = memo(function RoleRow({
   id,
+  row,
+  index,
   role,
   usage,
   account,
@@ -26,14 +27,17 @@ export function RoleRow({
   onConsole,
 }: {
   id: string;
+  /** Its row in the list, and its role's index in the data (for the callbacks). */
+  row: number;
+  index: number;
   role: MenuRole;
   usage: Pick<MenuRole, "pinned" | "lastUsedAt">;
   account: MenuAccount;
   group: number;
   active: boolean;
   now: number;
-  onHover: () => void;
-  onConsole: () => void;
+  onHover: (row: number) => void;
+  onConsole: (index: number) => void;
 }) {
   // Pinned and Recent have no account header above them: the row names its account itself.
   const standalone = group === PINNED || group === RECENT;
@@ -45,8 +49,8 @@ export function RoleRow({
       role="option"
       aria-selected={active}
       aria-label={label}
-      onMouseMove={onHover}
-      onClick={onConsole}
+      onMouseMove={() => onHover(row)}
+      onClick={() => onConsole(index)}
       // The active row leaves room on the right for RowActions (ACTIONS_WIDTH).
       className={`relative flex cursor-pointer items-center gap-3 pl-3 ${active ? `bg-indigo-50 ${ACTIONS_PADDING}` : "pr-2 hover:bg-slate-50"}`}
       style={{ height: ROW_H }}
@@ -85,7 +89,7 @@ export function RoleRow({
       {usage.pinned && !active ? <Pin className="h-4 w-4 shrink-0 fill-current text-indigo-600" aria-hidden /> : null}
     </div>
   );
-}
+});
 
 /** Room the active row leaves for RowActions: three icon buttons on a phone, icon and word on
  * wider screens (the buttons have fixed widths, so the row's text never runs under them). */
@@ -126,7 +130,6 @@ export function RowActions({
           // A plain click switches at once, like Enter; the link itself (opened another way, or
           // copied) leads to the confirmation page.
           e.preventDefault();
-          openInNewTab(consoleHref);
           onConsoleLink();
         }}
         className="inline-flex h-7 w-7 items-center justify-center gap-1 rounded-md bg-indigo-600 text-xs font-medium text-white hover:bg-indigo-700 sm:w-[5.25rem]"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accountHeader, browseRows, firstOption, headerAccount, isHeader, lastOption, moveActive, PINNED, RECENT, RECENT_LIMIT, resultRows, rowOfRole, snapToOption, type MenuRows } from "./rows";
+import { accountHeader, browseRows, firstOption, headerAccount, isHeader, lastOption, menuRows, moveActive, PINNED, RECENT, RECENT_LIMIT, resultRows, rowOfRole, rowsCache, snapToOption, type MenuRows } from "./rows";
 import { indexMenu, searchMenu, usageOrder } from "./search";
 import { CATALOG, makeMenu } from "./testing";
 
@@ -139,5 +139,29 @@ describe("keyboard movement", () => {
     expect(rowOfRole(rows, devRo, rows.groups[inAccount])).toBe(inAccount);
     expect(rowOfRole(rows, devRo, RECENT)).toBe(1); // not in Recent: its first row
     expect(roleId(rows.codes[lastOption(rows)]!)).toBe("test-admin");
+  });
+});
+
+describe("rowsCache", () => {
+  const order = usageOrder(index, CATALOG.roles);
+  const browse = browseRows(index, CATALOG.roles);
+
+  it("answers as menuRows does, and a query typed again (a backspace) with the same rows", () => {
+    const rowsFor = rowsCache(index, order, browse);
+    const prod = rowsFor("prod");
+    expect(show(prod)).toEqual(show(menuRows(index, "prod", order, browse)));
+    expect(show(rowsFor("produ"))).toEqual(show(menuRows(index, "produ", order, browse)));
+    expect(rowsFor("prod")).toBe(prod);
+    expect(rowsFor("")).toBe(browse);
+  });
+
+  it("keeps the latest 32 queries", () => {
+    const rowsFor = rowsCache(index, order, browse);
+    const first = rowsFor("a");
+    for (let i = 0; i < 31; i++) rowsFor(`a${i}`);
+    expect(rowsFor("a")).toBe(first); // still there, and now the latest
+    for (let i = 31; i < 63; i++) rowsFor(`a${i}`);
+    expect(rowsFor("a")).not.toBe(first);
+    expect(show(rowsFor("a"))).toEqual(show(first));
   });
 });

@@ -138,6 +138,18 @@ describe("searchMenu", () => {
     expect(ids("opera")).toEqual(["ops-billing", "ops-jenkins"]);
   });
 
+  it("orders by usage as one full sort would: pinned, latest use, most uses, then the catalog", () => {
+    const usage = CATALOG.roles.map((r, i) => ({ ...r, pinned: i % 4 === 1, lastUsedAt: i % 3 === 0 ? `2026-05-0${1 + (i % 2)}T10:00:00.000Z` : null, uses: i % 5 === 0 ? 0 : i % 3 }));
+    const full = [...usage.keys()].sort((x, y) => {
+      const [ux, uy] = [usage[x]!, usage[y]!];
+      if (ux.pinned !== uy.pinned) return ux.pinned ? -1 : 1;
+      const [lx, ly] = [ux.lastUsedAt ?? "", uy.lastUsedAt ?? ""];
+      if (lx !== ly) return lx > ly ? -1 : 1;
+      return uy.uses - ux.uses || index.catalogRank[x]! - index.catalogRank[y]!;
+    });
+    expect(Array.from(usageOrder(index, usage))).toEqual(full);
+  });
+
   it("follows a changed usage without re-indexing (a pin toggled in the open menu)", () => {
     const usage = CATALOG.roles.map((r) => (r.id === "prod-admin" ? { ...r, pinned: true } : r));
     const result = searchMenu(index, "admin", usageOrder(index, usage))!;

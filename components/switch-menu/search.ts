@@ -9,6 +9,7 @@
 // account, and role names and labels once per distinct text (catalogs repeat "AdminRole" and
 // "ReadOnly" in every account), so a role costs a few array reads per query word.
 import type { MenuData } from "@/lib/catalog/menu-types";
+import { compareAccounts, compareRoles } from "@/lib/catalog/order";
 
 /** How well one query word matches, best first; a role's score is the sum over the words. */
 export const Tier = {
@@ -297,8 +298,6 @@ export type MenuIndex = {
   catalogRank: Int32Array;
 };
 
-const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
-
 function concatKeys(keys: SearchKey[]): SearchKey {
   let text = "";
   const starts: number[] = [];
@@ -340,12 +339,34 @@ export function indexMenu(data: MenuData): MenuIndex {
     roleAll[r] = concatKeys([accountName[role.a] ?? EMPTY_KEY, roleKeys[label]!, name === label || roleName[r] === -1 ? EMPTY_KEY : roleKeys[name]!]);
   }
 
-  const accountOrder = Int32Array.from(accounts.keys()).sort((x, y) => collator.compare(accounts[x]!.name, accounts[y]!.name) || accounts[x]!.id.localeCompare(accounts[y]!.id));
+  // The catalog's order (lib/catalog/order.ts, which the Roles page sorts with too). The collator
+  // is slow next to an integer compare, so it ranks each account once and each distinct
+  // label-and-name pair once (catalogs repeat a few role names in every account), and the 5,000
+  // roles are sorted on those ranks.
+  const accountOrder = Int32Array.from(accounts.keys()).sort((x, y) =>
+    compareAccounts({ name: accounts[x]!.name, accountId: accounts[x]!.id }, { name: accounts[y]!.name, accountId: accounts[y]!.id }),
+  );
   const accountRank = new Int32Array(accounts.length);
   accountOrder.forEach((a, rank) => (accountRank[a] = rank));
-  const catalogOrder = Int32Array.from(roles.keys()).sort(
-    (x, y) => accountRank[roles[x]!.a]! - accountRank[roles[y]!.a]! || collator.compare(roles[x]!.label, roles[y]!.label) || collator.compare(roles[x]!.name, roles[y]!.name),
-  );
+  const pairs: Array<{ displayName: string; roleName: string }> = [];
+  const pairIds = new Map<string, number>();
+  const rolePair = new Int32Array(roles.length);
+  for (let r = 0; r < roles.length; r++) {
+    const { label, name } = roles[r]!;
+    const key = `${label}\u0000${name}`;
+    let id = pairIds.get(key);
+    if (id === undefined) {
+      id = pairs.length;
+      pairs.push({ displayName: label, roleName: name });
+      pairIds.set(key, id);
+    }
+    rolePair[r] = id;
+  }
+  const pairRank = new Int32Array(pairs.length);
+  Int32Array.from(pairs.keys())
+    .sort((x, y) => compareRoles(pairs[x]!, pairs[y]!))
+    .forEach((p, rank) => (pairRank[p] = rank));
+  const catalogOrder = Int32Array.from(roles.keys()).sort((x, y) => accountRank[roles[x]!.a]! - accountRank[roles[y]!.a]! || pairRank[rolePair[x]!]! - pairRank[rolePair[y]!]!);
   const catalogRank = new Int32Array(roles.length);
   catalogOrder.forEach((r, rank) => (catalogRank[r] = rank));
 
@@ -356,10 +377,14 @@ export function indexMenu(data: MenuData): MenuIndex {
 export type Usage = { pinned: boolean; lastUsedAt: string | null; uses: number };
 
 /** The tie-break order for equal scores: pinned first, then most recently used, then most
- * used, then the catalog order (account, label). Returns role indexes. */
+ * used, then the catalog order (account, label). Returns role indexes. Only the few roles with
+ * a pin or a use are sorted; the rest follow in the catalog order they are already in. */
 export function usageOrder(index: MenuIndex, usage: readonly Usage[]): Int32Array {
-  const { catalogRank } = index;
-  return Int32Array.from(usage.keys()).sort((x, y) => {
+  const { catalogRank, catalogOrder } = index;
+  const isUsed = (u: Usage) => u.pinned || u.lastUsedAt !== null || u.uses !== 0;
+  const used: number[] = [];
+  for (let r = 0; r < usage.length; r++) if (isUsed(usage[r]!)) used.push(r);
+  used.sort((x, y) => {
     const ux = usage[x]!;
     const uy = usage[y]!;
     if (ux.pinned !== uy.pinned) return ux.pinned ? -1 : 1;
@@ -369,6 +394,14 @@ export function usageOrder(index: MenuIndex, usage: readonly Usage[]): Int32Arra
     if (ux.uses !== uy.uses) return uy.uses - ux.uses;
     return catalogRank[x]! - catalogRank[y]!;
   });
+  const order = new Int32Array(usage.length);
+  order.set(used);
+  let at = used.length;
+  for (let k = 0; k < catalogOrder.length; k++) {
+    const r = catalogOrder[k]!;
+    if (r < usage.length && !isUsed(usage[r]!)) order[at++] = r;
+  }
+  return order;
 }
 
 export type SearchResult = {

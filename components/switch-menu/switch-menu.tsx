@@ -5,7 +5,7 @@ import { CredentialsDialog } from "@/components/credentials/credentials-dialog";
 import { safeColor } from "./format";
 import { MenuFooter } from "./menu-footer";
 import { MenuList } from "./menu-list";
-import { useSwitchMenu, type LastRole } from "./use-switch-menu";
+import { openedText, useSwitchMenu, type LastRole } from "./use-switch-menu";
 
 export type SwitchMenuProps = {
   /** The role this person switched into last, from the server layout (getLastRole). */
@@ -114,9 +114,19 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
               onCredentials={menu.getCredentials}
               onPin={(r) => void menu.togglePin(r)}
               consoleHref={menu.consoleHref}
-              onConsoleLink={menu.openedByLink}
+              onConsoleLink={(r) => menu.openConsole(r, false)}
               onRetry={() => void menu.load("open")}
             />
+
+            {menu.opened?.blocked ? (
+              // What the live region below announced, with the way out.
+              <p className="border-t border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900" data-testid="switch-menu-blocked">
+                {openedText(menu.opened)}{" "}
+                <a href={menu.opened.href} target="_blank" rel="noopener" onClick={menu.openedByLink} className="font-medium underline">
+                  Open {menu.opened.name}
+                </a>
+              </p>
+            ) : null}
 
             {menu.notice || (state.status === "ready" && state.refreshError) ? (
               <p className="border-t border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900" role="alert">
@@ -136,6 +146,22 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
             />
           </div>
         ) : null}
+
+        {/* What the last Enter did, said politely: "Opened Production / ReadOnly in a new tab."
+            Always in the page (a live region must exist before its text changes to be read out),
+            shown under the button once the menu has closed; while the menu is open (a blocked
+            tab) the panel shows it with the link instead. */}
+        <p
+          role="status"
+          className={
+            menu.opened && !open
+              ? "absolute top-full right-0 z-40 mt-2 w-max max-w-[min(28rem,calc(100vw-2rem))] rounded-md border border-slate-200 bg-white px-3 py-2 text-xs text-slate-800 shadow-lg scheme-page"
+              : "sr-only"
+          }
+          data-testid="switch-menu-status"
+        >
+          {menu.opened ? openedText(menu.opened) : ""}
+        </p>
       </div>
 
       {credentials ? (

@@ -3,8 +3,11 @@
 import { useCallback, useRef, useState } from "react";
 import { ApiError, apiFetch, errorFrom } from "@/components/api/client";
 import type { MenuData, MenuRole } from "@/lib/catalog/menu-types";
-import { parseMenuData } from "./menu-data";
-import { indexMenu, searchMenu, usageOrder, type MenuIndex } from "./search";
+import { decodeMenu, MENU_WIRE_GZIP_TYPE, MENU_WIRE_TYPE } from "@/lib/catalog/menu-wire";
+import { browseRows, menuRows } from "./rows";
+import { indexMenu, usageOrder, type MenuIndex } from "./search";
+import { HEADER_H, ROW_H } from "./sizes";
+import { layoutRows } from "./virtual";
 
 export type Loaded = {
   data: MenuData;
@@ -23,15 +26,29 @@ export type MenuState =
  * menu a few times in a row should not refetch 5,000 roles each time. */
 const FRESH_MS = 15_000;
 
-/** Runs the search a few times while the page is idle, so that the first keystroke in the menu
- * does not also pay for compiling it (on 5,000 roles, a cold first search takes several frames). */
+/** Runs what a keystroke runs (search, rows, their offsets) a few times while the page is idle,
+ * so that the first keystroke in the menu does not also pay for compiling it: on 5,000 roles, cold
+ * code takes several frames, and the first key ("p": nearly every role matches) is the largest. */
 function warmUp(index: MenuIndex, data: MenuData): void {
   const run = () => {
     const order = usageOrder(index, data.roles);
-    for (const query of ["p", "pr", "prod", "adm", "1234", "raedonly"]) searchMenu(index, query, order);
+    const browse = browseRows(index, data.roles);
+    for (let round = 0; round < 3; round++) {
+      for (const query of ["p", "pr", "prod", "prod a", "adm", "1234", "raedonly", "chekcout", "prdro", ""]) layoutRows(menuRows(index, query, order, browse).codes, HEADER_H, ROW_H);
+    }
   };
   if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 2000 });
   else setTimeout(run, 0);
+}
+
+/** The answer's text, unzipped when it came gzipped (the media type says so). */
+async function readBody(res: Response): Promise<string> {
+  if (res.headers.get("content-type") !== MENU_WIRE_GZIP_TYPE || !res.body) return res.text();
+  try {
+    return await new Response(res.body.pipeThrough(new DecompressionStream("gzip"))).text();
+  } catch {
+    throw new ApiError(res.status, { code: "bad_response", message: "The console sent menu data this page cannot read. Reload the page." });
+  }
 }
 
 /** The menu's data: fetched once (on idle, hover, or the first open), kept while the page lives
@@ -50,9 +67,11 @@ export function useMenuData() {
 
     const run = (async () => {
       try {
-        const res = await apiFetch("/api/v1/me/menu");
+        // The compact shape (lib/catalog/menu-wire.ts), gzipped where this browser can unzip it.
+        const canUnzip = typeof DecompressionStream === "function";
+        const res = await apiFetch("/api/v1/me/menu", { accept: canUnzip ? MENU_WIRE_GZIP_TYPE : MENU_WIRE_TYPE });
         if (!res.ok) throw await errorFrom(res);
-        const raw = await res.text();
+        const raw = await readBody(res);
         if (last.current?.raw === raw) {
           last.current = { raw, at: Date.now() };
           setState((s) => (s.status === "ready" ? { ...s, refreshError: null } : s));
@@ -60,7 +79,7 @@ export function useMenuData() {
         }
         let data: MenuData | null = null;
         try {
-          data = parseMenuData(JSON.parse(raw));
+          data = decodeMenu(JSON.parse(raw));
         } catch {
           data = null;
         }

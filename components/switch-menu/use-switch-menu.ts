@@ -3,15 +3,25 @@
 import { useEffect, useEffectEvent, useId, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { ApiError, requestJson } from "@/components/api/client";
 import { partitionOfRegion } from "@/lib/aws/partitions";
-import { browseRows, firstOption, lastOption, moveActive, resultRows, rowOfRole, type MenuRows } from "./rows";
+import { browseRows, firstOption, lastOption, moveActive, rowOfRole, rowsCache, type MenuRows } from "./rows";
 import { openInNewTab, switchUrl } from "./open-console";
 import { listenForSwitches, OPEN_SWITCH_MENU_EVENT } from "./events";
-import { searchMenu, usageOrder } from "./search";
+import { usageOrder } from "./search";
 import { HEADER_H, ROW_H } from "./sizes";
 import { useMenuData } from "./use-menu-data";
 import { layoutRows, scrollToReveal, totalHeight } from "./virtual";
 
 export type LastRole = { id: string; label: string; accountName: string; color: string };
+
+/** The last console the menu opened, for its status line: in a new tab, or blocked by the
+ * browser (then `href` is the link to open it by hand). */
+export type Opened = { name: string; blocked: boolean; href: string };
+
+/** The status line's sentence. */
+export const openedText = (o: Opened) => (o.blocked ? `Your browser blocked the new tab for ${o.name}.` : `Opened ${o.name} in a new tab.`);
+
+/** How long "Opened … in a new tab" stays under the button once the menu has closed. */
+const OPENED_MS = 8_000;
 
 /** The credentials dialog's subject: which role (by index and id), for which region. */
 export type CredentialsRequest = { role: number; roleId: string; region: string; hint: { roleLabel: string; accountName: string } };
@@ -49,6 +59,7 @@ export function useSwitchMenu(lastRole: LastRole | null) {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(400);
   const [notice, setNotice] = useState<string | null>(null);
+  const [opened, setOpened] = useState<Opened | null>(null);
   const [openedAt, setOpenedAt] = useState(0);
   const [switched, setSwitched] = useState<LastRole | null>(null);
   const [credentials, setCredentials] = useState<CredentialsRequest | null>(null);
@@ -76,11 +87,8 @@ export function useSwitchMenu(lastRole: LastRole | null) {
   // search, its rows and their offsets.
   const order = useMemo(() => (index && usage ? usageOrder(index, usage) : null), [index, usage]);
   const browse = useMemo(() => (index && usage ? browseRows(index, usage) : null), [index, usage]);
-  const rows = useMemo(() => {
-    if (!index || !order || !browse) return null;
-    const result = searchMenu(index, query, order);
-    return result ? resultRows(index, result) : browse;
-  }, [index, order, browse, query]);
+  const rowsFor = useMemo(() => (index && order && browse ? rowsCache(index, order, browse) : null), [index, order, browse]);
+  const rows = useMemo(() => (rowsFor ? rowsFor(query) : null), [rowsFor, query]);
   const layout = useMemo(() => (rows ? layoutRows(rows.codes, HEADER_H, ROW_H) : null), [rows]);
 
   const activeRow = useMemo(() => {
@@ -111,6 +119,7 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     setCursor(NO_CURSOR);
     setRegion("");
     setNotice(null);
+    setOpened(null);
     setScrollTop(0);
     setViewport(listViewport());
     setOpenedAt(Date.now());
@@ -120,6 +129,7 @@ export function useSwitchMenu(lastRole: LastRole | null) {
 
   const closeMenu = (returnFocus: boolean) => {
     setOpen(false);
+    setOpened((o) => (o?.blocked ? null : o));
     pendingEnter.current = null;
     if (returnFocus) button.current?.focus();
   };
@@ -211,6 +221,9 @@ export function useSwitchMenu(lastRole: LastRole | null) {
 
   const changeQuery = (value: string) => {
     setQuery(value);
+    // A query typed again (after a backspace) gets its cached rows back; its cursor starts at the
+    // top all the same, as for any new query.
+    setCursor(NO_CURSOR);
     // Every new query starts at the top with its best match. (Only when scrolled: setting
     // scrollTop forces a layout in the middle of the keystroke.)
     if (scrollTop !== 0) {
@@ -228,19 +241,39 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     setSwitched({ id: role.id, label: role.label, accountName: data.accounts[role.a]?.name ?? "", color: role.color });
   };
 
-  const openConsole = (r: number) => {
+  /** Enter, a click on a row or on its Console button. `returnFocus`: Enter gives the focus back
+   * to the header's button; a pointer leaves it where it went. */
+  const openConsole = (r: number, returnFocus = true) => {
     const role = data?.roles[r];
     if (!role) return;
+    const name = `${data.accounts[role.a]?.name ?? ""} / ${role.label}`;
+    const href = switchUrl(role, regionFor(r));
     // Remembered as a recent once the new tab's hand-off page says the switch worked (below): a
     // switch AWS refuses must not become the header's "last used" role.
-    openInNewTab(switchUrl(role, regionFor(r)));
-    closeMenu(true);
+    if (openInNewTab(href)) {
+      setOpened({ name, blocked: false, href });
+      closeMenu(returnFocus);
+    } else {
+      // Blocked (a pop-up blocker, or Enter typed ahead and run once the list arrived, after the
+      // browser stopped counting it as the person's own action): the menu stays open with a link,
+      // which the browser lets through since it is clicked. It leads to the switch's
+      // confirmation page, which opens the console.
+      setOpened({ name, blocked: true, href });
+    }
   };
 
-  /** The row's Console link was clicked: it opened the tab itself. */
+  /** The blocked tab's link was clicked: the browser opens it. */
   const openedByLink = () => {
+    setOpened((o) => (o ? { ...o, blocked: false } : o));
     closeMenu(false);
   };
+
+  // "Opened … in a new tab" fades once said; a blocked tab's link stays until the menu closes.
+  useEffect(() => {
+    if (!opened || opened.blocked) return;
+    const timer = setTimeout(() => setOpened(null), OPENED_MS);
+    return () => clearTimeout(timer);
+  }, [opened]);
 
   // A switch that worked, announced by the hand-off page of its tab or by a credentials dialog
   // elsewhere on a page (components/switch-menu/events.ts).
@@ -376,6 +409,7 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     setScrollTop,
     listHeight,
     notice,
+    opened,
     openedAt,
     credentials,
     isMac,

@@ -1,6 +1,7 @@
 // What the Switch Role menu receives: only what it needs to draw and filter the list, for the
-// roles the signed-in person may use. Accounts are listed once and referenced by index, so
-// 5,000 role entries in 1,000 accounts stay small. Pure types: shared by server and client.
+// roles the signed-in person may use. Accounts are listed once and referenced by index. This is
+// the API's default answer and what the menu works with; on the wire to the menu it travels in
+// the compact shape of lib/catalog/menu-wire.ts. Pure types: shared by server and client.
 
 import type { Environment } from "@/lib/domain/environments";
 import type { Partition } from "@/lib/domain/partitions";

@@ -1,45 +1,87 @@
 import "server-only";
+import type { Kysely } from "kysely";
 import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
+import type { Database } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
 import type { MenuAccount, MenuData, MenuRole } from "./menu-types";
 import { usableBy } from "./visibility";
+
+/** The role entries this person may use, with their account, this person's pins and recents, and
+ * the last test of those that fail it: the one query the Switch Role menu and "Your roles" (the
+ * home page, lib/catalog/your-roles.ts) both read, so they show an entry alike. Callers add their
+ * own filters, order and ROLE_ENTRY_COLUMNS. */
+export function usableRoleEntries(db: Kysely<Database>, actor: Actor) {
+  return (
+    db
+      .selectFrom("roles")
+      .innerJoin("accounts", "accounts.id", "roles.account_id")
+      .leftJoin("role_usage", (join) => join.onRef("role_usage.role_id", "=", "roles.id").on("role_usage.user_id", "=", actor.id))
+      // Only failing entries carry their last test (lib/catalog/role-health.ts).
+      .leftJoin("role_health", (join) => join.onRef("role_health.role_id", "=", "roles.id").on("role_health.ok", "=", 0))
+      .where(usableBy(actor))
+  );
+}
+
+export const ROLE_ENTRY_COLUMNS = [
+  "roles.id",
+  "roles.role_name",
+  "roles.display_name",
+  "roles.color",
+  "roles.default_region",
+  "roles.external_id",
+  "accounts.aws_account_id",
+  "accounts.name as account_name",
+  "accounts.alias",
+  "accounts.environment",
+  "accounts.color as account_color",
+  "accounts.default_region as account_region",
+  "accounts.partition",
+  "role_usage.pinned",
+  "role_usage.last_used_at",
+  "role_usage.use_count",
+  "role_health.why as health_why",
+  "role_health.reason as health_reason",
+  "role_health.tested_at as health_tested_at",
+] as const;
+
+type RoleEntryRow = {
+  id: string;
+  role_name: string;
+  display_name: string;
+  color: string | null;
+  default_region: string | null;
+  external_id: string | null;
+  account_color: string;
+  account_region: string;
+  pinned: number | null;
+  last_used_at: string | null;
+  health_why: string | null;
+  health_reason: string | null;
+  health_tested_at: string | null;
+};
+
+/** What both lists show of an entry: its own colour and region, else its account's; a failing
+ * entry's last test (absent for working and untested ones). */
+export function roleEntryFields(r: RoleEntryRow): Pick<MenuRole, "id" | "name" | "label" | "color" | "region" | "pinned" | "lastUsedAt" | "requiresExternalId" | "health"> {
+  return {
+    id: r.id,
+    name: r.role_name,
+    label: r.display_name,
+    color: r.color ?? r.account_color,
+    region: r.default_region ?? r.account_region,
+    pinned: r.pinned === 1,
+    lastUsedAt: r.last_used_at,
+    requiresExternalId: r.external_id !== null,
+    ...(r.health_tested_at ? { health: { why: r.health_why ?? "unknown", reason: r.health_reason ?? "", testedAt: r.health_tested_at } } : {}),
+  };
+}
 
 /** Everything the Switch Role menu shows, for the roles this person may switch into. */
 export async function getMenuData(actor: Actor): Promise<MenuData> {
   assertPermission(actor, "sessions.create");
   const db = await getDb();
-  const rows = await db
-    .selectFrom("roles")
-    .innerJoin("accounts", "accounts.id", "roles.account_id")
-    .leftJoin("role_usage", (join) => join.onRef("role_usage.role_id", "=", "roles.id").on("role_usage.user_id", "=", actor.id))
-    // Only failing entries carry their last test (lib/catalog/role-health.ts).
-    .leftJoin("role_health", (join) => join.onRef("role_health.role_id", "=", "roles.id").on("role_health.ok", "=", 0))
-    .select([
-      "roles.id",
-      "roles.role_name",
-      "roles.display_name",
-      "roles.color",
-      "roles.default_region",
-      "roles.external_id",
-      "accounts.aws_account_id",
-      "accounts.name as account_name",
-      "accounts.alias",
-      "accounts.environment",
-      "accounts.color as account_color",
-      "accounts.default_region as account_region",
-      "accounts.partition",
-      "role_usage.pinned",
-      "role_usage.last_used_at",
-      "role_usage.use_count",
-      "role_health.why as health_why",
-      "role_health.reason as health_reason",
-      "role_health.tested_at as health_tested_at",
-    ])
-    .where(usableBy(actor))
-    .orderBy("accounts.name")
-    .orderBy("roles.display_name")
-    .execute();
+  const rows = await usableRoleEntries(db, actor).select(ROLE_ENTRY_COLUMNS).orderBy("accounts.name").orderBy("roles.display_name").execute();
 
   const accounts: MenuAccount[] = [];
   const accountIndex = new Map<string, number>();
@@ -52,19 +94,7 @@ export async function getMenuData(actor: Actor): Promise<MenuData> {
       accountIndex.set(r.aws_account_id, a);
       accounts.push({ id: r.aws_account_id, name: r.account_name, alias: r.alias, environment: r.environment, color: r.account_color, partition: r.partition });
     }
-    roles.push({
-      id: r.id,
-      a,
-      name: r.role_name,
-      label: r.display_name,
-      color: r.color ?? r.account_color,
-      region: r.default_region ?? r.account_region,
-      pinned: r.pinned === 1,
-      lastUsedAt: r.last_used_at,
-      uses: r.use_count ?? 0,
-      requiresExternalId: r.external_id !== null,
-      ...(r.health_tested_at ? { health: { why: r.health_why ?? "unknown", reason: r.health_reason ?? "", testedAt: r.health_tested_at } } : {}),
-    });
+    roles.push({ ...roleEntryFields(r), a, uses: r.use_count ?? 0 });
     if (r.last_used_at && (!last || r.last_used_at > last.at)) last = { id: r.id, at: r.last_used_at };
   }
   return { accounts, roles, lastRoleId: last?.id ?? null };

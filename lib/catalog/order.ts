@@ -1,8 +1,9 @@
-// The catalog's order, as the Switch Role menu browses it (components/switch-menu/search.ts,
-// indexMenu): accounts by name, then by account id; in each account, roles by display name, then
-// by IAM role name. Compared as people read them: case and accents aside, and numbers by value
-// ("Prod 2" before "Prod 10"). Pure: the Roles page sorts with it in the browser, and
-// components/switch-menu/catalog-order.test.ts holds it to the menu's order.
+// The catalog's order, as the Switch Role menu browses it: accounts by name, then by account id;
+// in each account, roles by display name, then by IAM role name. Compared as people read them:
+// case and accents aside, and numbers by value ("Prod 2" before "Prod 10"). Shared and pure (no
+// I/O): the Roles page sorts with it in the browser, the menu's index ranks with it
+// (components/switch-menu/search.ts, indexMenu), and
+// components/switch-menu/catalog-order.test.ts holds the two to the same order.
 
 const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
 

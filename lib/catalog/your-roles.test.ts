@@ -4,13 +4,12 @@
 // or recents; auditors are refused; the list is bounded and says how many more there are.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { testActor } from "@/lib/auth/testing";
+import { addTestUser } from "@/lib/auth/testing";
 import { withTempStore } from "@/lib/config/testing";
 
 withTempStore("your-roles");
 
 const { getDb } = await import("@/lib/db/client");
-const { newId } = await import("@/lib/db/ids");
 const { createAccount } = await import("@/lib/accounts/accounts");
 const { registerRole } = await import("./roles");
 const { createGrant, deleteGrant } = await import("./grants");
@@ -25,26 +24,14 @@ let nadia: Actor;
 let auditor: Actor;
 const ids: Record<string, string> = {};
 
-async function addUser(email: string, role: Actor["role"], groups: string[] = []): Promise<Actor> {
-  const db = await getDb();
-  const id = newId();
-  const now = new Date().toISOString();
-  const authProvider = groups.length ? "oidc" : "local";
-  await db
-    .insertInto("users")
-    .values({ id, email, name: email.split("@")[0]!, role, password_hash: null, auth_provider: authProvider, groups: JSON.stringify(groups), created_at: now, updated_at: now })
-    .execute();
-  return testActor({ id, email, name: email.split("@")[0]!, role, authProvider, groups });
-}
-
 const labels = (list: Array<{ label: string }>) => list.map((r) => r.label);
 
 beforeAll(async () => {
-  admin = await addUser("ada@example.com", "admin");
-  otto = await addUser("otto@example.com", "operator");
-  sara = await addUser("sara@example.com", "operator", ["platform-sre"]);
-  nadia = await addUser("nadia@example.com", "operator");
-  auditor = await addUser("aude@example.com", "auditor");
+  admin = await addTestUser("ada@example.com", "admin");
+  otto = await addTestUser("otto@example.com", "operator");
+  sara = await addTestUser("sara@example.com", "operator", ["platform-sre"]);
+  nadia = await addTestUser("nadia@example.com", "operator");
+  auditor = await addTestUser("aude@example.com", "auditor");
   await createAccount(admin, { accountId: "111111111111", name: "Production", environment: "production" }, meta);
   await createAccount(admin, { accountId: "222222222222", name: "Development", environment: "development" }, meta);
   for (const [key, accountId, roleName, displayName] of [
@@ -89,7 +76,7 @@ describe("an operator's roles", () => {
   });
 
   it("keeps at most RECENT_LIMIT recent roles; older ones fall back into the rest", async () => {
-    const many = await addUser("many@example.com", "operator");
+    const many = await addTestUser("many@example.com", "operator");
     for (const key of ["readOnly", "deployer", "devAdmin", "devRead", "breakGlass", "ungranted"]) await createGrant(admin, { roleId: ids[key]!, userEmail: many.email }, meta);
     for (const key of ["readOnly", "deployer", "devAdmin", "devRead", "breakGlass", "ungranted"]) {
       await recordUsage(many, ids[key]!, "us-east-1");
@@ -116,7 +103,7 @@ describe("an operator's roles", () => {
   });
 
   it("keeps a recent role out once its grant is removed, though its usage row remains", async () => {
-    const temp = await addUser("temp@example.com", "operator");
+    const temp = await addTestUser("temp@example.com", "operator");
     const grant = await createGrant(admin, { roleId: ids.devAdmin!, userEmail: temp.email }, meta);
     await recordUsage(temp, ids.devAdmin!, "us-east-1");
     await setPinned(temp, ids.devAdmin!, true);

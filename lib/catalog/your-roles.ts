@@ -3,7 +3,8 @@ import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import type { Environment } from "@/lib/domain/environments";
 import type { Partition } from "@/lib/domain/partitions";
-import { grantedTo, usableBy } from "./visibility";
+import { ROLE_ENTRY_COLUMNS, roleEntryFields, usableRoleEntries } from "./menu";
+import { grantedTo } from "./visibility";
 
 // "Your roles", the home page of anyone who switches: the roles they pinned, used lately, or were
 // granted. For an operator that is every role they may use (they may use only what is granted);
@@ -48,42 +49,18 @@ export async function getYourRoles(actor: Actor, limit = YOUR_ROLES_LIMIT): Prom
   assertPermission(actor, "sessions.create");
   const asOf = Date.now();
   const db = await getDb();
-  // The person's roles: usable by them, and pinned, used, or granted to them.
+  // The person's roles: usable by them (the menu's query, lib/catalog/menu.ts), and pinned, used,
+  // or granted to them.
   const theirs = () =>
-    db
-      .selectFrom("roles")
-      .innerJoin("accounts", "accounts.id", "roles.account_id")
-      .leftJoin("role_usage", (join) => join.onRef("role_usage.role_id", "=", "roles.id").on("role_usage.user_id", "=", actor.id))
-      // Only failing entries carry their last test (lib/catalog/role-health.ts).
-      .leftJoin("role_health", (join) => join.onRef("role_health.role_id", "=", "roles.id").on("role_health.ok", "=", 0))
-      .where(usableBy(actor))
-      .where((eb) =>
-        eb.or([
-          eb("role_usage.pinned", "=", 1),
-          eb("role_usage.last_used_at", "is not", null),
-          eb.exists(eb.selectFrom("grants").select("grants.id").whereRef("grants.role_id", "=", "roles.id").where(grantedTo(actor))),
-        ]),
-      );
+    usableRoleEntries(db, actor).where((eb) =>
+      eb.or([
+        eb("role_usage.pinned", "=", 1),
+        eb("role_usage.last_used_at", "is not", null),
+        eb.exists(eb.selectFrom("grants").select("grants.id").whereRef("grants.role_id", "=", "roles.id").where(grantedTo(actor))),
+      ]),
+    );
   const rows = await theirs()
-    .select([
-      "roles.id",
-      "roles.role_name",
-      "roles.display_name",
-      "roles.color",
-      "roles.default_region",
-      "roles.external_id",
-      "accounts.aws_account_id",
-      "accounts.name as account_name",
-      "accounts.environment",
-      "accounts.partition",
-      "accounts.color as account_color",
-      "accounts.default_region as account_region",
-      "role_usage.pinned",
-      "role_usage.last_used_at",
-      "role_health.why as health_why",
-      "role_health.reason as health_reason",
-      "role_health.tested_at as health_tested_at",
-    ])
+    .select(ROLE_ENTRY_COLUMNS)
     // Pinned, then the most recent, then the rest by account and name: what matters most stays
     // when there are more than the limit.
     .orderBy("role_usage.pinned", (ob) => ob.desc().nullsLast())
@@ -104,16 +81,8 @@ export async function getYourRoles(actor: Actor, limit = YOUR_ROLES_LIMIT): Prom
   }
 
   const roles: YourRole[] = rows.map((r) => ({
-    id: r.id,
-    name: r.role_name,
-    label: r.display_name,
-    color: r.color ?? r.account_color,
-    region: r.default_region ?? r.account_region,
-    requiresExternalId: r.external_id !== null,
+    ...roleEntryFields(r),
     account: { id: r.aws_account_id, name: r.account_name, environment: r.environment, partition: r.partition },
-    pinned: r.pinned === 1,
-    lastUsedAt: r.last_used_at,
-    ...(r.health_tested_at ? { health: { why: r.health_why ?? "unknown", reason: r.health_reason ?? "", testedAt: r.health_tested_at } } : {}),
   }));
   const pinned = roles.filter((r) => r.pinned).sort((a, b) => a.label.localeCompare(b.label));
   const recent = roles.filter((r) => !r.pinned && r.lastUsedAt).slice(0, RECENT_LIMIT);

@@ -21,6 +21,15 @@
 // Open time: Ctrl+K to the first rows painted with the data loaded, both as people get it (the
 // menu prefetches its data when the page is idle) and cold (prefetch disabled: fetch, parse,
 // index and first render on the open itself).
+//
+// The menu's data: the page's own prefetch of GET /api/v1/me/menu — the bytes on the wire, from
+// Resource Timing (encodedBodySize) — and the JSON the page parses once unzipped (the same answer
+// asked for uncompressed); for comparison, the API's default objects form.
+//
+// Targets (issue 13, "A faster menu"), each printed with ✓ or ✗ at the end:
+//   keystroke work p95 ≤ 8 ms; no key's work over 16 ms, the first after opening included (the
+//   one where nearly every role matches); the menu's data ≤ 300 KiB, on the wire and unzipped; open
+//   (prefetched) p50 ≤ 50 ms.
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -39,6 +48,7 @@ const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1000);
 const ROLES_PER_ACCOUNT = Number(process.env.BENCH_ROLES_PER_ACCOUNT ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FRAME_MS = 16;
+const TARGET = { workP95: 8, workMax: 16, dataKiB: 300, openP50: 50 };
 
 // ---- Seeding ------------------------------------------------------------------------------------
 
@@ -247,6 +257,8 @@ function percentile(values: number[], p: number): number {
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1).padStart(6) : "     –");
 
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
 function stats(values: number[]) {
   return { min: Math.min(...values), p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) };
 }
@@ -293,11 +305,13 @@ async function main(): Promise<number> {
     const me = await context.request.get("/api/v1/me");
     if (!me.ok()) throw new Error(`signing in failed (${me.status()})`);
 
-    const menuRes = await context.request.get("/api/v1/me/menu");
+    // The API's default form (objects), as any client gets it without asking for the compact one.
+    const menuRes = await context.request.get("/api/v1/me/menu", { headers: { accept: "application/json", "accept-encoding": "identity" } });
     const menuText = await menuRes.text();
     const menu = JSON.parse(menuText) as { accounts: Array<{ id: string }>; roles: unknown[] };
     const sampleId = menu.accounts[Math.floor(menu.accounts.length / 2)]!.id;
-    console.log(`Menu data: ${menu.roles.length.toLocaleString()} roles in ${menu.accounts.length.toLocaleString()} accounts, ${(menuText.length / 1024).toFixed(0)} KiB of JSON.`);
+    console.log(`Menu data: ${menu.roles.length.toLocaleString()} roles in ${menu.accounts.length.toLocaleString()} accounts; the API's objects form is ${kib(Buffer.byteLength(menuText))} of JSON.`);
+    let wire: { encoded: number; decoded: number; transfer: number; type: string } | undefined;
 
     const apiTimes: number[] = [];
     const openWarm: number[] = [];
@@ -309,8 +323,20 @@ async function main(): Promise<number> {
       const page = await context.newPage();
       const prefetched = page.waitForResponse((r) => r.url().endsWith("/api/v1/me/menu"));
       await page.goto("/");
-      await prefetched;
+      const menuResponse = await prefetched;
       await page.waitForTimeout(300);
+      if (!wire) {
+        const timing = await page.evaluate(() => {
+          const entry = performance.getEntriesByType("resource").find((e) => new URL(e.name).pathname === "/api/v1/me/menu") as PerformanceResourceTiming | undefined;
+          return entry ? { encoded: entry.encodedBodySize, decoded: entry.decodedBodySize, transfer: entry.transferSize } : null;
+        });
+        if (!timing) throw new Error("no Resource Timing entry for the menu's prefetch");
+        const type = (await menuResponse.headerValue("content-type")) ?? "";
+        // Compressed by the console itself (the media type says so, not Content-Encoding, which
+        // Next.js drops): the JSON the page parses is the same answer asked for uncompressed.
+        const plain = type.endsWith("+gzip") ? (await context.request.get("/api/v1/me/menu", { headers: { accept: type.replace(/\+gzip$/, "+json"), "accept-encoding": "identity" } })).body() : null;
+        wire = { ...timing, decoded: plain ? (await plain).length : timing.decoded, type };
+      }
       const open = await measureOpen(page);
       await installProbe(page);
       const samples = await typeSequence(page, keystrokes(sampleId));
@@ -368,10 +394,22 @@ async function main(): Promise<number> {
     console.log("");
     console.log(`GET /api/v1/me/menu from the page: p50 ${percentile(apiTimes, 50).toFixed(1)} ms.`);
     console.log(`Keystrokes measured: ${all.length}. Slowest keys (to paint): ${[...all].sort((a, b) => b.toPaint - a.toPaint).slice(0, 3).map((s) => `${s.key} ${s.toPaint.toFixed(1)} ms`).join(", ")}.`);
-    const workOk = w.p95 <= FRAME_MS;
-    const paintOk = p.p95 <= FRAME_MS;
-    console.log(`p95 keystroke work ≤ ${FRAME_MS} ms: ${workOk ? "yes" : "NO"} (${w.p95.toFixed(1)} ms) — what must fit in one frame for none to be late.`);
-    console.log(`p95 keystroke → paint ≤ ${FRAME_MS} ms: ${paintOk ? "yes" : "no"} (${p.p95.toFixed(1)} ms) — includes waiting for the next vsync slot (up to 16.7 ms at 60 Hz).`);
+    const firstKeys = measured.map((r) => r.samples[0]?.work ?? Number.NaN);
+    console.log(`First key after opening (nearly every role matches), work per run: ${firstKeys.map((v) => `${v.toFixed(1)} ms`).join(", ")}.`);
+    console.log(`p95 keystroke → paint: ${p.p95.toFixed(1)} ms (${p.p95 <= FRAME_MS ? "within" : "over"} one ${FRAME_MS} ms frame; includes waiting for the next vsync slot, up to 16.7 ms at 60 Hz).`);
+    if (!wire) throw new Error("the menu's data was not measured");
+    console.log(
+      `The menu's own request: ${kib(wire.encoded)} on the wire (${wire.type}; ${kib(wire.transfer)} with headers), ${kib(wire.decoded)} of JSON once unzipped (the objects form: ${kib(Buffer.byteLength(menuText))}).`,
+    );
+    const open50 = percentile(openWarm, 50);
+    const targets: Array<[string, boolean, string]> = [
+      [`keystroke work p95 ≤ ${TARGET.workP95} ms`, w.p95 <= TARGET.workP95, `${w.p95.toFixed(1)} ms`],
+      [`no key's work over ${TARGET.workMax} ms (the first after opening included)`, w.max <= TARGET.workMax, `max ${w.max.toFixed(1)} ms, first keys ${firstKeys.map((v) => v.toFixed(1)).join("/")} ms`],
+      [`menu data ≤ ${TARGET.dataKiB} KiB`, wire.encoded <= TARGET.dataKiB * 1024 && wire.decoded <= TARGET.dataKiB * 1024, `${kib(wire.encoded)} on the wire, ${kib(wire.decoded)} of JSON unzipped`],
+      [`open (prefetched) p50 ≤ ${TARGET.openP50} ms`, open50 <= TARGET.openP50, `${open50.toFixed(1)} ms`],
+    ];
+    console.log("");
+    for (const [what, ok, value] of targets) console.log(`${ok ? "✓" : "✗"} ${what}: ${value}`);
     return 0;
   } finally {
     await browser?.close();
