@@ -2,6 +2,7 @@ import "server-only";
 import type { Kysely } from "kysely";
 import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
+import { preparedQuery } from "@/lib/db/prepared";
 import type { Database } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
 import type { MenuAccount, MenuData, MenuRole } from "./menu-types";
@@ -132,13 +133,13 @@ export async function setPinned(actor: Actor, roleId: string, pinned: boolean): 
 
 /** Counts a switch for the menu's recent list. */
 export async function recordUsage(actor: Actor, roleId: string, region: string): Promise<void> {
-  const db = await getDb();
-  const now = new Date().toISOString();
-  await db
-    .insertInto("role_usage")
-    .values({ user_id: actor.id, role_id: roleId, pinned: 0, use_count: 1, last_used_at: now, last_region: region })
-    .onConflict((oc) =>
-      oc.columns(["user_id", "role_id"]).doUpdateSet((eb) => ({ use_count: eb("role_usage.use_count", "+", 1), last_used_at: now, last_region: region })),
-    )
-    .execute();
+  await upsertUsage(await getDb(), { userId: actor.id, roleId, now: new Date().toISOString(), region });
 }
+
+/** Every switch counts a use: built once (lib/db/prepared.ts). */
+const upsertUsage = preparedQuery((db, arg) =>
+  db
+    .insertInto("role_usage")
+    .values({ user_id: arg("userId"), role_id: arg("roleId"), pinned: 0, use_count: 1, last_used_at: arg("now"), last_region: arg("region") })
+    .onConflict((oc) => oc.columns(["user_id", "role_id"]).doUpdateSet((eb) => ({ use_count: eb("role_usage.use_count", "+", 1), last_used_at: arg("now"), last_region: arg("region") }))),
+);
