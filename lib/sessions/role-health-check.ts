@@ -237,7 +237,7 @@ export async function noteSwitchOutcome(
   }
   if (!write) return;
   const work = write;
-  await afterResponse(async () => {
+  afterResponse(async () => {
     try {
       await work(await getDb());
     } catch (err) {

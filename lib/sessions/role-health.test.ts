@@ -25,6 +25,7 @@ const { unsafeRecordHealth } = await import("@/lib/catalog/role-health");
 const { getMenuData } = await import("@/lib/catalog/menu");
 const { startSession } = await import("./start-session");
 const { testRole } = await import("./test-role");
+const { afterResponseSettled } = await import("@/lib/http/after-response");
 const { HEALTH_CHECK_SESSION_NAME } = await import("./role-health-check");
 const { startRoleHealthSchedule, ROLE_HEALTH_JOB } = await import("./role-health-schedule");
 
@@ -124,6 +125,8 @@ describe("switches", () => {
   it("a switch that assumes the role marks an entry that was failing as working", async () => {
     await unsafeRecordHealth(await getDb(), roles.readOnly, { ok: false, code: "aws_denied", why: "not_trusted", reason: "stale" }, "background");
     await startSession(operator, { roleId: roles.readOnly, kind: "credentials" }, meta);
+    // Written once the answer has gone out.
+    await afterResponseSettled();
     expect(await health(roles.readOnly)).toMatchObject({ ok: true, source: "switch" });
   });
 
@@ -133,6 +136,7 @@ describe("switches", () => {
     // A new sign-in: nothing cached for it, so the switch calls AssumeRole.
     const since = await t.admin.lastSeq();
     await startSession({ ...operator, session: { ...operator.session, id: "another-sign-in" } }, { roleId: roles.readOnly, kind: "credentials" }, meta);
+    await afterResponseSettled();
     expect(await t.admin.calls({ since, action: "AssumeRole" })).toHaveLength(1);
     expect(await health(roles.readOnly)).toMatchObject({ ok: true, source: "background", testedAt, reason: "known to work" });
   });
@@ -140,6 +144,7 @@ describe("switches", () => {
   it("a switch refused because the role does not trust the console marks the entry failing for everyone", async () => {
     await unsafeRecordHealth(await getDb(), roles.testers, { ok: true, reason: "worked once" }, "background");
     await expect(startSession(operator, { roleId: roles.testers, kind: "credentials" }, meta)).rejects.toMatchObject({ code: "aws_denied" });
+    await afterResponseSettled();
     expect(await health(roles.testers)).toMatchObject({ ok: false, why: "not_trusted", source: "switch" });
     // The menu shows it greyed out, with why.
     const entry = (await getMenuData(operator)).roles.find((r) => r.id === roles.testers);
@@ -150,6 +155,7 @@ describe("switches", () => {
   it("a refusal that is about the person switching leaves the entry's health alone", async () => {
     expect(await health(roles.onlyAda)).toMatchObject({ ok: true, source: "registered" });
     await expect(startSession(operator, { roleId: roles.onlyAda, kind: "credentials" }, meta)).rejects.toMatchObject({ code: "aws_denied" });
+    await afterResponseSettled();
     expect(await health(roles.onlyAda)).toMatchObject({ ok: true, source: "registered" });
   });
 });

@@ -18,6 +18,7 @@ const { registerRole } = await import("@/lib/catalog/roles");
 const { createGrant } = await import("@/lib/catalog/grants");
 const { getMenuData } = await import("@/lib/catalog/menu");
 const { startSession } = await import("./start-session");
+const { afterResponseSettled } = await import("@/lib/http/after-response");
 const { testRole } = await import("./test-role");
 
 const meta = { requestId: "req-sessions-test", ip: "198.51.100.4", userAgent: "vitest" };
@@ -214,6 +215,8 @@ describe("audit and the menu", () => {
     const text = JSON.stringify(events);
     for (const secret of [session.credentials.secretAccessKey, session.credentials.sessionToken, session.credentials.accessKeyId]) expect(text).not.toContain(secret);
     expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual(expect.arrayContaining(["session.credentials:success", "session.console:success"]));
+    // The menu's recents are written once the answer has gone out.
+    await afterResponseSettled();
     const menu = await getMenuData(operator);
     expect(menu.lastRoleId).toBe(roles.readOnly);
     expect(menu.roles.map((r) => r.name).sort()).toEqual(["ReadOnly", "ThirdPartyAuditor"]);

@@ -275,7 +275,7 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
     throw new AppError("unavailable", "The audit log could not be written, so no credentials were issued. Try again in a moment; if it persists, tell an administrator.", { retryAfter: 10 });
   }
   // The menu's recents are bookkeeping, not a record: written once the answer has gone out.
-  await afterResponse(() => recordUsage(actor, role.id, region).catch((err: unknown) => requestLogger(meta).error({ err, operation: "menu.record_usage" }, "could not record the menu's recent use")));
+  afterResponse(() => recordUsage(actor, role.id, region).catch((err: unknown) => requestLogger(meta).error({ err, operation: "menu.record_usage" }, "could not record the menu's recent use")));
   // A real AssumeRole (not credentials already held) showed the entry works.
   if (source === "miss") await noteSwitchOutcome(role, { ok: true, session: assumed }, meta);
   // A child logger costs more than the switch's own bookkeeping: built only when it will write.
