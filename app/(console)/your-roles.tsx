@@ -2,7 +2,7 @@
 
 import { ArrowLeftRight, ArrowRight, ExternalLink, KeyRound, Pin } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { CredentialsDialog } from "@/components/credentials/credentials-dialog";
 import { EnvironmentBadge } from "@/components/registry/environment";
 import { Badge } from "@/components/ui/badge";
@@ -64,6 +64,11 @@ export function YourRolesList({ roles, headingLevel = 2 }: { roles: YourRoles; h
   const [credentials, setCredentials] = useState<CredentialsFor | null>(null);
   const [opened, setOpened] = useState<{ text: string; blocked?: { href: string; label: string } } | null>(null);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const list = useRef<HTMLDivElement>(null);
+  // The role and button that last had the keyboard's focus in this list. A switch moves its role
+  // into Recent, a different group, so the row is drawn anew and the focused button is gone: the
+  // focus then follows the role to its new row instead of falling back to the page.
+  const lastFocus = useRef<{ roleId: string; testId: string } | null>(null);
 
   // A switch made anywhere (this page, the menu, another tab) reorders Recent: re-read it.
   useEffect(() => {
@@ -77,6 +82,19 @@ export function YourRolesList({ roles, headingLevel = 2 }: { roles: YourRoles; h
     };
   }, [router]);
 
+  useLayoutEffect(() => {
+    const last = lastFocus.current;
+    const active = document.activeElement;
+    if (!last || (active && active !== document.body && active.isConnected)) return;
+    list.current?.querySelector<HTMLElement>(`li[data-role-id="${CSS.escape(last.roleId)}"] [data-testid="${CSS.escape(last.testId)}"]`)?.focus();
+  }, [roles]);
+
+  const noteFocus = (event: React.FocusEvent<HTMLDivElement>) => {
+    const button = (event.target as HTMLElement).closest<HTMLElement>("[data-testid^='your-role-']");
+    const roleId = button?.closest<HTMLElement>("li[data-role-id]")?.dataset.roleId;
+    lastFocus.current = button && roleId ? { roleId, testId: button.dataset.testid ?? "" } : null;
+  };
+
   const openConsole = (role: YourRole) => {
     const href = switchUrl(role, role.region);
     if (openInNewTab(href)) setOpened({ text: `Opening the AWS console for ${role.label} in ${role.account.name} in a new tab.` });
@@ -87,7 +105,9 @@ export function YourRolesList({ roles, headingLevel = 2 }: { roles: YourRoles; h
   const closeCredentials = () => {
     const target = credentials?.returnFocus;
     setCredentials(null);
-    target?.focus();
+    if (target?.isConnected) target.focus();
+    // Its row was drawn anew while the dialog was open (the switch moved it into Recent).
+    else if (credentials) list.current?.querySelector<HTMLElement>(`li[data-role-id="${CSS.escape(credentials.role.id)}"] [data-testid="your-role-credentials"]`)?.focus();
   };
 
   const groups = [
@@ -97,7 +117,7 @@ export function YourRolesList({ roles, headingLevel = 2 }: { roles: YourRoles; h
   ].filter((g) => g.roles.length > 0);
 
   return (
-    <div className="space-y-6" data-testid="your-roles">
+    <div className="space-y-6" data-testid="your-roles" ref={list} onFocus={noteFocus}>
       {groups.map((group) => (
         <section key={group.id} aria-labelledby={`your-roles-${group.id}`}>
           <Heading id={`your-roles-${group.id}`} className="mb-2 text-sm font-semibold text-slate-700">
