@@ -26,10 +26,11 @@ export type MenuListProps = {
   scrollTop: number;
   onScroll: (top: number) => void;
   activeRow: number;
-  rowId: (row: number) => string;
+  /** A role row's element id, by its group and role. */
+  optionId: (group: number, role: number) => string;
   usage: MenuRole[] | null;
   now: number;
-  onHover: (row: number) => void;
+  onHover: (role: number, group: number) => void;
   onConsole: (role: number) => void;
   onCredentials: (role: number) => void;
   onPin: (role: number) => void;
@@ -115,7 +116,7 @@ function VirtualList({
   scrollTop,
   onScroll,
   activeRow,
-  rowId,
+  optionId,
   usage,
   now,
   onHover,
@@ -134,7 +135,7 @@ function VirtualList({
   useLayoutEffect(() => {
     handlers.current = { onHover, onConsole };
   });
-  const hoverRow = useCallback((row: number) => handlers.current.onHover(row), []);
+  const hoverRole = useCallback((role: number, group: number) => handlers.current.onHover(role, group), []);
   const consoleRole = useCallback((role: number) => handlers.current.onConsole(role), []);
 
   // The window in runs of one group each, so every run can carry role="group" with its name
@@ -179,11 +180,12 @@ function VirtualList({
         data-testid="switch-menu-list"
       >
         <div style={{ height: totalHeight(layout), position: "relative" }}>
-          {runs.map((run, n) => (
+          {runs.map((run) => (
             <div
-              // By position in the window, not by group: a new query regroups the rows, and
-              // keying by group would rebuild every row's DOM on each keystroke.
-              key={n}
+              // By group, and the rows in it by role: as a query grows ("pay", "paym", …) the
+              // same accounts and roles stay on top, and their elements are kept (moved if need
+              // be) rather than rewritten; a row's element id follows its role the same way.
+              key={rows.codes[run.header]!}
               role="group"
               aria-label={groupName(rows.codes[run.header]!, data)}
               style={{ position: "absolute", top: layout.offsets[run.from], left: 0, right: 0 }}
@@ -191,20 +193,21 @@ function VirtualList({
               {Array.from({ length: run.to - run.from }, (_, k) => {
                 const row = run.from + k;
                 const code = rows.codes[row]!;
-                if (isHeader(code)) return <GroupHeader key={row} code={code} data={data} />;
+                if (isHeader(code)) return <GroupHeader key="header" code={code} data={data} />;
                 return (
                   <RoleRow
-                    key={row}
-                    id={rowId(row)}
-                    row={row}
+                    key={code}
+                    id={optionId(rows.groups[row]!, code)}
                     index={code}
                     role={data.roles[code]!}
                     usage={usage?.[code] ?? data.roles[code]!}
                     account={data.accounts[data.roles[code]!.a]!}
                     group={rows.groups[row]!}
                     active={row === activeRow}
-                    now={now}
-                    onHover={hoverRow}
+                    // Only a recent's "2 h ago" and a failed test's time read the clock: the
+                    // other rows drawn before the menu opened stay as they are when it does.
+                    now={(rows.groups[row] === RECENT && (usage?.[code] ?? data.roles[code]!).lastUsedAt) || data.roles[code]!.health ? now : 0}
+                    onHover={hoverRole}
                     onConsole={consoleRole}
                   />
                 );

@@ -15,7 +15,6 @@ import { ROW_H } from "./sizes";
  * from outside the listbox. Memoized: a keystroke re-renders only the rows that changed. */
 export const RoleRow = memo(function RoleRow({
   id,
-  row,
   index,
   role,
   usage,
@@ -27,8 +26,7 @@ export const RoleRow = memo(function RoleRow({
   onConsole,
 }: {
   id: string;
-  /** Its row in the list, and its role's index in the data (for the callbacks). */
-  row: number;
+  /** Its role's index in the data (for the callbacks). */
   index: number;
   role: MenuRole;
   usage: Pick<MenuRole, "pinned" | "lastUsedAt">;
@@ -36,7 +34,7 @@ export const RoleRow = memo(function RoleRow({
   group: number;
   active: boolean;
   now: number;
-  onHover: (row: number) => void;
+  onHover: (index: number, group: number) => void;
   onConsole: (index: number) => void;
 }) {
   // Pinned and Recent have no account header above them: the row names its account itself.
@@ -49,7 +47,7 @@ export const RoleRow = memo(function RoleRow({
       role="option"
       aria-selected={active}
       aria-label={label}
-      onMouseMove={() => onHover(row)}
+      onMouseMove={active ? undefined : () => onHover(index, group)}
       onClick={() => onConsole(index)}
       // The active row leaves room on the right for RowActions (ACTIONS_WIDTH).
       className={`relative flex cursor-pointer items-center gap-3 pl-3 ${active ? `bg-indigo-50 ${ACTIONS_PADDING}` : "pr-2 hover:bg-slate-50"}`}

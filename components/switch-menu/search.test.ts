@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indexMenu, matchTier, SCORE_SCALE, searchKey, searchMenu, tokenize, Tier, usageOrder, type MenuIndex } from "./search";
+import { indexMenu, matchTier, SCORE_SCALE, searchKey, searchMenu, tokenize, Tier, usageOrder, wordScores, type MenuIndex } from "./search";
 import { CATALOG, makeMenu } from "./testing";
 
 const index = indexMenu(CATALOG);
@@ -251,5 +251,33 @@ describe("searchMenu", () => {
       expect(bigIds("zzzz")).toEqual([]);
       expect(bigIds("payments zzzz")).toEqual([]);
     });
+  });
+});
+
+describe("word scores kept between keystrokes", () => {
+  // searchMenu scores each word once per index (wordScores) and reuses the scores while the
+  // next words are typed: results must not depend on what was typed before.
+  const queries = ["p", "pr", "prod", "prod a", "prod ad", "prod admin", "admin prod", "raedonly", "prdro", "acme", "acme-d", "111", "111111111111 admin", "read only", "only read", "zzzz prod"];
+
+  it("answers every query as a fresh index does, in any order", () => {
+    const reused = indexMenu(CATALOG);
+    const fresh = (query: string) => {
+      const idx = indexMenu(CATALOG);
+      return searchMenu(idx, query, usageOrder(idx, CATALOG.roles));
+    };
+    for (const query of [...queries, ...[...queries].reverse()]) {
+      const got = searchMenu(reused, query, usageOrder(reused, CATALOG.roles));
+      const want = fresh(query);
+      expect(got && { roles: Array.from(got.roles), scores: Array.from(got.scores) }).toEqual(want && { roles: Array.from(want.roles), scores: Array.from(want.scores) });
+    }
+  });
+
+  it("scores a word once, and keeps a bounded number of words", () => {
+    const idx = indexMenu(CATALOG);
+    expect(wordScores(idx, "prod")).toBe(wordScores(idx, "prod"));
+    for (let i = 0; i < 200; i++) wordScores(idx, `word${i}`);
+    expect(idx.words.size).toBeLessThanOrEqual(64);
+    expect(idx.words.has("word199")).toBe(true);
+    expect(idx.words.has("prod")).toBe(false);
   });
 });

@@ -234,12 +234,18 @@ function subsequenceStarts(token: string, key: SearchKey): number {
   let prev = rowA;
   let cur = rowB;
   const first = token.charCodeAt(0);
-  for (let p = 0; p < n; p++) prev[p] = wordStart[p] && text.charCodeAt(p) === first ? 1 : -1;
+  // Nothing can match before the first word start with the first letter: start there.
+  let from = n;
+  for (let p = 0; p < n; p++) {
+    const hit = wordStart[p] && text.charCodeAt(p) === first;
+    prev[p] = hit ? 1 : -1;
+    if (hit && p < from) from = p;
+  }
   for (let j = 1; j < token.length; j++) {
     const c = token.charCodeAt(j);
     let best = -1; // the best score of token[0..j-1] ending before p
     let any = false;
-    for (let p = 0; p < n; p++) {
+    for (let p = from; p < n; p++) {
       cur[p] = best >= 0 && text.charCodeAt(p) === c ? best + wordStart[p]! : -1;
       if (cur[p]! >= 0) any = true;
       if (prev[p]! > best) best = prev[p]!;
@@ -250,7 +256,7 @@ function subsequenceStarts(token: string, key: SearchKey): number {
     cur = t;
   }
   let result = -1;
-  for (let p = 0; p < n; p++) if (prev[p]! > result) result = prev[p]!;
+  for (let p = from; p < n; p++) if (prev[p]! > result) result = prev[p]!;
   return result;
 }
 
@@ -296,6 +302,14 @@ export type MenuIndex = {
   catalogOrder: Int32Array;
   /** Role index → position in catalogOrder. */
   catalogRank: Int32Array;
+  /** Per role: its account (data.roles[r].a, read here without touching 5,000 objects). */
+  roleAccount: Int32Array;
+  /** Per role: roleAll[r].mask, for the subsequence tier's first, cheapest test. */
+  roleAllMask: Int32Array;
+  /** Per query word: every role's score for it (wordScores), for the last WORD_CACHE words.
+   * A query's words but the last are the same from one keystroke to the next ("payments p",
+   * "payments pr", …), so each keystroke scores one word. Depends only on the data. */
+  words: Map<string, Uint8Array>;
 };
 
 function concatKeys(keys: SearchKey[]): SearchKey {
@@ -370,7 +384,14 @@ export function indexMenu(data: MenuData): MenuIndex {
   const catalogRank = new Int32Array(roles.length);
   catalogOrder.forEach((r, rank) => (catalogRank[r] = rank));
 
-  return { data, accountName, accountAlias, roleKeys, roleLabel, roleName, roleAll, accountOrder, catalogOrder, catalogRank };
+  const roleAccount = new Int32Array(roles.length);
+  const roleAllMask = new Int32Array(roles.length);
+  for (let r = 0; r < roles.length; r++) {
+    roleAccount[r] = roles[r]!.a;
+    roleAllMask[r] = roleAll[r]!.mask;
+  }
+
+  return { data, accountName, accountAlias, roleKeys, roleLabel, roleName, roleAll, accountOrder, catalogOrder, catalogRank, roleAccount, roleAllMask, words: new Map() };
 }
 
 /** A role's usage, which changes while the menu is open (pins) without re-indexing. */
@@ -417,65 +438,88 @@ export const SCORE_SCALE = 8;
 
 const MAX_TOKENS = 8;
 
+/** How many words' scores an index keeps (5 KB each for 5,000 roles). */
+const WORD_CACHE = 64;
+
+/** Every role's score for one query word (0: no match): its best tier over the account's
+ * name, id and alias, the role's label and name (× SCORE_SCALE), else a subsequence across
+ * account name, label and role name with its word starts as the bonus. Cached on the index. */
+export function wordScores(index: MenuIndex, token: string): Uint8Array {
+  const cache = index.words;
+  const hit = cache.get(token);
+  if (hit) {
+    // Most recently used last: the first key is the one to drop.
+    cache.delete(token);
+    cache.set(token, hit);
+    return hit;
+  }
+  const { data, accountName, accountAlias, roleKeys, roleLabel, roleName, roleAll, roleAccount, roleAllMask } = index;
+  const accounts = data.accounts;
+  const mask = charMask(token);
+  const digits = isDigits(token);
+
+  // Account fields once per account, role labels and names once per distinct text.
+  const accountTier = new Uint8Array(accounts.length);
+  for (let a = 0; a < accounts.length; a++) {
+    const id = accounts[a]!.id;
+    let tier: number = digits ? (id === token ? Tier.EXACT : id.startsWith(token) ? Tier.PREFIX : id.includes(token) ? Tier.SUBSTRING : Tier.NONE) : Tier.NONE;
+    if (tier < Tier.EXACT) {
+      const name = matchTier(token, accountName[a]!, mask);
+      if (name > tier) tier = name;
+      if (tier < Tier.EXACT) {
+        const alias = matchTier(token, accountAlias[a]!, mask);
+        if (alias > tier) tier = alias;
+      }
+    }
+    accountTier[a] = tier;
+  }
+  const keyTier = new Uint8Array(roleKeys.length);
+  for (let k = 0; k < roleKeys.length; k++) keyTier[k] = matchTier(token, roleKeys[k]!, mask);
+
+  const subsequenceAllowed = token.length >= SUBSEQUENCE_MIN && !digits;
+  const roles = roleAccount.length;
+  const scores = new Uint8Array(roles);
+  for (let r = 0; r < roles; r++) {
+    let best = accountTier[roleAccount[r]!]!;
+    const label = keyTier[roleLabel[r]!]!;
+    if (label > best) best = label;
+    const n = roleName[r]!;
+    if (n >= 0 && keyTier[n]! > best) best = keyTier[n]!;
+    if (best !== Tier.NONE) {
+      scores[r] = best * SCORE_SCALE;
+      continue;
+    }
+    if (subsequenceAllowed && (mask & ~roleAllMask[r]!) === 0) {
+      const all = roleAll[r]!;
+      if (subsequenceMatch(token, all)) scores[r] = Tier.SUBSEQUENCE * SCORE_SCALE + Math.min(SCORE_SCALE - 1, subsequenceStarts(token, all));
+    }
+  }
+  cache.set(token, scores);
+  if (cache.size > WORD_CACHE) cache.delete(cache.keys().next().value!);
+  return scores;
+}
+
 /** The roles matching every word of the query, best first: by summed tier, then in `order`
  * (usageOrder: pinned, recent, catalog). Null for an empty query (the menu browses instead). */
 export function searchMenu(index: MenuIndex, query: string, order: Int32Array): SearchResult | null {
   const tokens = tokenize(query).slice(0, MAX_TOKENS);
   if (tokens.length === 0) return null;
-  const { data, accountName, accountAlias, roleKeys, roleLabel, roleName, roleAll } = index;
-  const { accounts, roles } = data;
-  const tokenMask = tokens.map(charMask);
+  const words = tokens.map((token) => wordScores(index, token));
+  const roles = index.roleAccount.length;
 
-  // Account fields once per account, role labels and names once per distinct text.
-  const accountTier: Uint8Array[] = tokens.map((token, j) => {
-    const tiers = new Uint8Array(accounts.length);
-    const digits = isDigits(token);
-    for (let a = 0; a < accounts.length; a++) {
-      const id = accounts[a]!.id;
-      let tier: number = digits ? (id === token ? Tier.EXACT : id.startsWith(token) ? Tier.PREFIX : id.includes(token) ? Tier.SUBSTRING : Tier.NONE) : Tier.NONE;
-      if (tier < Tier.EXACT) tier = Math.max(tier, matchTier(token, accountName[a]!, tokenMask[j]), matchTier(token, accountAlias[a]!, tokenMask[j]));
-      tiers[a] = tier;
-    }
-    return tiers;
-  });
-  const keyTier: Uint8Array[] = tokens.map((token, j) => {
-    const tiers = new Uint8Array(roleKeys.length);
-    for (let k = 0; k < roleKeys.length; k++) tiers[k] = matchTier(token, roleKeys[k]!, tokenMask[j]);
-    return tiers;
-  });
-  const subsequenceAllowed = tokens.map((t) => t.length >= SUBSEQUENCE_MIN && !isDigits(t));
-
-  const scores = new Uint16Array(roles.length);
+  const scores = new Uint16Array(roles);
   const maxScore = tokens.length * Tier.EXACT * SCORE_SCALE;
   const perScore = new Int32Array(maxScore + 1);
   let matched = 0;
-  for (let r = 0; r < roles.length; r++) {
-    const a = roles[r]!.a;
-    const label = roleLabel[r]!;
-    const name = roleName[r]!;
-    let total = 0;
-    for (let j = 0; j < tokens.length; j++) {
-      const keys = keyTier[j]!;
-      let best = accountTier[j]![a]!;
-      if (keys[label]! > best) best = keys[label]!;
-      if (name >= 0 && keys[name]! > best) best = keys[name]!;
-      let bonus = 0;
-      if (best === Tier.NONE && subsequenceAllowed[j]) {
-        const all = roleAll[r]!;
-        const token = tokens[j]!;
-        if ((tokenMask[j]! & ~all.mask) === 0 && subsequenceMatch(token, all)) {
-          best = Tier.SUBSEQUENCE;
-          bonus = Math.min(SCORE_SCALE - 1, subsequenceStarts(token, all));
-        }
-      }
-      if (best === Tier.NONE) {
-        total = 0;
-        break;
-      }
-      total += best * SCORE_SCALE + bonus;
+  const first = words[0]!;
+  for (let r = 0; r < roles; r++) {
+    let total = first[r]!;
+    for (let j = 1; j < words.length && total > 0; j++) {
+      const s = words[j]![r]!;
+      total = s === 0 ? 0 : total + s;
     }
-    scores[r] = total;
     if (total > 0) {
+      scores[r] = total;
       perScore[total]!++;
       matched++;
     }

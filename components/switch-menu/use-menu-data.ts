@@ -36,6 +36,9 @@ function warmUp(index: MenuIndex, data: MenuData): void {
     for (let round = 0; round < 3; round++) {
       for (const query of ["p", "pr", "prod", "prod a", "adm", "1234", "raedonly", "chekcout", "prdro", ""]) layoutRows(menuRows(index, query, order, browse).codes, HEADER_H, ROW_H);
     }
+    // Only the code is to be warm: the words' scores cached on the way are forgotten, so that
+    // what the person types first is searched for, not looked up.
+    index.words.clear();
   };
   if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 2000 });
   else setTimeout(run, 0);

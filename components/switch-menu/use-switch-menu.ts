@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useEffectEvent, useId, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
+import { useEffect, useEffectEvent, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { ApiError, requestJson } from "@/components/api/client";
 import { partitionOfRegion } from "@/lib/aws/partitions";
 import { browseRows, firstOption, lastOption, moveActive, rowOfRole, rowsCache, type MenuRows } from "./rows";
@@ -74,10 +74,13 @@ export function useSwitchMenu(lastRole: LastRole | null) {
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const list = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLInputElement>(null);
   const ids = useId();
   const panelId = `${ids}-panel`;
   const listboxId = `${ids}-listbox`;
-  const rowId = (row: number) => `${ids}-row-${row}`;
+  /** A role row's element id: by role and group, not by position, so that a row that stays in
+   * view from one query to the next keeps its element (menu-list.tsx keys rows the same way). */
+  const optionId = (group: number, role: number) => `${ids}-o${group}_${role}`;
 
   const data = state.status === "ready" ? state.data : null;
   const index = state.status === "ready" ? state.index : null;
@@ -101,6 +104,7 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     return firstOption(rows);
   }, [rows, cursor, query]);
   const activeRole = rows && activeRow >= 0 ? rows.codes[activeRow]! : -1;
+  const activeId = rows && activeRow >= 0 ? optionId(rows.groups[activeRow]!, activeRole) : undefined;
 
   /** The region a switch into role `r` uses: the footer's choice when it belongs to the role's
    * partition, else the role's default. */
@@ -129,6 +133,11 @@ export function useSwitchMenu(lastRole: LastRole | null) {
 
   const closeMenu = (returnFocus: boolean) => {
     setOpen(false);
+    // The hidden panel goes back to what the next open shows (the whole list), while the page
+    // is idle, rather than on the next Ctrl+K.
+    setQuery("");
+    setCursor(NO_CURSOR);
+    setScrollTop(0);
     setOpened((o) => (o?.blocked ? null : o));
     pendingEnter.current = null;
     if (returnFocus) button.current?.focus();
@@ -169,21 +178,32 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     return () => clearTimeout(id);
   }, [load]);
 
+  // The panel is drawn (hidden) before it opens (switch-menu.tsx), at the height it will have.
+  useEffect(() => {
+    const resize = () => setViewport(listViewport());
+    resize();
+    window.addEventListener("resize", resize);
+    return () => window.removeEventListener("resize", resize);
+  }, []);
+
+  // The search box has the focus as the panel shows (it was drawn hidden, so autoFocus, which
+  // acts when an element is created, would not do it).
+  // The list starts at its top (a hidden element keeps no scroll position, but say so).
+  useLayoutEffect(() => {
+    if (!open) return;
+    input.current?.focus();
+    if (list.current && list.current.scrollTop !== 0) list.current.scrollTop = 0;
+  }, [open]);
+
   // A click anywhere else closes the menu (focus goes where the click went).
   const onOutside = useEffectEvent((e: PointerEvent) => {
     if (!root.current?.contains(e.target as Node)) closeMenu(false);
   });
-  const onResize = useEffectEvent(() => setViewport(listViewport()));
   useEffect(() => {
     if (!open) return;
     const down = (e: PointerEvent) => onOutside(e);
-    const resize = () => onResize();
     document.addEventListener("pointerdown", down);
-    window.addEventListener("resize", resize);
-    return () => {
-      document.removeEventListener("pointerdown", down);
-      window.removeEventListener("resize", resize);
-    };
+    return () => document.removeEventListener("pointerdown", down);
   }, [open]);
 
   /** Tabbing out of the menu closes it; a click elsewhere is handled by onOutside, and leaving
@@ -214,9 +234,11 @@ export function useSwitchMenu(lastRole: LastRole | null) {
 
   const pageRows = Math.max(1, Math.floor(listHeight / ROW_H) - 1);
 
-  /** The mouse makes the row under it active, without scrolling. */
-  const hover = (row: number) => {
-    if (row !== activeRow) moveTo(row, false);
+  /** The mouse makes the row under it (role `r` in `group`) active, without scrolling. */
+  const hover = (r: number, group: number) => {
+    if (!rows || (r === activeRole && rows.groups[activeRow] === group)) return;
+    const row = rowOfRole(rows, r, group);
+    if (row >= 0) moveTo(row, false);
   };
 
   const changeQuery = (value: string) => {
@@ -418,7 +440,9 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     rootRef: root,
     buttonRef: button,
     listRef: list,
-    ids: { base: ids, panel: panelId, listbox: listboxId, row: rowId },
+    inputRef: input,
+    activeId,
+    ids: { base: ids, panel: panelId, listbox: listboxId, option: optionId },
     openMenu,
     closeMenu,
     onRootBlur,

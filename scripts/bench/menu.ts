@@ -32,7 +32,7 @@
 //   (prefetched) p50 ≤ 50 ms.
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb } from "@/lib/db/client";
@@ -49,6 +49,10 @@ const ROLES_PER_ACCOUNT = Number(process.env.BENCH_ROLES_PER_ACCOUNT ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FRAME_MS = 16;
 const TARGET = { workP95: 8, workMax: 16, dataKiB: 300, openP50: 50 };
+/** BENCH_PROFILE=<dir>: also writes a V8 CPU profile of the last run's open and typing there
+ * (menu-open.cpuprofile, menu-keys.cpuprofile), to see where the time goes. Off by default: the
+ * profiler slows the page, so a profiled run's figures are not the benchmark's. */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 // ---- Seeding ------------------------------------------------------------------------------------
 
@@ -193,21 +197,38 @@ async function measureOpen(page: Page): Promise<number> {
       new Promise<number>((resolve, reject) => {
         let t0 = 0;
         document.addEventListener("keydown", () => (t0 = performance.now()), { capture: true, once: true });
+        let finished = false;
         const done = () => {
+          if (finished) return;
+          finished = true;
           requestAnimationFrame(() => {
             const channel = new MessageChannel();
             channel.port1.onmessage = () => resolve(performance.now() - t0);
             channel.port2.postMessage(0);
           });
         };
+        // Rows shown, not only present: the menu may have drawn its panel hidden before the open
+        // (then Ctrl+K changes attributes, not children), and hidden rows are not "painted".
         const selector = '[data-testid="switch-menu-list"] [role="option"]';
         const observer = new MutationObserver(() => {
-          if (t0 && document.querySelector(selector)) {
+          const row = t0 ? document.querySelector(selector) : null;
+          if (row && row.checkVisibility()) {
             observer.disconnect();
             done();
           }
         });
-        observer.observe(document.body, { childList: true, subtree: true });
+        observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+        // And once a frame, in case the change that shows them is none the observer sees.
+        const poll = () => {
+          if (finished) return;
+          if (!t0) return void requestAnimationFrame(poll);
+          const row = document.querySelector(selector);
+          if (row && row.checkVisibility()) {
+            observer.disconnect();
+            done();
+          } else requestAnimationFrame(poll);
+        };
+        requestAnimationFrame(poll);
         setTimeout(() => reject(new Error("the menu did not show rows within 20 s")), 20_000);
       }),
   );
@@ -337,9 +358,27 @@ async function main(): Promise<number> {
         const plain = type.endsWith("+gzip") ? (await context.request.get("/api/v1/me/menu", { headers: { accept: type.replace(/\+gzip$/, "+json"), "accept-encoding": "identity" } })).body() : null;
         wire = { ...timing, decoded: plain ? (await plain).length : timing.decoded, type };
       }
+      const profile = PROFILE_DIR && run === RUNS ? await page.context().newCDPSession(page) : null;
+      if (profile) {
+        await profile.send("Profiler.enable");
+        await profile.send("Profiler.setSamplingInterval", { interval: 100 });
+        await profile.send("Profiler.start");
+      }
       const open = await measureOpen(page);
+      if (profile) {
+        writeFileSync(join(PROFILE_DIR!, "menu-open.cpuprofile"), JSON.stringify((await profile.send("Profiler.stop")).profile));
+        await profile.send("Profiler.start");
+      }
       await installProbe(page);
+      // BENCH_TRACE=<file>: a Chromium trace (devtools.timeline) of the last run's typing.
+      const trace = process.env.BENCH_TRACE && run === RUNS ? process.env.BENCH_TRACE : null;
+      if (trace) await browser!.startTracing(page, { path: trace, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink", "cc", "viz"] });
       const samples = await typeSequence(page, keystrokes(sampleId));
+      if (trace) await browser!.stopTracing();
+      if (profile) {
+        writeFileSync(join(PROFILE_DIR!, "menu-keys.cpuprofile"), JSON.stringify((await profile.send("Profiler.stop")).profile));
+        await profile.detach();
+      }
       const slow = await page.evaluate(() => (window as unknown as { __menuProbe: { slow: unknown[] } }).__menuProbe.slow.length);
       await page.keyboard.press("Escape");
       const api = await page.evaluate(async () => {
