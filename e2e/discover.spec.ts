@@ -4,36 +4,18 @@
 // inline ExternalId then tests fine, and its entry shows the role's own maximum session.
 // The test makes its own sandbox account and roles, so it passes alone and in any order.
 import AxeBuilder from "@axe-core/playwright";
-import type { APIRequestContext, Locator, Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { expect, signInAsAdmin, signInWithForm, test } from "./fixtures";
 import { AXE_TAGS } from "./support/a11y";
 import { ADMIN } from "./support/accounts";
 import { sandbox } from "./support/sandbox";
+import { createUnregisteredRole } from "./support/scenario";
 import { screenPath } from "./support/screens";
 
 const EXTERNAL_ID = "discover-e2e-5b1f9c";
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const newAccountId = () => `96${String(Date.now()).slice(-10)}`;
 
-/** An IAM role made through the console's provisioning, then taken out of the catalog again (the
- * IAM role stays), so that Discover finds it unregistered. */
-async function createUnregisteredRole(admin: APIRequestContext, accountId: string, roleName: string, trust: Record<string, unknown>, opts: { managed?: string; maxSessionDuration?: number } = {}) {
-  const applied = await admin.post("/api/v1/provisioning/apply", {
-    data: {
-      document: {
-        target: { accountId, roleName, path: "/", description: "Discover spec", maxSessionDuration: opts.maxSessionDuration ?? 3600, tags: [] },
-        trust,
-        permissions: { managedPolicyArns: [opts.managed ?? "arn:aws:iam::aws:policy/ReadOnlyAccess"], inline: [] },
-        applySourcePolicies: [],
-      },
-      acknowledgeWarnings: true,
-    },
-  });
-  expect(applied.status(), await applied.text()).toBe(200);
-  const result = (await applied.json()) as { ok: boolean; role: { id: string } };
-  expect(result.ok).toBe(true);
-  expect((await admin.delete(`/api/v1/roles/${result.role.id}`)).status()).toBe(200);
-}
 
 async function axeOnDialog(page: Page, state: string) {
   const results = await new AxeBuilder({ page }).include("dialog[open]").withTags(AXE_TAGS).analyze();
@@ -72,10 +54,10 @@ test("[DISCOVER]: ExternalId inline, not-trusted rows unticked with their reason
   const api = await playwright.request.newContext({ baseURL });
   await signInAsAdmin(api);
   expect((await api.post("/api/v1/accounts", { data: { accountId: account.id, name: account.name } })).status()).toBe(201);
-  await createUnregisteredRole(api, account.id, names.external, { entities: [{ kind: "broker" }], conditions: { externalId: EXTERNAL_ID } }, { maxSessionDuration: 7200 });
-  await createUnregisteredRole(api, account.id, names.jenkins, { entities: [{ kind: "account", accountId: "222222222222" }], conditions: {} });
-  await createUnregisteredRole(api, account.id, names.admin, { entities: [{ kind: "broker" }], conditions: {} }, { managed: "arn:aws:iam::aws:policy/AdministratorAccess" });
-  await createUnregisteredRole(api, account.id, names.readOnly, { entities: [{ kind: "broker" }], conditions: {} });
+  await createUnregisteredRole(api, account.id, names.external, { entities: [{ kind: "broker" }], conditions: { externalId: EXTERNAL_ID } }, { description: "Discover spec", maxSessionDuration: 7200 });
+  await createUnregisteredRole(api, account.id, names.jenkins, { entities: [{ kind: "account", accountId: "222222222222" }], conditions: {} }, { description: "Discover spec" });
+  await createUnregisteredRole(api, account.id, names.admin, { entities: [{ kind: "broker" }], conditions: {} }, { description: "Discover spec", managed: "arn:aws:iam::aws:policy/AdministratorAccess" });
+  await createUnregisteredRole(api, account.id, names.readOnly, { entities: [{ kind: "broker" }], conditions: {} }, { description: "Discover spec" });
   await api.dispose();
 
   await page.setViewportSize({ width: 1440, height: 900 });

@@ -5,11 +5,11 @@
 // Every test sets up what it needs itself (e2e/support/scenario.ts), so each passes alone and in
 // any order.
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import type { APIRequestContext, Locator, Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { createUser, expect, signInAsAdmin, signInWithApi, signInWithForm, test as base } from "./fixtures";
 import { ADMIN, uniqueEmail } from "./support/accounts";
 import { sandbox, sandboxUrl } from "./support/sandbox";
-import { grantedOperator, registeredRoleId, type Scenario } from "./support/scenario";
+import { createUnregisteredRole, grantedOperator, registeredRoleId, type Scenario } from "./support/scenario";
 
 /** Each test's own operator, granted ReadOnly and ThirdPartyAuditor in Production. */
 const test = base.extend<{ scenario: Scenario }>({
@@ -43,25 +43,6 @@ async function openMenuWithKeyboard(page: Page) {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Creates an IAM role in a registered account through the console's provisioning, then takes it
- * out of the catalog again (the IAM role stays), so that it is there to be discovered. */
-async function createUnregisteredRole(admin: APIRequestContext, accountId: string, roleName: string, trust: Record<string, unknown>) {
-  const applied = await admin.post("/api/v1/provisioning/apply", {
-    data: {
-      document: {
-        target: { accountId, roleName, path: "/", description: "Switch scenario", maxSessionDuration: 3600, tags: [] },
-        trust,
-        permissions: { managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], inline: [] },
-        applySourcePolicies: [],
-      },
-      acknowledgeWarnings: true,
-    },
-  });
-  expect(applied.status(), await applied.text()).toBe(200);
-  const result = (await applied.json()) as { ok: boolean; role: { id: string } };
-  expect(result.ok).toBe(true);
-  expect((await admin.delete(`/api/v1/roles/${result.role.id}`)).status()).toBe(200);
-}
 
 test("[SWITCH]: an admin imports the organization, discovers, registers, tests and grants roles", async ({ page, playwright, baseURL }) => {
   // Two new accounts in the sandbox organization, so that there is something to import and
@@ -96,10 +77,10 @@ test("[SWITCH]: an admin imports the organization, discovers, registers, tests a
 
   // Roles in them as the seeded accounts have: one that trusts the console, one that trusts it
   // with an ExternalId, one for another account, and (in Test) one that does not trust it.
-  await createUnregisteredRole(adminApi, production.id, names.readOnly, { entities: [{ kind: "broker" }], conditions: {} });
-  await createUnregisteredRole(adminApi, production.id, names.auditor, { entities: [{ kind: "broker" }], conditions: { externalId: "switchboard-demo-7f3a9c2e" } });
-  await createUnregisteredRole(adminApi, production.id, names.bucket, { entities: [{ kind: "account", accountId: "222222222222" }], conditions: {} });
-  await createUnregisteredRole(adminApi, testAccount.id, names.testers, { entities: [{ kind: "account", accountId: "222222222222" }], conditions: {} });
+  await createUnregisteredRole(adminApi, production.id, names.readOnly, { entities: [{ kind: "broker" }], conditions: {} }, { description: "Switch scenario" });
+  await createUnregisteredRole(adminApi, production.id, names.auditor, { entities: [{ kind: "broker" }], conditions: { externalId: "switchboard-demo-7f3a9c2e" } }, { description: "Switch scenario" });
+  await createUnregisteredRole(adminApi, production.id, names.bucket, { entities: [{ kind: "account", accountId: "222222222222" }], conditions: {} }, { description: "Switch scenario" });
+  await createUnregisteredRole(adminApi, testAccount.id, names.testers, { entities: [{ kind: "account", accountId: "222222222222" }], conditions: {} }, { description: "Switch scenario" });
   await adminApi.dispose();
 
   // Discover Production's roles and register three of them.

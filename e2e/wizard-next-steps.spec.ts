@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { createUser, ensureSandboxAccounts, expect, signInWithForm, test } from "./fixtures";
 import { ADMIN, uniqueEmail } from "./support/accounts";
+import { createFromReview } from "./support/wizard";
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const DEVELOPER = "arn:aws:iam::222222222222:user/developer";
@@ -24,17 +25,6 @@ async function openWizard(page: Page) {
 
 const next = (page: Page) => page.getByRole("button", { name: /^Next/ }).click();
 
-/** On Review, once the plan is in and Create is enabled (ticking warnings if there are any). */
-async function create(page: Page) {
-  await expect(page.getByTestId("wizard-trust-policy")).toBeVisible();
-  const ack = page.getByRole("checkbox", { name: /create the role anyway/ });
-  const createButton = page.getByTestId("wizard-create");
-  await expect(async () => {
-    if ((await ack.isVisible()) && !(await ack.isChecked())) await ack.check();
-    await expect(createButton).toBeEnabled({ timeout: 500 });
-  }).toPass({ timeout: 20_000 });
-  await createButton.click();
-}
 
 /** How far the page scrolls sideways, and the innermost elements that reach past the viewport's
  * right edge, so that a page wider than a phone says what made it so. */
@@ -92,7 +82,7 @@ test("[WIZARD-NEXT]: Next steps hand over the source-side policy, grant the role
   await expect(page.getByRole("checkbox", { name: /create the role anyway/ })).toHaveCount(0);
   await expect(page.getByRole("checkbox", { name: /Attach it in Development now/ })).not.toBeChecked();
 
-  await create(page);
+  await createFromReview(page);
   // While it starts, the planned steps are already listed.
   await expect(page.getByTestId("apply-steps")).toBeVisible();
   await expect(page.getByTestId("apply-result")).toHaveAttribute("data-ok", "true", { timeout: 30_000 });
@@ -160,7 +150,7 @@ test("[WIZARD-NEXT]: the source-side policy attached by the wizard is not handed
   await next(page);
   await expect(page.getByTestId("wizard-trust-policy")).toBeVisible();
   await page.getByRole("checkbox", { name: /Attach it in Development now/ }).check();
-  await create(page);
+  await createFromReview(page);
   await expect(page.getByTestId("apply-result")).toHaveAttribute("data-ok", "true", { timeout: 30_000 });
   await expect(page.getByTestId("next-source-policies")).toHaveCount(0);
   await expect(page.getByTestId("next-source-attached")).toContainText("on developer in Development (222222222222)");

@@ -9,6 +9,7 @@ import type { Page } from "@playwright/test";
 import { ensureSandboxAccounts, expect, signInWithForm, test } from "./fixtures";
 import { ADMIN } from "./support/accounts";
 import { sandbox, sandboxUrl, sandboxUserKeys } from "./support/sandbox";
+import { createFromReview } from "./support/wizard";
 
 /** A suffix no other test or run uses (IAM role names take it as it is). */
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -31,18 +32,10 @@ async function next(page: Page) {
   await page.getByRole("button", { name: /^Next/ }).click();
 }
 
-/** On Review, once the plan is in: accept the warnings (errors would block Create) and create.
- * A change on Review (attaching a source-side policy) plans again and asks for the
- * acknowledgement again, so this waits until Create is enabled rather than looking once. */
+/** Creates from Review and waits for the apply to finish (its steps, then the link to the new
+ * entry). */
 async function create(page: Page) {
-  await expect(page.getByTestId("wizard-trust-policy")).toBeVisible();
-  const ack = page.getByRole("checkbox", { name: /create the role anyway/ });
-  const createButton = page.getByTestId("wizard-create");
-  await expect(async () => {
-    if ((await ack.isVisible()) && !(await ack.isChecked())) await ack.check();
-    await expect(createButton).toBeEnabled({ timeout: 500 });
-  }).toPass({ timeout: 20_000 });
-  await createButton.click();
+  await createFromReview(page);
   await expect(page.getByTestId("apply-steps")).toBeVisible();
   await expect(page.getByRole("link", { name: /Open in the catalog/ })).toBeVisible({ timeout: 30_000 });
 }

@@ -64,3 +64,29 @@ export async function grantedOperator(admin: APIRequestContext): Promise<Scenari
   await grant(admin, roleIds.auditor, operator.email);
   return { operator, roleIds };
 }
+
+/** Creates an IAM role in a registered account through the console's provisioning, then takes it
+ * out of the catalog again (the IAM role stays), so that Discover finds it unregistered. */
+export async function createUnregisteredRole(
+  admin: APIRequestContext,
+  accountId: string,
+  roleName: string,
+  trust: Record<string, unknown>,
+  opts: { description?: string; managed?: string; maxSessionDuration?: number } = {},
+): Promise<void> {
+  const applied = await admin.post("/api/v1/provisioning/apply", {
+    data: {
+      document: {
+        target: { accountId, roleName, path: "/", description: opts.description ?? "End-to-end test", maxSessionDuration: opts.maxSessionDuration ?? 3600, tags: [] },
+        trust,
+        permissions: { managedPolicyArns: [opts.managed ?? "arn:aws:iam::aws:policy/ReadOnlyAccess"], inline: [] },
+        applySourcePolicies: [],
+      },
+      acknowledgeWarnings: true,
+    },
+  });
+  expect(applied.status(), await applied.text()).toBe(200);
+  const result = (await applied.json()) as { ok: boolean; role: { id: string } };
+  expect(result.ok).toBe(true);
+  expect((await admin.delete(`/api/v1/roles/${result.role.id}`)).status()).toBe(200);
+}
