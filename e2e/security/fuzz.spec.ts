@@ -86,7 +86,19 @@ type Tally = { inputs: number; fiveXX: number; badShape: number; statuses: Map<n
 const newTally = (): Tally => ({ inputs: 0, fiveXX: 0, badShape: 0, statuses: new Map(), examples: [] });
 
 function note(t: Tally, what: string, example: string) {
-  if (t.examples.length < 5) t.examples.push(`${what}: ${example.slice(0, 600)}`);
+  if (t.examples.length < 5) t.examples.push(`${what}: ${example.slice(0, 600)}${serverLogFor(example)}`);
+}
+
+/** The console's own log lines for the request ids an answer names: an internal error's cause is
+ * logged there (with the id), never answered, so a failure here says what went wrong. */
+function serverLogFor(answer: string): string {
+  const ids = new Set(answer.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? []);
+  if (!ids.size || !app) return "";
+  const lines = app
+    .output()
+    .split("\n")
+    .filter((line) => [...ids].some((id) => line.includes(id)));
+  return lines.length ? `\n      console log: ${lines.slice(0, 6).join("\n      ").slice(0, 3000)}` : "";
 }
 
 /** Classifies one API reply: a 5xx other than the documented AWS 502/503, or an error reply that

@@ -3,8 +3,10 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { getConfig } from "@/lib/config";
+import { logger } from "@/lib/log";
 import { addStsBudget } from "@/lib/ratelimit/sts";
 import { brokerCredentials, getBrokerIdentity, type BrokerCredentialKind } from "./broker-identity";
+import { appErrorOf } from "./errors";
 import type { Partition } from "./partitions";
 
 // The console's AWS clients. Everything goes through the SDK's default credential chain and
@@ -56,15 +58,34 @@ export function brokerOrganizations(): OrganizationsClient {
   return organizations;
 }
 
-let brokerKind: { kind: BrokerCredentialKind; arn: string; accountId: string; at: number } | undefined;
+type BrokerProfile = { kind: BrokerCredentialKind; arn: string; accountId: string };
+let brokerKind: (BrokerProfile & { at: number }) | undefined;
+let brokerKindLookup: Promise<BrokerProfile> | undefined;
 const BROKER_KIND_TTL_MS = 5 * 60_000;
 
 /** Which kind of credentials the broker holds (decides the 1-hour chaining cap), and who it is;
- * looked up once every few minutes, not on every switch. */
-export async function brokerProfile(): Promise<{ kind: BrokerCredentialKind; arn: string; accountId: string }> {
+ * looked up once every few minutes, not on every switch, by one call however many requests want
+ * it at that moment. If a later look-up fails, the last answer stays in use (the broker's
+ * identity does not change while the console runs) and the failure is logged; with no answer yet,
+ * it is the caller's error, in words, as an AWS failure (502, or 403/503) — never an internal one. */
+export async function brokerProfile(): Promise<BrokerProfile> {
   if (brokerKind && Date.now() - brokerKind.at < BROKER_KIND_TTL_MS) return brokerKind;
+  brokerKindLookup ??= lookUpBrokerProfile().finally(() => {
+    brokerKindLookup = undefined;
+  });
+  return brokerKindLookup;
+}
+
+async function lookUpBrokerProfile(): Promise<BrokerProfile> {
   const identity = await getBrokerIdentity();
-  if (!identity.ok) throw new Error(identity.message);
+  if (!identity.ok) {
+    if (brokerKind) {
+      logger.warn({ err: identity.error, operation: "broker.identity" }, "could not refresh the console's own AWS identity; keeping the last one");
+      brokerKind = { ...brokerKind, at: Date.now() };
+      return brokerKind;
+    }
+    throw appErrorOf(identity.error, identity.message);
+  }
   brokerKind = { kind: identity.kind, arn: identity.arn, accountId: identity.account, at: Date.now() };
   return brokerKind;
 }

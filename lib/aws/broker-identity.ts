@@ -16,7 +16,7 @@ export type BrokerCredentialKind = "long-term" | "instance-profile" | "temporary
 
 export type BrokerIdentity =
   | { ok: true; account: string; arn: string; userId: string; kind: BrokerCredentialKind; maxSessionSeconds: number; explanation: string }
-  | { ok: false; message: string };
+  | { ok: false; message: string; error: unknown };
 
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
 export const MAX_SESSION_SECONDS = 43200;
@@ -64,6 +64,6 @@ export async function getBrokerIdentity(): Promise<BrokerIdentity> {
       explanation: EXPLANATIONS[kind],
     };
   } catch (err) {
-    return { ok: false, message: describeAwsError(err, "find the console's own AWS identity (sts:GetCallerIdentity)") };
+    return { ok: false, message: describeAwsError(err, "find the console's own AWS identity (sts:GetCallerIdentity)"), error: err };
   }
 }
