@@ -59,7 +59,19 @@ export type ErrorBody = {
   retryAfter?: number;
 };
 
+/** Marks an AppError whichever copy of this module made it: Next.js bundles the server's entry
+ * points separately (the route handlers, instrumentation.ts, where the switch is answered ahead of
+ * Next.js), each with its own copy of this class, and an error can cross from one to another
+ * through what they share on globalThis. */
+const APP_ERROR = Symbol.for("switchboard.AppError");
+
 export class AppError extends Error {
+  /** `instanceof AppError` holds for an AppError from any copy of this module (see APP_ERROR). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
+  }
+
+  readonly [APP_ERROR] = true;
   readonly code: ErrorCode;
   /** Field name → what is wrong with it, for forms. */
   readonly fields?: Record<string, string>;
