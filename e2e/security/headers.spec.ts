@@ -101,7 +101,10 @@ test("[HEADERS]: pages, API routes, error responses and a static asset keep ever
     { name: "API 400", client: admin, path: "/api/v1/accounts", kind: "other", method: "POST", json: { accountId: "1" } },
     { name: "API 404", client: admin, path: "/api/v1/roles/01J00000000000000000000000", kind: "other" },
     { name: "API unknown path", client: admin, path: "/api/v1/nope", kind: "other" },
+    // The switch is answered ahead of Next.js (lib/http/fast-route.ts); with a query string, by Next.js's route handler.
     { name: "API POST /sessions 400", client: operator, path: "/api/v1/sessions", kind: "other", method: "POST", json: {} },
+    { name: "API POST /sessions 200", client: operator, path: "/api/v1/sessions", kind: "other", method: "POST", json: { roleId, kind: "credentials" } },
+    { name: "API POST /sessions?via=next 400", client: operator, path: "/api/v1/sessions?via=next", kind: "other", method: "POST", json: {} },
     { name: "/api/health", client: anonymous, path: "/api/health", kind: "other" },
     { name: "/api/auth/csrf", client: anonymous, path: "/api/auth/csrf", kind: "other" },
     { name: "/api/auth/session", client: admin, path: "/api/auth/session", kind: "other" },
@@ -188,3 +191,34 @@ test("[HEADERS]: every page response gets its own nonce (no collision), and page
   console.log(`headers Chromium: 5 pages loaded and hydrated, ${violations.length} CSP violations`);
   expect(violations).toEqual([]);
 });
+
+test("[HEADERS]: the switch answers alike whether the console takes it ahead of Next.js or Next.js's route handler does", async () => {
+  // POST /api/v1/sessions exactly is answered by lib/http/fast-route.ts; any variant (here a query
+  // string) goes to app/api/v1/sessions/route.ts. Same operation, same guard: same answers.
+  const anonymous = new Client(base());
+  const cases: Array<{ name: string; client: Client; json: unknown; status: number }> = [
+    { name: "a switch", client: operator, json: { roleId, kind: "credentials" }, status: 200 },
+    { name: "an empty body", client: operator, json: {}, status: 400 },
+    { name: "a role that is not there", client: operator, json: { roleId: "01J00000000000000000000000", kind: "console" }, status: 404 },
+    { name: "signed out", client: anonymous, json: { roleId, kind: "console" }, status: 401 },
+  ];
+  const shape = (reply: Reply) => {
+    const json = reply.json<Record<string, unknown> & { error?: { code: string; message: string } }>();
+    return {
+      status: reply.status,
+      keys: Object.keys(json).sort(),
+      error: json.error ? { code: json.error.code, message: json.error.message } : undefined,
+      contentType: reply.header("content-type"),
+      cacheControl: reply.header("cache-control"),
+      requestId: /^[0-9a-f-]{36}$/.test(reply.header("x-request-id") ?? ""),
+      serverTiming: /(^|, )total;dur=/.test(reply.header("server-timing") ?? ""),
+    };
+  };
+  for (const c of cases) {
+    const fast = shape(await c.client.post("/api/v1/sessions", { json: c.json }));
+    const next = shape(await c.client.post("/api/v1/sessions?via=next", { json: c.json }));
+    expect({ case: c.name, ...fast }).toEqual({ case: c.name, ...next });
+    expect(fast.status, c.name).toBe(c.status);
+  }
+});
+

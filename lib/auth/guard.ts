@@ -4,6 +4,7 @@ import { jwtDecrypt } from "jose";
 import type { JWT } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
+import type { RequestCookies } from "next/dist/server/web/spec-extension/cookies";
 import { cache } from "react";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -14,10 +15,14 @@ import type { Actor } from "./actor";
 import { can, type Permission } from "./permissions";
 import { safeCallbackPath } from "./redirect";
 
+/** A request's cookies, as Next.js parses them: `cookies()` inside a Next.js request, or the same
+ * parser (`RequestCookies` over the request's headers) where the console answers a request itself
+ * (lib/http/fast-route.ts). One parser, so both see the same cookies in the same header. */
+export type CookieJar = Pick<RequestCookies, "get" | "getAll">;
+
 /** The session cookie's token. next-auth splits tokens over 4 KB into `<name>.0`, `<name>.1`, …
  * (ours are far smaller, but a large OIDC profile should not sign anyone out). */
-async function sessionCookie(name: string): Promise<string | undefined> {
-  const jar = await cookies();
+function sessionCookie(jar: CookieJar, name: string): string | undefined {
   const whole = jar.get(name)?.value;
   if (whole) return whole;
   const chunks = jar
@@ -45,9 +50,9 @@ function sessionKey(secret: string): Uint8Array {
  * getServerSession would also re-encrypt the token and set the cookie again on every request, for
  * a rolling expiry we do not want (a session ends at sign-in time + SWITCHBOARD_SESSION_HOURS,
  * however active it is). */
-async function sessionToken(): Promise<JWT | null> {
+async function sessionToken(jar: CookieJar): Promise<JWT | null> {
   const options = getAuthOptions();
-  const raw = await sessionCookie(options.useSecureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token");
+  const raw = sessionCookie(jar, options.useSecureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token");
   if (!raw) return null;
   try {
     const { payload } = await jwtDecrypt(raw, sessionKey(options.secret!), {
@@ -94,8 +99,11 @@ const actorQuery = preparedQuery((db, arg) =>
  * out, disabling and password resets bump it), is within the absolute session lifetime, and its
  * row in console_sessions has not ended or gone idle (SWITCHBOARD_IDLE_MINUTES).
  * The cookie alone never authorizes anything. */
-export const getActor = cache(async (): Promise<Actor | null> => {
-  const token = await sessionToken();
+export const getActor = cache(async (): Promise<Actor | null> => actorFromCookies(await cookies()));
+
+/** getActor's check, for a request's cookies however they were read. */
+export async function actorFromCookies(jar: CookieJar): Promise<Actor | null> {
+  const token = await sessionToken(jar);
   if (!token?.uid || !token.authAt || !token.sid) return null;
   const config = getConfig();
   const now = Date.now();
@@ -131,7 +139,7 @@ export const getActor = cache(async (): Promise<Actor | null> => {
     awsIdentity,
     session: { id: token.sid, signedInAt, endsAt, verifiedAt: Math.max(signedInAt, steppedUp) },
   };
-});
+}
 
 /** For pages: signed out → the sign-in page, then back here; lacking the permission → 403. */
 export async function requirePage(permission?: Permission): Promise<Actor> {

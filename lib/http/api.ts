@@ -3,6 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
+import { getActor } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors";
 import { authorize, type Requirement } from "./authorize";
 import { CROSS_SITE_MESSAGE, isCrossSite, recordCrossSite } from "./cross-site";
@@ -37,24 +38,42 @@ type Spec<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = Requi
 /** A failure as JSON: `{ error: ErrorBody }` with its status, never cached, with the request id
  * as a header too (and Retry-After for 429 and 503). */
 export function errorResponse(failure: Failure): Response {
-  return Response.json(
-    { error: failure.body },
-    {
-      status: failure.status,
-      headers: {
-        ...NO_STORE,
-        ...(failure.body.requestId ? { "X-Request-Id": failure.body.requestId } : {}),
-        ...(failure.retryAfter ? { "Retry-After": String(failure.retryAfter) } : {}),
-      },
-    },
-  );
+  return Response.json({ error: failure.body }, { status: failure.status, headers: failureHeaders(failure) });
 }
 
-async function readJson(request: NextRequest): Promise<unknown> {
+function failureHeaders(failure: Failure): Record<string, string> {
+  return {
+    ...NO_STORE,
+    ...(failure.body.requestId ? { "X-Request-Id": failure.body.requestId } : {}),
+    ...(failure.retryAfter ? { "Retry-After": String(failure.retryAfter) } : {}),
+  };
+}
+
+/** What the guard needs from a request, whoever received it: Next.js (apiRoute) or the console's
+ * own listener for the switch (lib/http/fast-route.ts). */
+export type IncomingRequest = {
+  method: string;
+  pathname: string;
+  headers: Headers;
+  /** The origin Next.js serves the request at, allowed besides the configured base URL's. */
+  origin?: string;
+  searchParams: URLSearchParams;
+  params: () => Promise<Record<string, string | string[] | undefined>>;
+  /** The body as text; may stop reading (and throw payload_too_large) past MAX_JSON_BODY_BYTES. */
+  text: () => Promise<string>;
+  /** Who the session cookie names (getActor inside Next.js). */
+  actor: () => Promise<Actor | null>;
+};
+
+const TOO_LARGE_MESSAGE = "The request body must be at most 1 MB.";
+
+export const tooLarge = () => new AppError("payload_too_large", TOO_LARGE_MESSAGE);
+
+async function readJson(request: Pick<IncomingRequest, "headers" | "text">): Promise<unknown> {
   const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body must be at most 1 MB.");
+  if (length > MAX_JSON_BODY_BYTES) throw tooLarge();
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body must be at most 1 MB.");
+  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge();
   if (!text.trim()) return {};
   const type = request.headers.get("content-type") ?? "";
   if (!type.includes("application/json")) throw new AppError("bad_request", "Send the body as JSON, with Content-Type: application/json.");
@@ -75,41 +94,89 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
   return result.data;
 }
 
-/** Every route handler goes through here: it authenticates against the store, checks the
- * declared permission, refuses cross-site writes, parses params, query and body with zod, and
- * maps errors to `{ error: ErrorBody }` (lib/errors.ts) — never a stack trace. */
+/** An API answer before it is written: a JSON body (or a Response a handler built itself), its
+ * status and headers. */
+export type ApiAnswer = { status: number; headers: Record<string, string>; json: unknown } | { response: Response };
+
+/** The guard and the answer, for any request: refuses cross-site writes, authenticates against
+ * the store, checks the declared permission, parses params, query and body with zod, runs the
+ * handler, and maps errors to `{ error: ErrorBody }` (lib/errors.ts) — never a stack trace. */
+async function guarded<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType>(
+  spec: Spec<P, B, Q>,
+  request: IncomingRequest,
+  meta: RequestMeta,
+  handler: (ctx: Omit<ApiContext<z.infer<P>, z.infer<B>, z.infer<Q>>, "request">) => Promise<unknown>,
+): Promise<ApiAnswer> {
+  const operation = `${request.method} ${request.pathname}`;
+  let actor: Actor | null = null;
+  try {
+    if (request.method !== "GET" && request.method !== "HEAD" && isCrossSite(request.headers, request.origin)) {
+      await recordCrossSite(request.headers, operation, meta);
+      throw new AppError("forbidden", CROSS_SITE_MESSAGE);
+    }
+    actor = await authorize(spec, { operation, meta }, request.actor);
+    const params = parse(spec.params, await request.params(), "path");
+    const query = parse(spec.query, Object.fromEntries(request.searchParams), "query");
+    const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as z.infer<B>);
+    const result = await handler({ actor, params, body, query, meta });
+    if (result instanceof Response) {
+      if (!result.headers.has("Cache-Control")) result.headers.set("Cache-Control", "no-store");
+      result.headers.set("X-Request-Id", meta.requestId);
+      return { response: result };
+    }
+    return { status: spec.status ?? 200, headers: { ...NO_STORE, "X-Request-Id": meta.requestId }, json: result ?? { ok: true } };
+  } catch (err) {
+    unstable_rethrow(err);
+    const failure = await describeFailure(err, { actor, operation, meta });
+    return { status: failure.status, headers: failureHeaders(failure), json: { error: failure.body } };
+  }
+}
+
+function nextRequest(request: NextRequest, context: RouteContext): IncomingRequest {
+  return {
+    method: request.method,
+    pathname: request.nextUrl.pathname,
+    headers: request.headers,
+    origin: request.nextUrl.origin,
+    searchParams: request.nextUrl.searchParams,
+    params: async () => (await context.params) ?? {},
+    text: () => request.text(),
+    actor: getActor,
+  };
+}
+
+/** Every route handler goes through here (or apiOperation): the one guard above, for Next.js's
+ * request and Response. */
 export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
   spec: Spec<P, B, Q>,
   handler: (ctx: ApiContext<z.infer<P>, z.infer<B>, z.infer<Q>>) => Promise<unknown>,
 ) {
-  const handle = async (request: NextRequest, context: RouteContext, meta: RequestMeta): Promise<Response> => {
-    const operation = `${request.method} ${request.nextUrl.pathname}`;
-    let actor: Actor | null = null;
-    try {
-      if (request.method !== "GET" && request.method !== "HEAD" && isCrossSite(request.headers, request.nextUrl.origin)) {
-        await recordCrossSite(request.headers, operation, meta);
-        throw new AppError("forbidden", CROSS_SITE_MESSAGE);
-      }
-      actor = await authorize(spec, { operation, meta });
-      const params = parse(spec.params, await context.params, "path");
-      const query = parse(spec.query, Object.fromEntries(request.nextUrl.searchParams), "query");
-      const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as z.infer<B>);
-      const result = await handler({ actor, params, body, query, request, meta });
-      if (result instanceof Response) {
-        if (!result.headers.has("Cache-Control")) result.headers.set("Cache-Control", "no-store");
-        result.headers.set("X-Request-Id", meta.requestId);
-        return result;
-      }
-      return Response.json(result ?? { ok: true }, { status: spec.status ?? 200, headers: { ...NO_STORE, "X-Request-Id": meta.requestId } });
-    } catch (err) {
-      unstable_rethrow(err);
-      return errorResponse(await describeFailure(err, { actor, operation, meta }));
-    }
-  };
   return async (request: NextRequest, context: RouteContext): Promise<Response> => {
     const meta = requestMetaFrom(request.headers);
-    const { result: response, header } = await collectServerTiming(() => handle(request, context, meta));
+    const { result: answer, header } = await collectServerTiming(() => guarded(spec, nextRequest(request, context), meta, (ctx) => handler({ ...ctx, request })));
+    const response = "response" in answer ? answer.response : Response.json(answer.json, { status: answer.status, headers: answer.headers });
     response.headers.set("Server-Timing", header());
     return response;
   };
 }
+
+/** An operation that Next.js serves as a route handler (`next`) and the console can also answer
+ * itself, ahead of Next.js (`answer`, lib/http/fast-route.ts), through the same guard: for the one
+ * request where Next.js's own per-request work is a large share of the time, the switch. Its
+ * handler sees no NextRequest and answers JSON. */
+export function apiOperation<P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+  spec: Spec<P, B, Q>,
+  handler: (ctx: Omit<ApiContext<z.infer<P>, z.infer<B>, z.infer<Q>>, "request">) => Promise<unknown>,
+) {
+  return {
+    next: apiRoute(spec, ({ request: _request, ...ctx }) => handler(ctx)),
+    /** The answer to a request received outside Next.js, with its Server-Timing header. */
+    answer: async (request: IncomingRequest, meta: RequestMeta): Promise<{ status: number; headers: Record<string, string>; json: unknown }> => {
+      const { result: answer, header } = await collectServerTiming(() => guarded(spec, request, meta, handler));
+      if ("response" in answer) throw new Error("apiOperation handlers answer JSON, not a Response");
+      return { ...answer, headers: { ...answer.headers, "Server-Timing": header() } };
+    },
+  };
+}
+
+export type ApiOperation = ReturnType<typeof apiOperation>;

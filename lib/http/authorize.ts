@@ -19,8 +19,13 @@ export type Requirement = {
 /** The one check every entry point makes before any work: a session that the store still
  * honours, the declared permission, and a recent sign-in where asked. A refusal is audited here
  * (ASVS 16.3.2) and thrown as an AppError, which `describeFailure` turns into the answer. */
-export async function authorize(requirement: Requirement, context: { operation: string; meta: RequestMeta }): Promise<Actor> {
-  const actor = await timed("auth", () => getActor());
+export async function authorize(
+  requirement: Requirement,
+  context: { operation: string; meta: RequestMeta },
+  /** Who the request's session cookie names (default: the Next.js request's, getActor). */
+  actorOf: () => Promise<Actor | null> = getActor,
+): Promise<Actor> {
+  const actor = await timed("auth", actorOf);
   if (!actor) throw new AppError("unauthorized", "You are not signed in, or your console session has ended. Sign in again.");
   if (requirement.permission && !can(actor.role, requirement.permission)) {
     throw await refused(actor, context, new AppError("forbidden", `Your console role (${actor.role}) does not allow this (${requirement.permission}).`));

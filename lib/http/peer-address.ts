@@ -24,12 +24,18 @@ export function installPeerAddressHeader(http: { Server: typeof Server }): void 
   const name = `x-switchboard-peer-${randomBytes(12).toString("hex")}`;
   const emit = http.Server.prototype.emit as (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
   http.Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === "request") {
-      const req = args[0] as IncomingMessage;
-      const address = req.socket?.remoteAddress;
-      if (address) req.headers[name] = address;
-    }
+    if (event === "request") markPeerAddress(args[0] as IncomingMessage);
     return emit.call(this, event, ...args);
   } as typeof http.Server.prototype.emit;
   g.__switchboardPeerHeader = name;
+}
+
+/** Copies the connection's address into the request's headers (and `headers`, a copy of them
+ * already made) under this process's header name, once installed. */
+export function markPeerAddress(req: IncomingMessage, headers?: Headers): void {
+  const name = g.__switchboardPeerHeader;
+  const address = req.socket?.remoteAddress;
+  if (!name || !address) return;
+  req.headers[name] = address;
+  headers?.set(name, address);
 }

@@ -1,13 +1,6 @@
-import { apiRoute } from "@/lib/http/api";
-import { startSession, startSessionInput } from "@/lib/sessions/start-session";
+import { startSessionOperation } from "@/lib/sessions/api";
 
-// POST /api/v1/sessions — switch into a granted role { roleId, kind: "console" | "credentials", region?, durationSeconds? }:
-// a console sign-in URL or temporary credentials, for the caller only, never cached
-export const POST = apiRoute({ permission: "sessions.create", body: startSessionInput }, async ({ actor, body, meta }) => {
-  const session = await startSession(actor, body, meta);
-  if (session.kind === "console") {
-    const { consoleUrl, expiresAt, region, assumedRoleArn, roleArn } = session;
-    return { consoleUrl, expiresAt, region, assumedRoleArn, roleArn };
-  }
-  return session;
-});
+// POST /api/v1/sessions — switch into a granted role (lib/sessions/api.ts). The console answers
+// the exact path itself, ahead of Next.js (lib/http/fast-route.ts); this handler answers the rest
+// (a query string, a trailing slash, a request from another origin Next.js is served at).
+export const POST = startSessionOperation.next;
