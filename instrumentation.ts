@@ -12,7 +12,8 @@ export async function register() {
   ]);
   installPeerAddressHeader(http);
   // The switch, answered ahead of Next.js's per-request work (lib/http/fast-route.ts says why).
-  installFastRoutes(http, [{ method: "POST", path: "/api/v1/sessions", operation: startSessionOperation }]);
+  // Not under `next dev`: this bundle is not reloaded when the code changes, the route is.
+  if (process.env.NODE_ENV === "production") installFastRoutes(http, [{ method: "POST", path: "/api/v1/sessions", operation: startSessionOperation }]);
   const { startup } = await import("./lib/startup");
   await startup();
 }
