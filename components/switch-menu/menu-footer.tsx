@@ -37,7 +37,7 @@ export function MenuFooter({
   // role's own default.
   const value = role && region && effectiveRegion === region ? region : "";
   const groups = rows ? rows.codes.length - rows.options : 0;
-  const count = rows ? `${rows.options.toLocaleString()} ${rows.options === 1 ? "role" : "roles"} in ${groups.toLocaleString()} ${groups === 1 ? "group" : "groups"}` : "";
+  const count = rows ? `${COUNT.format(rows.options)} ${rows.options === 1 ? "role" : "roles"} in ${COUNT.format(groups)} ${groups === 1 ? "group" : "groups"}` : "";
   const mod = isMac ? "⌘" : "Ctrl";
   return (
     <div className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-600">
@@ -101,6 +101,10 @@ export function MenuFooter({
     </div>
   );
 }
+
+/** One formatter for the counts (Number.prototype.toLocaleString builds a new one on every call,
+ * and the count changes on every keystroke). */
+const COUNT = new Intl.NumberFormat();
 
 function Hint({ keys, children }: { keys: string; children: ReactNode }) {
   return (

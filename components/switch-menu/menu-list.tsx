@@ -272,7 +272,7 @@ const GroupHeader = memo(function GroupHeader({ code, data }: { code: number; da
       data-testid="switch-menu-account"
     >
       <span className="truncate font-semibold text-slate-800">{account.name}</span>
-      <span className="shrink-0 scale-90">
+      <span className="shrink-0">
         <Badge tone={env.tone}>{env.label}</Badge>
       </span>
       <span className="shrink-0 font-mono text-slate-500 tabular-nums">{formatAccountId(account.id)}</span>

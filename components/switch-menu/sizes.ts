@@ -2,4 +2,4 @@
 export const HEADER_H = 32;
 export const ROW_H = 44;
 /** Rows drawn above and below the visible ones, so a fast scroll does not show blank space. */
-export const OVERSCAN = 3;
+export const OVERSCAN = 2;
