@@ -51,8 +51,10 @@ test("[SWITCH-THEME]: the confirmation page follows the theme cookie, and the sy
     expect(await page.locator("html").getAttribute("data-theme")).toBe("dark");
     expect(await shade(page)).toBe("dark");
     await expectAccessible(page, `switch confirm dark ${width}`);
-    // Nothing wider than the window.
+    // Nothing wider than the window, and the 12-digit account id is never broken across lines
+    // (long names and the ARN wrap where they must instead).
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    expect(await page.getByTestId("switch-confirm-account-id").evaluate((el) => el.getClientRects().length)).toBe(1);
     await page.screenshot({ path: `${SCREENS}/switch-confirm-${width}-dark.png`, fullPage: true });
 
     // The cookie says light: light, even where the system is dark.

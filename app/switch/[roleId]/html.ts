@@ -16,7 +16,7 @@ const STYLE = `
   main{max-width:30rem;margin:10vh auto;background:light-dark(#fff,#1e293b);border:1px solid light-dark(#e2e8f0,#334155);border-radius:.75rem;padding:2rem;box-shadow:0 1px 2px rgb(0 0 0/.05)}
   @media (max-width:34rem){main{margin:1rem;padding:1.25rem}}
   h1{font-size:1.25rem;margin:0 0 .5rem} p{color:light-dark(#475569,#cbd5e1);margin:.5rem 0}
-  dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:1.25rem 0} dt{color:light-dark(#64748b,#94a3b8)} dd{margin:0;font-weight:500;word-break:break-all}
+  dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:1.25rem 0} dt{color:light-dark(#64748b,#94a3b8)} dd{margin:0;font-weight:500;overflow-wrap:anywhere} .nowrap{white-space:nowrap}
   .bar{display:inline-block;width:.5rem;height:1rem;border-radius:2px;vertical-align:-2px;margin-right:.4rem}
   button,a.button{display:inline-block;border:0;border-radius:.375rem;padding:.5rem 1rem;font:inherit;font-weight:500;cursor:pointer;text-decoration:none}
   button:focus-visible{outline:2px solid light-dark(#4f46e5,#a5b4fc);outline-offset:2px}
@@ -35,7 +35,7 @@ export type SwitchTarget = { roleId: string; roleLabel: string; roleArn: string;
 const BACK = `<form method="get" action="/"><button class="secondary" type="submit">Back to the console</button></form>`;
 
 function targetList(t: SwitchTarget): string {
-  return `<dl><dt>Account</dt><dd><span class="bar" style="background:${escape(t.color)}"></span>${escape(t.accountName)} (${escape(t.accountId)})</dd><dt>Environment</dt><dd>${escape(t.environment)}</dd><dt>Role</dt><dd>${escape(t.roleLabel)}</dd><dt>ARN</dt><dd>${escape(t.roleArn)}</dd><dt>Region</dt><dd>${escape(t.region)}</dd></dl>`;
+  return `<dl><dt>Account</dt><dd><span class="bar" style="background:${escape(t.color)}"></span>${escape(t.accountName)} <span class="nowrap" data-testid="switch-confirm-account-id">(${escape(t.accountId)})</span></dd><dt>Environment</dt><dd>${escape(t.environment)}</dd><dt>Role</dt><dd>${escape(t.roleLabel)}</dd><dt>ARN</dt><dd>${breakable(escape(t.roleArn))}</dd><dt>Region</dt><dd>${escape(t.region)}</dd></dl>`;
 }
 
 /** Shown when the link was opened from outside the console: what it will open, and one click. */
@@ -72,3 +72,9 @@ export function handoffPage(form: { action: string; fields: Record<string, strin
 export function errorPage(title: string, message: string, nonce?: string, theme?: ThemeChoice): string {
   return page(title, `<div class="error"><h1>${escape(title)}</h1><p>${escape(message)}</p></div><div class="actions">${BACK}</div>`, nonce, theme);
 }
+
+/** An escaped ARN that may wrap after its colons and slashes rather than inside the account id. */
+function breakable(escapedArn: string): string {
+  return escapedArn.replace(/([:/])/g, "$1<wbr>");
+}
+
