@@ -17,7 +17,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { RequestCookies } from "next/dist/server/web/spec-extension/cookies";
 import { actorFromCookies } from "@/lib/auth/guard";
 import { ERROR_STATUS, internalErrorBody } from "@/lib/errors";
-import { requestLogger } from "@/lib/log";
+import { logger, requestLogger } from "@/lib/log";
 import { MAX_JSON_BODY_BYTES, tooLarge, type ApiOperation, type IncomingRequest } from "./api";
 import { isCrossSite } from "./cross-site";
 import { markPeerAddress } from "./peer-address";
@@ -53,7 +53,13 @@ export function fastRoutes(routes: readonly FastRoute[]): (req: IncomingMessage,
     const headers = route && ownRequest(req);
     if (!route || !headers) return false;
     markPeerAddress(req, headers);
-    void serve(route, req, res, headers);
+    // serve() answers every failure itself; this only keeps a bug in it from becoming an
+    // unhandled rejection (which would end the process) or a request left hanging.
+    serve(route, req, res, headers).catch((err: unknown) => {
+      logger.error({ err, operation: `${route.method} ${route.path}` }, "the switch's fast route failed");
+      if (!res.headersSent) res.writeHead(ERROR_STATUS.internal, { ...SECURITY_HEADERS, "Cache-Control": "no-store" });
+      res.end();
+    });
     return true;
   };
 }
