@@ -3,15 +3,12 @@
 // real SQLite store); only the framework's request scope (next/headers) is stood in for.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { sessionJar, signedInTestEnv } from "./testing";
+import { signInTestUser, signedInTestEnv } from "./testing";
 
 signedInTestEnv("api");
 vi.mock("next/headers", async () => (await import("./testing")).nextHeadersStub());
 
 const { NextRequest } = await import("next/server");
-const { encode } = await import("next-auth/jwt");
-const { getDb } = await import("@/lib/db/client");
-const { newId } = await import("@/lib/db/ids");
 const { apiRoute, MAX_JSON_BODY_BYTES } = await import("./api");
 
 /** A route that takes `{ note }` and answers how many characters it got. */
@@ -44,13 +41,7 @@ function errorOf(answer: Awaited<ReturnType<typeof post>>) {
 const TOO_LARGE = { code: "payload_too_large", message: "The request body must be at most 1 MB." };
 
 beforeAll(async () => {
-  const db = await getDb();
-  const now = new Date().toISOString();
-  const user = { id: newId(), email: "ada.admin@example.com" };
-  await db.insertInto("users").values({ ...user, name: "Ada", role: "admin", password_hash: null, aws_identity: user.email, created_at: now, updated_at: now }).execute();
-  const sid = newId();
-  await db.insertInto("console_sessions").values({ id: sid, user_id: user.id, created_at: now, last_seen_at: now, ended_at: null }).execute();
-  sessionJar.cookie = await encode({ token: { uid: user.id, sv: 1, sid, authAt: Math.floor(Date.now() / 1000) }, secret: process.env.NEXTAUTH_SECRET! });
+  await signInTestUser("ada.admin@example.com", "admin");
 });
 
 describe("apiRoute: the request body", () => {

@@ -35,12 +35,7 @@ type Spec<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = Requi
   status?: number;
 };
 
-/** A failure as JSON: `{ error: ErrorBody }` with its status, never cached, with the request id
- * as a header too (and Retry-After for 429 and 503). */
-export function errorResponse(failure: Failure): Response {
-  return Response.json({ error: failure.body }, { status: failure.status, headers: failureHeaders(failure) });
-}
-
+/** A failure's headers: never cached, with the request id (and Retry-After for 429 and 503). */
 function failureHeaders(failure: Failure): Record<string, string> {
   return {
     ...NO_STORE,

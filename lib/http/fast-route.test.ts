@@ -7,15 +7,12 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import securityHeaders from "./security-headers.json";
-import { sessionJar, signedInTestEnv } from "./testing";
+import { signInTestUser, signedInTestEnv } from "./testing";
 
 signedInTestEnv("fast-route");
 vi.mock("next/headers", async () => (await import("./testing")).nextHeadersStub());
 
 const { NextRequest } = await import("next/server");
-const { encode } = await import("next-auth/jwt");
-const { getDb } = await import("@/lib/db/client");
-const { newId } = await import("@/lib/db/ids");
 const { apiOperation, MAX_JSON_BODY_BYTES } = await import("./api");
 const { fastRoutes } = await import("./fast-route");
 
@@ -72,14 +69,7 @@ const note = (bytes: number) => JSON.stringify({ note: "x".repeat(bytes - JSON.s
 const withoutRequestId = (json: Answer["json"]) => (json?.error ? { ...json, error: { ...json.error, requestId: "…" } } : json);
 
 beforeAll(async () => {
-  const db = await getDb();
-  const now = new Date().toISOString();
-  const user = { id: newId(), email: "fay.fast@example.com" };
-  await db.insertInto("users").values({ ...user, name: "Fay", role: "operator", password_hash: null, aws_identity: user.email, created_at: now, updated_at: now }).execute();
-  const sid = newId();
-  await db.insertInto("console_sessions").values({ id: sid, user_id: user.id, created_at: now, last_seen_at: now, ended_at: null }).execute();
-  sessionJar.cookie = await encode({ token: { uid: user.id, sv: 1, sid, authAt: Math.floor(Date.now() / 1000) }, secret: process.env.NEXTAUTH_SECRET! });
-  cookie = `theme=dark; next-auth.session-token=${sessionJar.cookie}`;
+  cookie = `theme=dark; next-auth.session-token=${await signInTestUser("fay.fast@example.com", "operator")}`;
   const take = fastRoutes([{ method: "POST", path: PATH, operation }]);
   server = createServer((req, res) => {
     if (take(req, res)) return;

@@ -42,3 +42,15 @@ export function signedInTestEnv(name: string, extra: Record<string, string> = {}
     Object.assign(process.env, saved);
   });
 }
+
+/** A person in the test's store, signed in now: their console_sessions row, and next-auth's
+ * session cookie for it in the jar (returned too, for requests that carry it themselves). */
+export async function signInTestUser(email: string, role: "admin" | "operator" | "auditor"): Promise<string> {
+  const [{ addTestUser }, { getDb }, { newId }, { encode }] = await Promise.all([import("@/lib/auth/testing"), import("@/lib/db/client"), import("@/lib/db/ids"), import("next-auth/jwt")]);
+  const user = await addTestUser(email, role);
+  const now = new Date().toISOString();
+  const sid = newId();
+  await (await getDb()).insertInto("console_sessions").values({ id: sid, user_id: user.id, created_at: now, last_seen_at: now, ended_at: null }).execute();
+  sessionJar.cookie = await encode({ token: { uid: user.id, sv: 1, sid, authAt: Math.floor(Date.now() / 1000) }, secret: process.env.NEXTAUTH_SECRET! });
+  return sessionJar.cookie;
+}
