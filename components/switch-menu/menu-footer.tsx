@@ -40,7 +40,10 @@ export function MenuFooter({
   const count = rows ? `${COUNT.format(rows.options)} ${rows.options === 1 ? "role" : "roles"} in ${COUNT.format(groups)} ${groups === 1 ? "group" : "groups"}` : "";
   const mod = isMac ? "⌘" : "Ctrl";
   return (
-    <div className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-600">
+    // In the panel (lg up) it is one line of a fixed height, so its size never depends on the
+    // region or the count: what a keystroke changes here is laid out here. In the full-screen
+    // sheet it may wrap.
+    <div className="flex shrink-0 flex-wrap items-center gap-x-4 gap-y-1 border-t border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-600 lg:h-[45px] lg:flex-nowrap lg:[contain:strict]">
       {picking ? (
         <label className="flex items-center gap-2">
           <span className="font-medium text-slate-700">Region</span>
@@ -89,7 +92,9 @@ export function MenuFooter({
           <ChevronDown className="h-3.5 w-3.5 text-slate-400" aria-hidden />
         </button>
       )}
-      <span role="status" className="tabular-nums">
+      {/* The count changes on every keystroke; its box takes the room left on the line, not the
+          text's width, so its layout stays there. */}
+      <span role="status" className="min-w-32 flex-1 truncate tabular-nums" style={{ height: 16, contain: "strict" }}>
         {count}
       </span>
       <span id={`${ids}-hints`} className="ml-auto hidden items-center gap-3 sm:flex">

@@ -164,7 +164,9 @@ function VirtualList({
   const actionsTop = activeRole >= 0 && rowTop >= (showSticky ? HEADER_H : 0) && rowTop + ROW_H <= listHeight ? rowTop : null;
 
   return (
-    <div className="relative">
+    // The list and what is drawn over it (the active row's buttons, the sticky header) in a box
+    // whose size never depends on them: a keystroke's layout stays inside.
+    <div className="relative shrink-0" style={{ height: listHeight, contain: "strict" }}>
       <div
         ref={listRef}
         id={listboxId}

@@ -68,7 +68,9 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
             className="fixed inset-0 z-40 flex flex-col overflow-y-auto bg-white text-slate-900 scheme-page lg:absolute lg:inset-auto lg:top-full lg:right-0 lg:mt-2 lg:block lg:w-[min(46rem,calc(100vw-2rem))] lg:overflow-hidden lg:rounded-lg lg:border lg:border-slate-200 lg:shadow-2xl lg:ring-1 lg:ring-slate-900/5"
             data-testid="switch-menu"
           >
-            <div className="flex items-center gap-2 border-b border-slate-200 px-3">
+            {/* Its size never depends on what is typed (contain: strict, a fixed height): a
+                keystroke's layout stays inside it instead of running from the document down. */}
+            <div className="flex shrink-0 items-center gap-2 border-b border-slate-200 px-3" style={{ height: 49, contain: "strict" }}>
               <Search className="h-4 w-4 shrink-0 text-slate-400" aria-hidden />
               <input
                 role="combobox"
