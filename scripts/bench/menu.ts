@@ -152,9 +152,10 @@ type Sample = { toPaint: number; work: number; key: string };
 /** Installs the per-keystroke probe (see the header comment). Idempotent per page. */
 async function installProbe(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { __menuProbe?: { samples: Array<{ toPaint: number; work: number; key: string }>; slow: Array<{ name: string; duration: number }> } };
+    type Waiter = { count: number; resolve: () => void };
+    const w = window as unknown as { __menuProbe?: { samples: Array<{ toPaint: number; work: number; key: string }>; slow: Array<{ name: string; duration: number }>; waiters: Waiter[] } };
     if (w.__menuProbe) return;
-    const probe = { samples: [] as Array<{ toPaint: number; work: number; key: string }>, slow: [] as Array<{ name: string; duration: number }> };
+    const probe = { samples: [] as Array<{ toPaint: number; work: number; key: string }>, slow: [] as Array<{ name: string; duration: number }>, waiters: [] as Waiter[] };
     w.__menuProbe = probe;
     let t0 = 0;
     let key = "";
@@ -175,6 +176,7 @@ async function installProbe(page: Page): Promise<void> {
           channel.port1.onmessage = () => {
             const painted = performance.now();
             probe.samples.push({ toPaint: painted - start, work: committed - start + (painted - frame), key: k });
+            probe.waiters = probe.waiters.filter((waiter) => (probe.samples.length >= waiter.count ? void waiter.resolve() : true));
           };
           channel.port2.postMessage(0);
         });
@@ -237,11 +239,26 @@ async function measureOpen(page: Page): Promise<number> {
   return result;
 }
 
+/** Each key, then the wait for its sample: the page answers once the probe has it, so nothing of
+ * the harness runs in the page while a key is measured (polling it, as page.waitForFunction does,
+ * puts a task every few ms on the main thread it measures, and its first call evaluates
+ * Playwright's injected script, ~10 ms, in the middle of the first key). */
 async function typeSequence(page: Page, keys: string[]): Promise<Sample[]> {
-  const before = await page.evaluate(() => (window as unknown as { __menuProbe: { samples: unknown[] } }).__menuProbe.samples.length);
+  type Probe = { samples: unknown[]; waiters: Array<{ count: number; resolve: () => void }> };
+  const before = await page.evaluate(() => (window as unknown as { __menuProbe: Probe }).__menuProbe.samples.length);
   for (let i = 0; i < keys.length; i++) {
+    // Sent before the key, so it is in the page first (the protocol keeps the order).
+    const sampled = page.evaluate(
+      (count) =>
+        new Promise<void>((resolve) => {
+          const probe = (window as unknown as { __menuProbe: Probe }).__menuProbe;
+          if (probe.samples.length >= count) resolve();
+          else probe.waiters.push({ count, resolve });
+        }),
+      before + i + 1,
+    );
     await page.keyboard.press(keys[i]!);
-    await page.waitForFunction((n) => (window as unknown as { __menuProbe: { samples: unknown[] } }).__menuProbe.samples.length >= n, before + i + 1, { polling: 5 });
+    await sampled;
     // People type a key every 80–200 ms; leave the main thread idle between keys as they do.
     await page.waitForTimeout(60);
   }
@@ -337,13 +354,13 @@ async function main(): Promise<number> {
     const apiTimes: number[] = [];
     const openWarm: number[] = [];
     const openCold: number[] = [];
-    const perRun: Array<{ run: string; open: number; cold: number; samples: Sample[]; slow: number }> = [];
+    const perRun: Array<{ run: string; open: number; cold: number; samples: Sample[]; slow: number; bare: Sample[] }> = [];
 
     for (let run = 0; run <= RUNS; run++) {
       // Warm: the page as people get it; the menu prefetched its data when the page went idle.
       const page = await context.newPage();
       const prefetched = page.waitForResponse((r) => r.url().endsWith("/api/v1/me/menu"));
-      await page.goto("/");
+      await page.goto(process.env.BENCH_PAGE ?? "/");
       const menuResponse = await prefetched;
       await page.waitForTimeout(300);
       if (!wire) {
@@ -400,8 +417,17 @@ async function main(): Promise<number> {
       const cold = await measureOpen(coldPage);
       await coldPage.close();
 
+      // The browser's own floor, side by side: the same keys in a bare search box (no menu, no
+      // React), measured by the same probe. What the menu adds is the difference.
+      const barePage = await context.newPage();
+      await barePage.setContent('<!doctype html><meta name="viewport" content="width=device-width"><input aria-label="Search" style="font:14px sans-serif;width:40rem;height:3rem">');
+      await barePage.focus("input");
+      await installProbe(barePage);
+      const bare = await typeSequence(barePage, keystrokes(sampleId));
+      await barePage.close();
+
       const label = run === 0 ? "warm-up" : String(run);
-      perRun.push({ run: label, open, cold, samples, slow });
+      perRun.push({ run: label, open, cold, samples, slow, bare });
       if (run > 0) {
         openWarm.push(open);
         openCold.push(cold);
@@ -433,6 +459,8 @@ async function main(): Promise<number> {
     console.log("");
     console.log(`GET /api/v1/me/menu from the page: p50 ${percentile(apiTimes, 50).toFixed(1)} ms.`);
     console.log(`Keystrokes measured: ${all.length}. Slowest keys (to paint): ${[...all].sort((a, b) => b.toPaint - a.toPaint).slice(0, 3).map((s) => `${s.key} ${s.toPaint.toFixed(1)} ms`).join(", ")}.`);
+    const floor = stats(measured.flatMap((r) => r.bare.map((s) => s.work)));
+    console.log(`The same keys in a bare search box (the browser's floor on this machine), work: min ${floor.min.toFixed(1)}, p50 ${floor.p50.toFixed(1)}, p95 ${floor.p95.toFixed(1)}, max ${floor.max.toFixed(1)} ms.`);
     const firstKeys = measured.map((r) => r.samples[0]?.work ?? Number.NaN);
     console.log(`First key after opening (nearly every role matches), work per run: ${firstKeys.map((v) => `${v.toFixed(1)} ms`).join(", ")}.`);
     console.log(`p95 keystroke → paint: ${p.p95.toFixed(1)} ms (${p.p95 <= FRAME_MS ? "within" : "over"} one ${FRAME_MS} ms frame; includes waiting for the next vsync slot, up to 16.7 ms at 60 Hz).`);
