@@ -29,6 +29,9 @@ export const AUDIT_ACTIONS = [
   "provisioning.trust_update",
   "provisioning.reconcile",
   "access.denied",
+  "token.create",
+  "token.revoke",
+  "token.use",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -62,6 +65,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "provisioning.trust_update": "Changed a role's trust policy",
   "provisioning.reconcile": "Checked an interrupted role creation",
   "access.denied": "Was refused",
+  "token.create": "Made a personal access token",
+  "token.revoke": "Revoked a personal access token",
+  "token.use": "Used a personal access token",
 };
 
 /** The label of an action code; a code this build does not know (an older or newer event) as it is. */

@@ -54,7 +54,7 @@ export async function recordAudit(event: AuditEvent, store?: Kysely<Database>): 
     ip: clip(event.request?.ip),
     user_agent: clip(event.request?.userAgent),
     request_id: event.request?.requestId ?? null,
-    details: JSON.stringify(event.details ?? {}),
+    details: JSON.stringify(event.request?.token ? { ...event.details, viaToken: event.request.token.name, tokenId: event.request.token.id } : (event.details ?? {})),
   } satisfies Insertable<Database["audit_events"]>);
 }
 

@@ -27,6 +27,9 @@ export type Actor = {
     /** The last time they proved who they are: the sign-in or a later step-up (epoch ms). */
     verifiedAt: number;
   };
+  /** Set when the request came with a personal access token instead of a console session
+   * (lib/tokens/): then `session` is the token's (it ends when the token expires). */
+  token?: { id: string; name: string; scope: "read" | "switch" };
 };
 
 /** How recent a sign-in (or step-up) must be for creating roles and changing trust (ASVS 7.5.3). */

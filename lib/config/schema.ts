@@ -179,6 +179,10 @@ const envSchema = z.object({
   SWITCHBOARD_ALLOW_SANDBOX: booleanFlag,
   SWITCHBOARD_SECURE_COOKIES: booleanFlag,
   SWITCHBOARD_IDLE_MINUTES: durationMinutes("of inactivity after which a session ends", 5, 1440, 60),
+  SWITCHBOARD_TOKEN_MAX_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ error: "must be a number of days" }).int("must be a whole number of days").min(1, "must be at least 1 day").max(365, "must be at most 365 days").default(90),
+  ),
   SWITCHBOARD_OIDC_REQUIRE_EMAIL_VERIFIED: z.preprocess(emptyToUndefined, booleanFlagDefault(true)),
   SWITCHBOARD_PERMISSIONS_BOUNDARY_ARN: boundaryArn,
   SWITCHBOARD_ALLOW_PRIVILEGED_EXTERNAL_TRUST: booleanFlag,
@@ -211,6 +215,8 @@ export type Config = {
   sessionMaxAgeSeconds: number;
   /** A session that makes no request for this long ends. */
   sessionIdleSeconds: number;
+  /** The longest a personal access token may live, in days (lib/tokens/). */
+  tokenMaxDays: number;
   /** Session cookies are Secure (and __Secure- prefixed): an https NEXTAUTH_URL, or
    * SWITCHBOARD_SECURE_COOKIES behind a proxy that terminates TLS. */
   secureCookies: boolean;
@@ -364,6 +370,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         : undefined,
     sessionMaxAgeSeconds: Math.round(e.SWITCHBOARD_SESSION_HOURS * 3600),
     sessionIdleSeconds: e.SWITCHBOARD_IDLE_MINUTES * 60,
+    tokenMaxDays: e.SWITCHBOARD_TOKEN_MAX_DAYS,
     secureCookies: e.NEXTAUTH_URL.startsWith("https://") || e.SWITCHBOARD_SECURE_COOKIES,
     oidc:
       oidcSet.length === 3

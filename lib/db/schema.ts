@@ -67,6 +67,25 @@ export type ConsoleSessionsTable = {
   user_agent: string | null;
 };
 
+export type TokenScope = "read" | "switch";
+
+/** A person's access token for the API; the token itself is never stored (migration 0009). */
+export type PersonalTokensTable = {
+  id: string;
+  user_id: string;
+  name: string;
+  scope: TokenScope;
+  token_hash: string;
+  hint: string;
+  created_via: "web" | "device";
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+};
+
 /** A revocation the console wrote into a role (migration 0006). */
 export type SessionRevocationsTable = {
   id: string;
@@ -222,6 +241,7 @@ export type Database = {
   session_revocations: SessionRevocationsTable;
   role_health: RoleHealthTable;
   job_leases: JobLeasesTable;
+  personal_tokens: PersonalTokensTable;
 };
 
 export type UserRow = Selectable<UsersTable>;

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { getActor } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors";
-import { authorize, type Requirement } from "./authorize";
+import { authorize, authorizeToken, bearerToken, type Requirement } from "./authorize";
 import { CROSS_SITE_MESSAGE, isCrossSite, recordCrossSite } from "./cross-site";
 import { describeFailure, type Failure } from "./failure";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
@@ -109,7 +109,9 @@ async function guarded<P extends z.ZodType, B extends z.ZodType, Q extends z.Zod
       await recordCrossSite(request.headers, operation, meta);
       throw new AppError("forbidden", CROSS_SITE_MESSAGE);
     }
-    actor = await authorize(spec, { operation, meta }, request.actor);
+    // A personal access token, when the request carries one, and the session cookie otherwise.
+    const token = bearerToken(request.headers);
+    actor = token === undefined ? await authorize(spec, { operation, meta }, request.actor) : await authorizeToken(spec, { operation, meta }, token);
     const params = parse(spec.params, await request.params(), "path");
     const query = parse(spec.query, Object.fromEntries(request.searchParams), "query");
     const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as z.infer<B>);

@@ -2,7 +2,8 @@ import "server-only";
 import { needsStepUp, type Actor } from "@/lib/auth/actor";
 import { getActor } from "@/lib/auth/guard";
 import { can, type Permission } from "@/lib/auth/permissions";
-import { recordDenial } from "@/lib/audit/record";
+import { recordAudit, recordDenial } from "@/lib/audit/record";
+import { actorFromToken, TOKEN_FAILURE_MESSAGES, type TokenScope } from "@/lib/tokens/tokens";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "./request-meta";
 import { timed } from "./server-timing";
@@ -14,6 +15,9 @@ export type Requirement = {
   /** It changes IAM (creates a role, rewrites a trust policy): the person must have signed in, or
    * confirmed who they are, within the last 15 minutes (ASVS 7.5.3). */
   stepUp?: boolean;
+  /** A personal access token may call it (lib/tokens/): `read` lets any token in, `switch` only
+   * tokens made to switch. Unset (every entry point but a few): tokens are refused. */
+  tokens?: TokenScope;
 };
 
 /** The one check every entry point makes before any work: a session that the store still
@@ -42,6 +46,38 @@ export async function authorize(
     );
   }
   return actor;
+}
+
+/** The Authorization header's bearer token: undefined when there is none; an error for any other
+ * scheme (a token sent wrongly should not fall back to the cookie and succeed unnoticed). */
+export function bearerToken(headers: Headers): string | undefined {
+  const value = headers.get("authorization");
+  if (value === null) return undefined;
+  const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(value);
+  if (!match) throw new AppError("unauthorized", "Send a personal access token as Authorization: Bearer <token>.", { details: { token: "malformed" } });
+  return match[1]!;
+}
+
+/** authorize() for a request that carries a personal access token instead of a session cookie:
+ * the token must be live and its owner enabled, the entry point must take tokens, and the token's
+ * scope must be enough; then the same permission check as a session's. A token's reads are
+ * audited too ("via token <name>", as every row the request writes). */
+export async function authorizeToken(requirement: Requirement, context: { operation: string; meta: RequestMeta }, token: string): Promise<Actor> {
+  const found = await timed("auth", () => actorFromToken(token, context.meta));
+  if ("failure" in found) throw new AppError("unauthorized", TOKEN_FAILURE_MESSAGES[found.failure], { details: { token: found.failure } });
+  const { actor } = found;
+  context.meta.token = { id: actor.token!.id, name: actor.token!.name };
+  if (!requirement.tokens) {
+    throw await refused(actor, context, new AppError("forbidden", "A personal access token cannot do this: tokens only list your roles and switch into them. Sign in to the console for anything else."));
+  }
+  if (requirement.tokens === "switch" && actor.token!.scope !== "switch") {
+    throw await refused(actor, context, new AppError("forbidden", `This token (“${actor.token!.name}”) may only list your roles; make a token with the switch scope to switch roles.`));
+  }
+  const authorized = await authorize(requirement, context, async () => actor);
+  if (context.operation.startsWith("GET ")) {
+    await recordAudit({ action: "token.use", outcome: "success", actor, target: { type: "token", id: actor.token!.id, label: actor.token!.name }, request: context.meta, details: { operation: context.operation } });
+  }
+  return authorized;
 }
 
 async function refused(actor: Actor, context: { operation: string; meta: RequestMeta }, err: AppError): Promise<AppError> {

@@ -49,6 +49,9 @@ const ERROR_BODY: Json = {
   },
 };
 
+/** Operations a personal access token may call, besides a signed-in session. */
+const TOKEN_OR_SESSION: Json[] = [{ sessionCookie: [] }, { personalToken: [] }];
+
 const ERROR: Json = { type: "object", required: ["error"], properties: { error: { $ref: "#/components/schemas/ErrorBody" } } };
 
 /** A role entry's last conclusive test (lib/catalog/health.ts), on every role entry as `health`
@@ -151,11 +154,29 @@ export function openApiDocument(serverUrl: string): Json {
     servers: [{ url: `${serverUrl}/api/v1` }],
     security: [{ sessionCookie: [] }],
     components: {
-      securitySchemes: { sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "`__Secure-next-auth.session-token` over HTTPS" } },
+      securitySchemes: {
+        sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "`__Secure-next-auth.session-token` over HTTPS" },
+        personalToken: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            "A personal access token (`swbt_…`, made under Command line & tokens): only GET /me, GET /me/menu, DELETE /me/token and, with the switch scope, POST /sessions take one; every other operation refuses it with 403.",
+        },
+      },
       schemas: { ErrorBody: ERROR_BODY, Error: ERROR, RoleHealth: ROLE_HEALTH },
     },
     paths: withErrorsOfEveryRoute({
-      "/me": { get: { summary: "Who the session belongs to", tags: ["session"], responses: { 200: ok("The caller"), ...errors(401) } } },
+      "/me": {
+        get: { summary: "Who the session (or personal access token) belongs to", tags: ["session"], security: TOKEN_OR_SESSION, responses: { 200: ok("The caller"), ...errors(401) } },
+      },
+      "/me/token": {
+        delete: {
+          summary: "End the personal access token the request is sent with (the command line's sign-out)",
+          tags: ["session"],
+          security: [{ personalToken: [] }],
+          responses: { 200: ok("The token, now revoked"), ...errors(400, 401) },
+        },
+      },
       "/me/pins/{roleId}": {
         put: {
           summary: "Pin a role to the top of the caller's menu, or unpin it",
@@ -173,7 +194,9 @@ export function openApiDocument(serverUrl: string): Json {
           responses: { 200: ok("Confirmed", { properties: { verifiedUntil: { type: "string", format: "date-time" } } }), ...errors(400, 401, 429) },
         },
       },
-      "/me/menu": { get: { summary: "The Switch Role menu's data", tags: ["session"], responses: { 200: ok("Accounts and the roles the caller may switch into"), ...errors(401, 403) } } },
+      "/me/menu": {
+        get: { summary: "The Switch Role menu's data", tags: ["session"], security: TOKEN_OR_SESSION, responses: { 200: ok("Accounts and the roles the caller may switch into"), ...errors(401, 403) } },
+      },
       "/accounts": {
         get: { summary: "List registered accounts", tags: ["accounts"], responses: { 200: ok("Accounts"), ...errors(401, 403) } },
         post: { summary: "Register an account", tags: ["accounts"], requestBody: body(createAccountInput), responses: { 201: ok("The account"), ...errors(400, 401, 403, 409) } },
@@ -298,6 +321,7 @@ export function openApiDocument(serverUrl: string): Json {
         post: {
           summary: "Switch into a granted role: a console sign-in URL, or temporary credentials",
           tags: ["sessions"],
+          security: TOKEN_OR_SESSION,
           requestBody: body(startSessionInput),
           responses: { 200: ok("consoleUrl + expiresAt, or credentials + region + assumedRoleArn + durationSeconds + maxDurationSeconds (the longest length the caller may ask for in this entry now)"), ...errors(400, 401, 403, 404, 429, 502, 503) },
         },

@@ -5,7 +5,14 @@ import { cache } from "react";
 import { getConfig } from "@/lib/config";
 import { peerHeaderName } from "./peer-address";
 
-export type RequestMeta = { ip?: string; userAgent?: string; requestId: string };
+export type RequestMeta = {
+  ip?: string;
+  userAgent?: string;
+  requestId: string;
+  /** The personal access token the request was authenticated with (set by the guard): every
+   * audit row the request writes says so. */
+  token?: { id: string; name: string };
+};
 
 /** Who is asking, for the audit log and the per-address limits.
  * - The address is the connection's (lib/http/peer-address.ts), unless the console sits behind

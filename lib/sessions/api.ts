@@ -6,7 +6,7 @@ import { startSession, startSessionInput } from "./start-session";
  * region?, durationSeconds? }: a console sign-in URL or temporary credentials, for the caller only,
  * never cached. Served by app/api/v1/sessions/route.ts and, ahead of Next.js, by
  * lib/http/fast-route.ts (installed in instrumentation.ts): one operation, one guard. */
-export const startSessionOperation = apiOperation({ permission: "sessions.create", body: startSessionInput }, async ({ actor, body, meta }) => {
+export const startSessionOperation = apiOperation({ permission: "sessions.create", tokens: "switch", body: startSessionInput }, async ({ actor, body, meta }) => {
   const session = await startSession(actor, body, meta);
   if (session.kind === "console") {
     const { consoleUrl, expiresAt, region, assumedRoleArn, roleArn } = session;

@@ -9,6 +9,7 @@ import { clearSignInDelay } from "@/lib/ratelimit/sign-in";
 import { toUserDto, USER_COLUMNS, type UserDto } from "./dto";
 import type { UpdateUserInput } from "./schemas";
 import { credentialCache } from "@/lib/sessions/credential-cache";
+import { revokeTokensOf } from "@/lib/tokens/tokens";
 
 /** Changes a user's name, role, enabled state or password. Disabling a user or resetting their
  * password bumps their session version, which ends their open sessions on the next request;
@@ -54,6 +55,8 @@ export async function updateUser(actor: Actor, id: string, patch: UpdateUserInpu
       .where("id", "=", id)
       .returning(USER_COLUMNS)
       .executeTakeFirstOrThrow();
+    // Their personal access tokens end with their sessions, in the same transaction.
+    const tokensEnded = endSessions ? await revokeTokensOf(trx, id, disabling ? "the person was disabled" : "their password was reset") : 0;
     const changes = Object.keys(patch).filter((k) => k !== "password");
     if (changes.length) {
       await recordAudit(
@@ -67,13 +70,17 @@ export async function updateUser(actor: Actor, id: string, patch: UpdateUserInpu
             ...(patch.role !== undefined ? { role: patch.role, previousRole: user.role } : {}),
             ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
             ...(patch.name !== undefined ? { renamed: true } : {}),
+            ...(tokensEnded ? { tokensRevoked: tokensEnded } : {}),
           },
         },
         trx,
       );
     }
     if (patch.password !== undefined) {
-      await recordAudit({ action: "user.password_reset", outcome: "success", actor, target: { type: "user", id, label: user.email }, request: meta }, trx);
+      await recordAudit(
+        { action: "user.password_reset", outcome: "success", actor, target: { type: "user", id, label: user.email }, request: meta, details: tokensEnded ? { tokensRevoked: tokensEnded } : {} },
+        trx,
+      );
     }
     return { row, email: user.email };
   });

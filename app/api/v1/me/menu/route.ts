@@ -16,7 +16,7 @@ const gzipAsync = promisify(gzip);
 // https://www.breachattack.com/). This answer carries no secret — no credential, token or
 // ExternalId (only whether an entry has one), nothing of the request echoed back — and at 5,000
 // roles it is large enough for compression to pay.
-export const GET = apiRoute({ permission: "sessions.create" }, async ({ actor, request }) => {
+export const GET = apiRoute({ permission: "sessions.create", tokens: "read" }, async ({ actor, request }) => {
   const data = await getMenuData(actor);
   const accept = request.headers.get("accept");
   const headers = { "Cache-Control": "no-store", Pragma: "no-cache", Vary: "Accept" };
