@@ -64,7 +64,12 @@ export function bearerToken(headers: Headers): string | undefined {
  * audited too ("via token <name>", as every row the request writes). */
 export async function authorizeToken(requirement: Requirement, context: { operation: string; meta: RequestMeta }, token: string): Promise<Actor> {
   const found = await timed("auth", () => actorFromToken(token, context.meta));
-  if ("failure" in found) throw new AppError("unauthorized", TOKEN_FAILURE_MESSAGES[found.failure], { details: { token: found.failure } });
+  if ("failure" in found) {
+    const err = new AppError("unauthorized", TOKEN_FAILURE_MESSAGES[found.failure], { details: { token: found.failure } });
+    if (!found.known) throw err;
+    // Someone holds a token that no longer works: its owner's record says so.
+    throw await refused(found.known.owner, { ...context, meta: { ...context.meta, token: found.known.token } }, err);
+  }
   const { actor } = found;
   context.meta.token = { id: actor.token!.id, name: actor.token!.name };
   if (!requirement.tokens) {
@@ -80,7 +85,7 @@ export async function authorizeToken(requirement: Requirement, context: { operat
   return authorized;
 }
 
-async function refused(actor: Actor, context: { operation: string; meta: RequestMeta }, err: AppError): Promise<AppError> {
+async function refused(actor: Pick<Actor, "id" | "email">, context: { operation: string; meta: RequestMeta }, err: AppError): Promise<AppError> {
   await recordDenial(actor, { operation: context.operation, reason: err.message, request: context.meta });
   err.audited = true;
   return err;

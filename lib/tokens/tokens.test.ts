@@ -142,6 +142,13 @@ describe("a request with a token", () => {
     const next = await createToken(operator, { name: "next", scope: "switch", days: 1 }, meta);
     await db.updateTable("users").set({ disabled_at: new Date().toISOString() }).where("id", "=", operator.id).execute();
     expect(await reason(`Bearer ${next.token}`)).toBe("disabled");
+    // A real token that no longer works is in its owner's record; a made-up one names no one.
+    const denials = await db.selectFrom("audit_events").select(["reason", "details"]).where("action", "=", "access.denied").where("actor_email", "=", "fail.op@example.com").orderBy("at").execute();
+    expect(denials.map((d) => [JSON.parse(d.details).viaToken, d.reason?.split(".")[0]])).toEqual([
+      ["old", "This access token has expired"],
+      ["live", "This access token was revoked"],
+      ["next", "Your Switchboard account is disabled, so its access tokens no longer work"],
+    ]);
   });
 });
 

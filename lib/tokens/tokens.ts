@@ -223,7 +223,11 @@ export const TOKEN_FAILURE_MESSAGES: Record<TokenFailure, string> = {
  * exists (by its hash), has not expired or been revoked, and its owner is enabled. A token's
  * actor has no console session: what it issues ends when the token does, and it never counts as
  * a recent sign-in (step-up). */
-export async function actorFromToken(token: string, meta: RequestMeta, now = Date.now()): Promise<{ actor: Actor } | { failure: TokenFailure }> {
+export async function actorFromToken(
+  token: string,
+  meta: RequestMeta,
+  now = Date.now(),
+): Promise<{ actor: Actor } | { failure: TokenFailure; known?: { owner: { id: string; email: string }; token: { id: string; name: string } } }> {
   if (!isWellFormedToken(token)) return { failure: "malformed" };
   const db = await getDb();
   const row = await db
@@ -249,9 +253,12 @@ export async function actorFromToken(token: string, meta: RequestMeta, now = Dat
     .where("personal_tokens.token_hash", "=", hashToken(token))
     .executeTakeFirst();
   if (!row) return { failure: "unknown" };
-  if (row.revoked_at) return { failure: "revoked" };
-  if (Date.parse(row.expires_at) <= now) return { failure: "expired" };
-  if (row.disabled_at) return { failure: "disabled" };
+  // A real token that no longer works: whose it was goes in the audit log (a revoked token still
+  // in use may be a leaked one).
+  const known = { owner: { id: row.id, email: row.email }, token: { id: row.token_id, name: row.token_name } };
+  if (row.revoked_at) return { failure: "revoked", known };
+  if (Date.parse(row.expires_at) <= now) return { failure: "expired", known };
+  if (row.disabled_at) return { failure: "disabled", known };
   if (!row.last_used_at || now - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {
     await db
       .updateTable("personal_tokens")
