@@ -117,6 +117,7 @@ async function operatorJourney(page: Page, context: BrowserContext, scenario: Sc
     for (const [path, state] of [
       ["/roles", "operator-roles"],
       ["/sessions", "operator-sessions"],
+      ["/tokens", "operator-tokens"],
     ] as const) {
       await visit(page, path);
       await inspect.check(page, state);
@@ -143,6 +144,8 @@ async function adminWalk(page: Page, scenario: Scenario, inspect: Inspector) {
     ["/sessions", "sessions"],
     ["/audit", "audit"],
     ["/users", "users"],
+    // Not "tokens": e2e/tokens.spec.ts writes tokens-<width>-<theme>.png.
+    ["/tokens", "admin-tokens"],
     ["/settings", "settings"],
   ] as const) {
     await inspect.step(state, async () => {

@@ -28,7 +28,7 @@ test.describe("on a 360 px phone", () => {
 
   test("[RESPONSIVE]: every page fits, and the header's Menu holds the pages, the theme and Sign out", async ({ page }) => {
     await signInWithForm(page, ADMIN.email, ADMIN.password);
-    for (const path of ["/", "/accounts", "/roles", "/grants", "/sessions", "/audit", "/users", "/settings", "/roles/new"]) {
+    for (const path of ["/", "/accounts", "/roles", "/grants", "/sessions", "/audit", "/users", "/tokens", "/settings", "/roles/new"]) {
       await page.goto(path);
       await expect(page.locator("main h1").first()).toBeVisible();
       const { scroll, viewport } = await pageWidth(page);

@@ -1,6 +1,6 @@
 "use client";
 
-import { LogOut, Menu, X } from "lucide-react";
+import { KeyRound, LogOut, Menu, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
@@ -9,8 +9,8 @@ import { isActive, type NavItem } from "./nav-links";
 import { initials, signOutHere } from "./sign-out";
 import type { UserMenuProps } from "./user-menu";
 
-/** The header below lg: one button that opens the pages, the signed-in person, the theme and
- * Sign out as a sheet under the header. A disclosure
+/** The header below lg: one button that opens the pages, the signed-in person (with their
+ * tokens), the theme and Sign out as a sheet under the header. A disclosure
  * (https://www.w3.org/WAI/ARIA/apg/patterns/disclosure/), not a menu: it holds links and a radio
  * group, and Tab moves through them as on any page. Escape, the button, or going to a page
  * closes it. */
@@ -92,6 +92,15 @@ export function PhoneMenu({ nav, user }: { nav: NavItem[]; user: UserMenuProps }
                 </p>
               </div>
             </div>
+            {/* The person's own page, beside who they are; not in Main, which lists the console's pages. */}
+            <Link
+              href="/tokens"
+              aria-current={isActive(pathname, "/tokens") ? "page" : undefined}
+              className={`-mt-2 flex items-center gap-2 rounded-md px-3 py-2.5 text-sm font-medium ${isActive(pathname, "/tokens") ? "bg-indigo-50 text-indigo-800" : "text-slate-800 hover:bg-slate-100"}`}
+            >
+              <KeyRound className="h-4 w-4" aria-hidden />
+              Command line &amp; tokens
+            </Link>
             <ThemeRadios initial={user.theme} />
             <button
               type="button"

@@ -1,6 +1,7 @@
 "use client";
 
-import { ChevronDown, LogOut } from "lucide-react";
+import { ChevronDown, KeyRound, LogOut } from "lucide-react";
+import Link from "next/link";
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { ThemeChoice } from "@/components/ui/theme";
 import { ThemeMenuItems } from "@/components/ui/theme-switch";
@@ -10,9 +11,9 @@ export type UserMenuProps = { name: string; email: string; roleLabel: string; th
 
 const ITEM = "flex w-full items-center gap-2 px-4 py-2 text-left text-sm text-slate-800 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none";
 
-/** The signed-in person (from lg up): name, console role, theme, sign out. A menu button as the
- * WAI-ARIA menu pattern has it (https://www.w3.org/WAI/ARIA/apg/patterns/menu-button/): the
- * first item takes the focus, arrows, Home and End move, Escape and Tab close. */
+/** The signed-in person (from lg up): name, console role, theme, their tokens, sign out. A menu
+ * button as the WAI-ARIA menu pattern has it (https://www.w3.org/WAI/ARIA/apg/patterns/menu-button/):
+ * the first item takes the focus, arrows, Home and End move, Escape and Tab close. */
 export function UserMenu({ name, email, roleLabel, theme }: UserMenuProps) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
@@ -83,6 +84,11 @@ export function UserMenu({ name, email, roleLabel, theme }: UserMenuProps) {
           </div>
           <ThemeMenuItems initial={theme} itemClass={ITEM} />
           <div role="separator" className="my-1 border-t border-slate-100" />
+          {/* After the theme: the first item (which takes the focus on opening) stays System. */}
+          <Link href="/tokens" role="menuitem" tabIndex={-1} onClick={() => setOpen(false)} className={ITEM}>
+            <KeyRound className="h-4 w-4" aria-hidden />
+            Command line &amp; tokens
+          </Link>
           <button type="button" role="menuitem" tabIndex={-1} onClick={signOutHere} className={ITEM}>
             <LogOut className="h-4 w-4" aria-hidden />
             Sign out

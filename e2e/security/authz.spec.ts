@@ -29,6 +29,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[] | "all"> = {
 /** What each entry point needs: a permission, any signed-in person (null), or nobody ("public"). */
 const REQUIRES: Record<string, Permission | null | "public"> = {
   "GET /me": null,
+  "DELETE /me/token": null,
   "POST /me/step-up": null,
   "GET /me/menu": "sessions.create",
   "PUT /me/pins/{roleId}": "sessions.create",
@@ -89,6 +90,8 @@ const REQUIRES: Record<string, Permission | null | "public"> = {
   "action clearSignInLockAction": "users.manage",
   "action revokeUserSessionsAction": "sessions.revoke",
   "action revokeRoleSessionsAction": "sessions.revoke",
+  "action createTokenAction": "sessions.create",
+  "action revokeTokenAction": null,
   "action setupAction": "public",
 };
 

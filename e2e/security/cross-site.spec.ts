@@ -128,6 +128,8 @@ function actionArg(action: ServerAction): unknown {
     createUserAction: { email: uniqueEmail("csrf.action"), name: "Cross-site", password: "cross-site-password", role: "admin" },
     updateUserAction: { id: ids.spareUserId, patch: { disabled: true, role: "admin" } },
     clearSignInLockAction: { id: ids.spareUserId },
+    createTokenAction: { name: "cross-site", scope: "switch", days: 1 },
+    revokeTokenAction: { id: ids.spareUserId },
     setupAction: { email: uniqueEmail("csrf.setup"), name: "Cross-site", password: "cross-site-password" },
   };
   return table[action.name] ?? {};

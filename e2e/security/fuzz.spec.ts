@@ -297,6 +297,8 @@ function actionInput(action: ServerAction, schemaOf: (key: string) => JsonSchema
     createUserAction: api("POST /users"),
     updateUserAction: fc.record({ id, patch: api("PATCH /users/{id}") }),
     clearSignInLockAction: fc.record({ id }),
+    createTokenAction: fc.record({ name: fc.oneof(hostileString, fc.constant("fuzz token")), scope: fc.oneof(fc.constantFrom("switch", "read"), hostileString), days: fc.oneof(fc.integer({ min: -5, max: 400 }), hostileJson) }),
+    revokeTokenAction: fc.record({ id }),
     setupAction: fc.record({ email: fc.emailAddress(), name: hostileString, password: hostileString, token: hostileString }, { requiredKeys: [] }),
   };
   const generic = fc.dictionary(fc.constantFrom("id", "roleId", "accountId", "accountRef", "patch", "cascade", "policy", "text", "query", "email", "name", "password", "token", "__proto__"), hostileJson, { maxKeys: 4 });
