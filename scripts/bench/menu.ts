@@ -26,6 +26,9 @@
 // Resource Timing (encodedBodySize) — and the JSON the page parses once unzipped (the same answer
 // asked for uncompressed); for comparison, the API's default objects form.
 //
+// Side by side, the same keys in a bare search box (no menu, no React) give the browser's own
+// floor on this machine: what the menu adds is the difference.
+//
 // Targets (issue 13, "A faster menu"), each printed with ✓ or ✗ at the end:
 //   keystroke work p95 ≤ 8 ms; no key's work over 16 ms, the first after opening included (the
 //   one where nearly every role matches); the menu's data ≤ 300 KiB, on the wire and unzipped; open
@@ -51,7 +54,9 @@ const FRAME_MS = 16;
 const TARGET = { workP95: 8, workMax: 16, dataKiB: 300, openP50: 50 };
 /** BENCH_PROFILE=<dir>: also writes a V8 CPU profile of the last run's open and typing there
  * (menu-open.cpuprofile, menu-keys.cpuprofile), to see where the time goes. Off by default: the
- * profiler slows the page, so a profiled run's figures are not the benchmark's. */
+ * profiler slows the page, so a profiled run's figures are not the benchmark's. BENCH_TRACE=<file>
+ * writes a Chromium trace of the last run's typing instead; BENCH_PAGE=<path> puts the menu over
+ * another page than the home page. */
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 // ---- Seeding ------------------------------------------------------------------------------------
