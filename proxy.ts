@@ -83,8 +83,8 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   matcher: [
-    // Pages: everything but static assets and /api.
-    "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/).*)",
+    // Pages: everything but static assets (the command line's download, /cli/, among them) and /api.
+    "/((?!_next/static|_next/image|favicon.ico|icon.svg|cli/|api/).*)",
     // /api only when its path holds a percent sign, the one case the proxy has work there (an
     // undecodable path): JSON routes authenticate every request themselves and need no nonce,
     // so every other API call, a switch included, skips the hop.

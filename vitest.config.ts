@@ -11,7 +11,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "sandbox/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.ts", "proxy.test.ts"],
+    include: ["lib/**/*.test.ts", "sandbox/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.ts", "cli/**/*.test.ts", "proxy.test.ts"],
     environment: "node",
     // Finds (or starts) the Postgres the store tests also run against.
     globalSetup: ["lib/db/postgres.global-setup.ts"],

@@ -10,6 +10,9 @@ import { BUILD_HASH_FILE, sourceHash } from "./lib/stack.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 ensureDependencies(root);
+// The command line first: its bundle is in public/, which the console serves as it was at build time.
+const cli = spawnSync(process.execPath, [join(root, "scripts", "build-cli.mjs")], { cwd: root, stdio: "inherit" });
+if (cli.status !== 0) process.exit(cli.status ?? 1);
 const hash = sourceHash(root);
 const result = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
   cwd: root,

@@ -121,7 +121,7 @@ export async function startConsole({ root, port, host = "127.0.0.1", env, echo }
 
 // ---- Build freshness -------------------------------------------------------------------------
 
-const SOURCE_ROOTS = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const SOURCE_ROOTS = ["app", "cli", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
 const HASH_FILE = join(".next", "switchboard-source-hash");
 
 function listFiles(root, entry, out) {
