@@ -9,9 +9,9 @@ import { cache } from "react";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { preparedQuery } from "@/lib/db/prepared";
-import { assignAwsIdentity } from "@/lib/users/aws-identity";
 import { getAuthOptions } from "./options";
 import type { Actor } from "./actor";
+import { PERSON_COLUMNS, personOf } from "./person";
 import { can, type Permission } from "./permissions";
 import { safeCallbackPath } from "./redirect";
 
@@ -76,15 +76,8 @@ const actorQuery = preparedQuery((db, arg) =>
     .selectFrom("users")
     .innerJoin("console_sessions", "console_sessions.user_id", "users.id")
     .select([
-      "users.id",
-      "users.email",
-      "users.name",
-      "users.role",
-      "users.auth_provider",
-      "users.groups",
-      "users.disabled_at",
+      ...PERSON_COLUMNS,
       "users.session_version",
-      "users.aws_identity",
       "console_sessions.created_at",
       "console_sessions.last_seen_at",
       "console_sessions.step_up_at",
@@ -121,22 +114,9 @@ export async function actorFromCookies(jar: CookieJar): Promise<Actor | null> {
   if (now - lastSeen >= LAST_SEEN_RESOLUTION_MS) {
     await db.updateTable("console_sessions").set({ last_seen_at: new Date(now).toISOString() }).where("id", "=", token.sid).execute();
   }
-  let groups: string[] = [];
-  try {
-    groups = JSON.parse(row.groups) as string[];
-  } catch {
-    groups = [];
-  }
-  const awsIdentity = row.aws_identity ?? (await assignAwsIdentity(db, { id: row.id, email: row.email }));
   const steppedUp = row.step_up_at ? Date.parse(row.step_up_at) : 0;
   return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    authProvider: row.auth_provider,
-    groups,
-    awsIdentity,
+    ...(await personOf(db, row)),
     session: { id: token.sid, signedInAt, endsAt, verifiedAt: Math.max(signedInAt, steppedUp) },
   };
 }

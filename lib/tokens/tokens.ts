@@ -9,7 +9,7 @@ import { newId } from "@/lib/db/ids";
 import type { Database, PersonalTokensTable, TokenScope } from "@/lib/db/schema";
 import { badRequest, conflict, forbidden, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { assignAwsIdentity } from "@/lib/users/aws-identity";
+import { PERSON_COLUMNS, personOf } from "@/lib/auth/person";
 import { isWellFormedToken, tokenFromBytes } from "./format";
 import type { CreateTokenInput } from "./schemas";
 
@@ -241,14 +241,7 @@ export async function actorFromToken(
       "personal_tokens.expires_at",
       "personal_tokens.revoked_at",
       "personal_tokens.last_used_at",
-      "users.id",
-      "users.email",
-      "users.name",
-      "users.role",
-      "users.auth_provider",
-      "users.groups",
-      "users.disabled_at",
-      "users.aws_identity",
+      ...PERSON_COLUMNS,
     ])
     .where("personal_tokens.token_hash", "=", hashToken(token))
     .executeTakeFirst();
@@ -266,22 +259,10 @@ export async function actorFromToken(
       .where("id", "=", row.token_id)
       .execute();
   }
-  let groups: string[] = [];
-  try {
-    groups = JSON.parse(row.groups) as string[];
-  } catch {
-    groups = [];
-  }
   const signedInAt = Date.parse(row.token_created_at);
   return {
     actor: {
-      id: row.id,
-      email: row.email,
-      name: row.name,
-      role: row.role,
-      authProvider: row.auth_provider,
-      groups,
-      awsIdentity: row.aws_identity ?? (await assignAwsIdentity(db, { id: row.id, email: row.email })),
+      ...(await personOf(db, row)),
       session: { id: `token:${row.token_id}`, signedInAt, endsAt: Date.parse(row.expires_at), verifiedAt: 0 },
       token: { id: row.token_id, name: row.token_name, scope: row.scope },
     },
