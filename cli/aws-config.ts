@@ -2,13 +2,11 @@
 // each getting its credentials from `switchboard credentials … --format credential-process`
 // (https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html).
 // Pure text in, text out: everything outside the marker comments is left byte for byte.
-import { profileNameFor } from "@/lib/aws/credential-formats";
-import type { Entry } from "./role-match";
+import { BEGIN_MARKER, END_MARKER, managedBlock, profilesFor, type ExportedProfile } from "@/lib/catalog/config-export";
 
-export const BEGIN_MARKER = "# >>> switchboard (managed, do not edit) >>>";
-export const END_MARKER = "# <<< switchboard <<<";
-
-export type ExportedProfile = { name: string; entry: Entry };
+// The profiles' text is the console's own (lib/catalog/config-export.ts), so that the web page's
+// export and this command write the same block.
+export { BEGIN_MARKER, END_MARKER, managedBlock, profilesFor, type ExportedProfile };
 
 /** The profile names already used in the file outside the managed block. */
 export function foreignProfiles(text: string): Set<string> {
@@ -18,44 +16,6 @@ export function foreignProfiles(text: string): Set<string> {
     if (m && !/^(?:sso-session|services)\s/.test(m[1]!)) names.add(m[1]!);
   }
   return names;
-}
-
-/** One unique profile name per entry: `profileNameFor(account, role)`, then the account id for
- * a clash (the same account and role names in two accounts), then a counter. Never a name a
- * profile outside the block already has. */
-export function profilesFor(entries: Entry[], taken: Set<string>): ExportedProfile[] {
-  const used = new Set(taken);
-  const sorted = [...entries].sort((a, b) => a.path.localeCompare(b.path) || a.id.localeCompare(b.id));
-  const base = sorted.map((e) => profileNameFor(e.accountName, e.roleName));
-  const count = new Map<string, number>();
-  for (const name of base) count.set(name, (count.get(name) ?? 0) + 1);
-  return sorted.map((entry, i) => {
-    let name = base[i]!;
-    if (count.get(name)! > 1 || used.has(name)) name = `${name}-${entry.accountId}`.slice(0, 64);
-    for (let n = 2; used.has(name); n++) name = `${base[i]!.slice(0, 56)}-${n}`;
-    used.add(name);
-    return { name, entry };
-  });
-}
-
-// What may go on an INI line unquoted: ids are ULIDs, regions and names come from the catalog,
-// but a line break in a label must not become a line of config.
-const oneLine = (text: string) => text.replace(/[\r\n]+/g, " ");
-
-export function managedBlock(profiles: ExportedProfile[], command = "switchboard"): string {
-  const lines = [BEGIN_MARKER, "# Written by `switchboard config export`; it rewrites everything up to the end marker.", ""];
-  for (const { name, entry } of profiles) {
-    if (!/^[0-9A-Za-z_-]+$/.test(entry.id)) throw new Error(`unexpected role entry id ${JSON.stringify(entry.id)}`);
-    lines.push(
-      `# ${oneLine(entry.path)} (${entry.accountId})`,
-      `[profile ${name}]`,
-      `credential_process = ${command} credentials ${entry.id} --format credential-process`,
-      `region = ${oneLine(entry.region)}`,
-      "",
-    );
-  }
-  lines.push(END_MARKER);
-  return lines.join("\n");
 }
 
 type Split = { lines: string[]; begin: number; end: number; outside: string };

@@ -190,6 +190,9 @@ test("[TOKENS]: a token without a name is refused at the field, and an auditor g
 });
 
 test("[TOKENS]: the page passes axe on a phone and a laptop in both themes, with a new token shown", async ({ page, browser, playwright, baseURL }) => {
+  // Four axe runs (two widths, two themes) and their screenshots: more than the default minute on
+  // a busy two-core machine.
+  test.setTimeout(180_000);
   const email = await newPerson(playwright, baseURL, "pia.tokens");
   await page.setViewportSize({ width: 390, height: 844 });
   await signInWithForm(page, email, PASSWORD);

@@ -1,8 +1,12 @@
 import { PageHeader } from "@/components/ui/page-header";
-import { hasPermission } from "@/lib/auth/actor";
+import { hasPermission, type Actor } from "@/lib/auth/actor";
 import { requirePage } from "@/lib/auth/guard";
+import { exportRolesOf, type ExportRole } from "@/lib/catalog/config-export";
+import { getMenuData } from "@/lib/catalog/menu";
+import { listRoles } from "@/lib/catalog/roles";
 import { getConfig } from "@/lib/config";
 import { listAllTokens, listOwnTokens } from "@/lib/tokens/tokens";
+import { ExportRoles } from "./export-roles";
 import { TokensClient } from "./tokens-client";
 
 export const metadata = { title: "Command line & tokens" };
@@ -12,7 +16,8 @@ export const metadata = { title: "Command line & tokens" };
 export default async function TokensPage() {
   const actor = await requirePage();
   const canManage = hasPermission(actor, "users.manage");
-  const [own, all] = await Promise.all([listOwnTokens(actor), canManage ? listAllTokens(actor) : Promise.resolve(null)]);
+  const canSwitch = hasPermission(actor, "sessions.create");
+  const [own, all, roles] = await Promise.all([listOwnTokens(actor), canManage ? listAllTokens(actor) : Promise.resolve(null), canSwitch ? exportableRoles(actor) : Promise.resolve(null)]);
   const config = getConfig();
   return (
     <>
@@ -25,10 +30,19 @@ export default async function TokensPage() {
         all={all}
         asOf={new Date().toISOString()}
         maxDays={config.tokenMaxDays}
-        canCreate={hasPermission(actor, "sessions.create")}
+        canCreate={canSwitch}
         baseUrl={config.baseUrl.replace(/\/+$/, "")}
         selfId={actor.id}
-      />
+      >
+        {roles ? <ExportRoles roles={roles} sessionName={actor.awsIdentity} /> : null}
+      </TokensClient>
     </>
   );
+}
+
+/** The roles this person may switch into (the menu's, as `switchboard config export` reads them),
+ * each with its ARN from the catalog; the browser gets no ExternalId, only whether one is sent. */
+async function exportableRoles(actor: Actor): Promise<ExportRole[]> {
+  const [menu, catalog] = await Promise.all([getMenuData(actor), listRoles(actor)]);
+  return exportRolesOf(menu, new Map(catalog.map((r) => [r.id, r.roleArn])));
 }

@@ -27,6 +27,8 @@ type Props = {
   canCreate: boolean;
   baseUrl: string;
   selfId: string;
+  /** "Export your roles" (export-roles.tsx), after the person's own tokens. */
+  children?: ReactNode;
 };
 
 type List = "own" | "all";
@@ -351,7 +353,7 @@ function RevokeDialog({ token, other, onClose, onRevoked }: { token: TokenDto; o
   );
 }
 
-export function TokensClient({ own: initialOwn, all: initialAll, asOf, maxDays, canCreate, baseUrl, selfId }: Props) {
+export function TokensClient({ own: initialOwn, all: initialAll, asOf, maxDays, canCreate, baseUrl, selfId, children }: Props) {
   const [own, setOwn] = useState(initialOwn);
   const [all, setAll] = useState(initialAll);
   const [now, setNow] = useState(() => Date.parse(asOf));
@@ -428,6 +430,8 @@ export function TokensClient({ own: initialOwn, all: initialAll, asOf, maxDays, 
           </div>
         </section>
       ) : null}
+
+      {children}
 
       {all ? (
         <section aria-labelledby={allTitle} className="space-y-3" data-testid="all-tokens">
