@@ -169,7 +169,14 @@ function TokenList({ tokens, label, now, showOwner, selfId, onRevoke }: { tokens
 
 /** What a token is for, and how to use one. */
 function HowTokensWork({ baseUrl }: { baseUrl: string }) {
-  const example = `curl -H "Authorization: Bearer $SWITCHBOARD_TOKEN" ${baseUrl}/api/v1/me/menu`;
+  // The README's "Command line" section, with this console's address.
+  const cli = [
+    `curl -fsSLo ~/.local/bin/switchboard ${baseUrl}/cli/switchboard.mjs`,
+    "chmod +x ~/.local/bin/switchboard",
+    `switchboard login ${baseUrl} --token <your token>`,
+    "switchboard config export",
+  ].join("\n");
+  const api = `curl -H "Authorization: Bearer $SWITCHBOARD_TOKEN" ${baseUrl}/api/v1/me/menu`;
   return (
     <Card>
       <CardHeader title="How tokens work" />
@@ -179,21 +186,25 @@ function HowTokensWork({ baseUrl }: { baseUrl: string }) {
           change anything in the console.
         </p>
         <p>The console shows a token once, when you make it, and keeps only a fingerprint of it. Revoke a token you no longer use; disabling your account or resetting your password ends them all.</p>
-        <div>
-          <p className="mb-1 font-medium text-slate-900">Try it</p>
-          <div className="overflow-hidden rounded-md border border-slate-200">
-            <div className="flex items-center justify-between gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5">
-              <span className="text-xs text-slate-600">Your roles, with the token in SWITCHBOARD_TOKEN</span>
-              <CopyButton text={example} label="Copy" variant="secondary" testId="token-example-copy" />
-            </div>
-            {/* Wrapped rather than scrolled: the whole command is in view, at any width. */}
-            <pre className="bg-white p-3 font-mono text-xs leading-5 whitespace-pre-wrap text-slate-800 [overflow-wrap:anywhere]">
-              <code>{example}</code>
-            </pre>
-          </div>
-        </div>
+        <Snippet title="The command line (Node.js 20 or later): install, sign in, one AWS CLI profile per role" text={cli} testId="token-cli-copy" />
+        <Snippet title="Any script: your roles, with the token in SWITCHBOARD_TOKEN" text={api} testId="token-example-copy" />
       </div>
     </Card>
+  );
+}
+
+/** A command to copy, wrapped rather than scrolled: the whole of it is in view, at any width. */
+function Snippet({ title, text, testId }: { title: string; text: string; testId: string }) {
+  return (
+    <div className="overflow-hidden rounded-md border border-slate-200">
+      <div className="flex items-center justify-between gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5">
+        <span className="text-xs text-slate-600">{title}</span>
+        <CopyButton text={text} label="Copy" variant="secondary" testId={testId} />
+      </div>
+      <pre className="bg-white p-3 font-mono text-xs leading-5 whitespace-pre-wrap text-slate-800 [overflow-wrap:anywhere]">
+        <code>{text}</code>
+      </pre>
+    </div>
   );
 }
 
