@@ -102,6 +102,17 @@ export async function createToken(actor: Actor, input: CreateTokenInput, meta: R
   const token = newTokenSecret();
   const now = new Date();
   const id = newId(now.getTime());
+  const row = {
+    id,
+    user_id: actor.id,
+    name: input.name,
+    scope: input.scope,
+    token_hash: hashToken(token),
+    hint: token.slice(-4),
+    created_via: via,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + input.days * 86_400_000).toISOString(),
+  };
   await db.transaction().execute(async (trx) => {
     const live = await trx
       .selectFrom("personal_tokens")
@@ -111,27 +122,14 @@ export async function createToken(actor: Actor, input: CreateTokenInput, meta: R
       .where("expires_at", ">", now.toISOString())
       .executeTakeFirstOrThrow();
     if (Number(live.n) >= MAX_LIVE_TOKENS) throw conflict(`You have ${MAX_LIVE_TOKENS} tokens that still work; revoke the ones you no longer use first.`);
-    await trx
-      .insertInto("personal_tokens")
-      .values({
-        id,
-        user_id: actor.id,
-        name: input.name,
-        scope: input.scope,
-        token_hash: hashToken(token),
-        hint: token.slice(-4),
-        created_via: via,
-        created_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + input.days * 86_400_000).toISOString(),
-      })
-      .execute();
+    await trx.insertInto("personal_tokens").values(row).execute();
     await recordAudit(
       { action: "token.create", outcome: "success", actor, target: { type: "token", id, label: input.name }, request: meta, details: { scope: input.scope, days: input.days, via } },
       trx,
     );
   });
-  const row = await tokens(db).where("personal_tokens.id", "=", id).executeTakeFirstOrThrow();
-  return { token, created: toDto(row) };
+  // The row as written, without reading it back.
+  return { token, created: toDto({ ...row, last_used_at: null, last_used_ip: null, revoked_at: null, revoked_reason: null, owner_email: actor.email, owner_name: actor.name }) };
 }
 
 /** The person's own tokens, newest first (revoked and expired ones too, for a while: 30 days). */
@@ -212,7 +210,7 @@ export async function revokeTokensOf(trx: Kysely<Database>, userId: string, reas
 export type TokenFailure = "malformed" | "unknown" | "expired" | "revoked" | "disabled";
 
 export const TOKEN_FAILURE_MESSAGES: Record<TokenFailure, string> = {
-  malformed: "That is not a Switchboard access token (they start with swbt_). Send Authorization: Bearer <token>, or sign in again.",
+  malformed: "That is not a valid Switchboard access token (swbt_ and 46 letters and digits, as the console showed it: check it was copied whole). Send Authorization: Bearer <token>, or sign in again.",
   unknown: "This access token is not known to the console. Sign in again to get a new one.",
   expired: "This access token has expired. Sign in again, or make a new token under Command line & tokens.",
   revoked: "This access token was revoked. Sign in again, or make a new token under Command line & tokens.",
