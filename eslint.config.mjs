@@ -103,5 +103,5 @@ export default defineConfig([
       ],
     },
   },
-  globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", "node_modules/**", ".sandbox/**", "data/**", "test-results/**", "playwright-report/**"]),
+  globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", "node_modules/**", ".sandbox/**", "data/**", "test-results/**", "playwright-report/**", "public/cli/**"]),
 ]);
