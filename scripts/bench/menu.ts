@@ -199,46 +199,49 @@ async function installProbe(page: Page): Promise<void> {
 
 /** Ctrl+K until the first rows are painted (with the data loaded), in ms. */
 async function measureOpen(page: Page): Promise<number> {
-  const result = page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        let t0 = 0;
-        document.addEventListener("keydown", () => (t0 = performance.now()), { capture: true, once: true });
-        let finished = false;
-        const done = () => {
-          if (finished) return;
-          finished = true;
-          requestAnimationFrame(() => {
-            const channel = new MessageChannel();
-            channel.port1.onmessage = () => resolve(performance.now() - t0);
-            channel.port2.postMessage(0);
-          });
-        };
-        // Rows shown, not only present: the menu may have drawn its panel hidden before the open
-        // (then Ctrl+K changes attributes, not children), and hidden rows are not "painted".
-        const selector = '[data-testid="switch-menu-list"] [role="option"]';
-        const observer = new MutationObserver(() => {
-          const row = t0 ? document.querySelector(selector) : null;
-          if (row && row.checkVisibility()) {
-            observer.disconnect();
-            done();
-          }
+  // Installed, and answered, before the key is pressed: the key travels through the browser's
+  // input pipeline, not the protocol session that carries page.evaluate, so a busy page (still
+  // indexing its prefetched menu) could otherwise see the key before the listener waiting for it.
+  await page.evaluate(() => {
+    (window as unknown as { __menuOpen: Promise<number> }).__menuOpen = new Promise<number>((resolve, reject) => {
+      let t0 = 0;
+      document.addEventListener("keydown", () => (t0 = performance.now()), { capture: true, once: true });
+      let finished = false;
+      const done = () => {
+        if (finished) return;
+        finished = true;
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve(performance.now() - t0);
+          channel.port2.postMessage(0);
         });
-        observer.observe(document.body, { childList: true, subtree: true, attributes: true });
-        // And once a frame, in case the change that shows them is none the observer sees.
-        const poll = () => {
-          if (finished) return;
-          if (!t0) return void requestAnimationFrame(poll);
-          const row = document.querySelector(selector);
-          if (row && row.checkVisibility()) {
-            observer.disconnect();
-            done();
-          } else requestAnimationFrame(poll);
-        };
-        requestAnimationFrame(poll);
-        setTimeout(() => reject(new Error("the menu did not show rows within 20 s")), 20_000);
-      }),
-  );
+      };
+      // Rows shown, not only present: the menu may have drawn its panel hidden before the open
+      // (then Ctrl+K changes attributes, not children), and hidden rows are not "painted".
+      const selector = '[data-testid="switch-menu-list"] [role="option"]';
+      const observer = new MutationObserver(() => {
+        const row = t0 ? document.querySelector(selector) : null;
+        if (row && row.checkVisibility()) {
+          observer.disconnect();
+          done();
+        }
+      });
+      observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+      // And once a frame, in case the change that shows them is none the observer sees.
+      const poll = () => {
+        if (finished) return;
+        if (!t0) return void requestAnimationFrame(poll);
+        const row = document.querySelector(selector);
+        if (row && row.checkVisibility()) {
+          observer.disconnect();
+          done();
+        } else requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+      setTimeout(() => reject(new Error("the menu did not show rows within 20 s")), 20_000);
+    });
+  });
+  const result = page.evaluate(() => (window as unknown as { __menuOpen: Promise<number> }).__menuOpen);
   await page.waitForTimeout(50);
   await page.keyboard.press("Control+k");
   return result;
