@@ -1,7 +1,8 @@
 // The console's HTTP API with a personal access token (README "HTTP API"): the few calls the
-// command line makes, and one mapping from the console's error body to an exit code and a
-// sentence.
+// command line makes, the device sign-in's two calls that come before there is a token, and one
+// mapping from the console's error body to an exit code and a sentence.
 import type { MenuData } from "@/lib/catalog/menu-types";
+import { DEVICE_CLIENT_ID, DEVICE_GRANT_TYPE } from "@/lib/device/codes";
 import { CliError, EXIT } from "./errors";
 import type { Io } from "./io";
 
@@ -42,42 +43,76 @@ export class Api {
 
   console = (input: { roleId: string; region?: string; service?: string }) => this.request<ConsoleSession>("POST", "/api/v1/sessions", { ...input, kind: "console" });
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await this.io.fetch(`${this.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          accept: "application/json",
-          "user-agent": `switchboard-cli/${CLI_VERSION}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        // A redirect means the address is not the console's API (a sign-in page, a proxy);
-        // following it could send the token somewhere else.
-        redirect: "manual",
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch (err) {
-      throw new CliError(EXIT.unreachable, `Could not reach the console at ${this.url}: ${networkReason(err)}. Check the address (switchboard login <URL> stores another) and your network.`);
-    }
-    const text = await res.text().catch(() => "");
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (res.ok && json !== undefined) return json as T;
-    const error = errorBodyOf(json);
-    if (!error) {
-      const what = res.status >= 300 && res.status < 400 ? `redirected (${res.status}) to ${res.headers.get("location") ?? "elsewhere"}` : `answered ${res.status} without a Switchboard error`;
-      throw new CliError(EXIT.unreachable, `The console at ${this.url} ${what}: is this the console's address?`);
-    }
-    throw failureFor(res.status, error);
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return call<T>(this.io, this.url, method, path, body, { token: this.token });
   }
 }
+
+/** The device sign-in's two public calls (RFC 8628; README "Command line"): no token is sent,
+ * since there is none yet. `signal` stops them (Ctrl+C). */
+export const deviceApi = (url: string, io: Pick<Io, "fetch">, signal?: AbortSignal) => ({
+  start: (description: string) => call<DeviceStart>(io, url, "POST", "/api/v1/device/authorizations", { client_id: DEVICE_CLIENT_ID, scope: "switch", description }, { signal }),
+  poll: (deviceCode: string) => call<DeviceToken>(io, url, "POST", "/api/v1/device/token", { grant_type: DEVICE_GRANT_TYPE, device_code: deviceCode, client_id: DEVICE_CLIENT_ID }, { signal }),
+});
+
+export type DeviceStart = { device_code: string; user_code: string; verification_uri: string; verification_uri_complete?: string; expires_in: number; interval?: number };
+export type DeviceToken = { access_token: string; token_type: string; expires_in?: number; scope?: string };
+
+/** A refusal from the console, with the error body it came with (the device sign-in reads the
+ * RFC 8628 error code in details.error). */
+export class ApiFailure extends CliError {
+  constructor(
+    exitCode: number,
+    message: string,
+    readonly status: number,
+    readonly body: ErrorBody,
+  ) {
+    super(exitCode, message);
+  }
+}
+
+/** One request to the console's API, with the token when there is one. */
+async function call<T>(io: Pick<Io, "fetch">, url: string, method: string, path: string, body: unknown, opts: { token?: string; signal?: AbortSignal }): Promise<T> {
+  let res: Response;
+  const timeout = AbortSignal.timeout(TIMEOUT_MS);
+  try {
+    res = await io.fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        accept: "application/json",
+        "user-agent": `switchboard-cli/${CLI_VERSION}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      // A redirect means the address is not the console's API (a sign-in page, a proxy);
+      // following it could send the token somewhere else.
+      redirect: "manual",
+      signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
+    });
+  } catch (err) {
+    if (opts.signal?.aborted) throw interrupted();
+    throw new CliError(EXIT.unreachable, `Could not reach the console at ${url}: ${networkReason(err)}. Check the address (switchboard login <URL> stores another) and your network.`);
+  }
+  const text = await res.text().catch(() => "");
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (res.ok && json !== undefined) return json as T;
+  const error = errorBodyOf(json);
+  if (!error) {
+    const what = res.status >= 300 && res.status < 400 ? `redirected (${res.status}) to ${res.headers.get("location") ?? "elsewhere"}` : `answered ${res.status} without a Switchboard error`;
+    throw new CliError(EXIT.unreachable, `The console at ${url} ${what}: is this the console's address?`);
+  }
+  const failure = failureFor(res.status, error);
+  throw new ApiFailure(failure.exitCode, failure.message, res.status, error);
+}
+
+/** Ctrl+C while waiting: nothing was stored. */
+export const interrupted = () => new CliError(EXIT.interrupted, "Stopped: nothing was stored.");
 
 function networkReason(err: unknown): string {
   if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) return `no answer within ${TIMEOUT_MS / 1000} seconds`;

@@ -20,6 +20,12 @@ export const EXIT = {
   unreachable: 7,
   /** No role matches what was given, or several do. */
   roleNotFound: 8,
+  /** Device sign-in: the person denied it in the console. */
+  deviceDenied: 9,
+  /** Device sign-in: the code expired before anyone approved it. */
+  deviceExpired: 10,
+  /** Stopped with Ctrl+C (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

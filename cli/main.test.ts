@@ -52,16 +52,16 @@ describe("switchboard", () => {
     expect(stdout() + stderr()).not.toContain(TOKEN);
   });
 
-  it("login reads the token from standard input; without one it explains how to make one", async () => {
+  it("login reads the token from standard input; without one it starts a device sign-in (cli/device-login.test.ts)", async () => {
     const home = mkdtempSync(join(tmpdir(), "switchboard-cli-test-"));
     const piped = fakeIo({ "GET /api/v1/me": { status: 200, json: ME } }, { homedir: home, readStdin: async () => `${TOKEN}\n` });
     expect(await run(["login", URL_], piped.io)).toBe(EXIT.ok);
     expect(JSON.parse(readFileSync(join(home, ".config", "switchboard", "config.json"), "utf8")).token).toBe(TOKEN);
 
     const none = fakeIo({}, { homedir: home });
-    expect(await run(["login", URL_], none.io)).toBe(EXIT.usage);
-    expect(none.stderr()).toContain("Device sign-in is not available yet");
-    expect(none.stderr()).toContain("user menu → Command line & tokens");
+    expect(await run(["login", URL_, "--no-browser"], none.io)).toBe(EXIT.unreachable);
+    expect(none.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /api/v1/device/authorizations"]);
+    expect(none.calls[0]?.headers.authorization).toBeUndefined();
   });
 
   it.each([

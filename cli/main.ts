@@ -1,6 +1,7 @@
 // switchboard: the command line for Switchboard (issue 14 §3). Bundled to one file with no
 // dependencies (scripts/build-cli.mjs → public/cli/switchboard.mjs), which the console serves
-// for download. It speaks to the console with a personal access token only (README "HTTP API").
+// for download. It speaks to the console with a personal access token only (README "HTTP API"),
+// which `switchboard login` gets by a device sign-in (RFC 8628) or is given.
 import { homedir } from "node:os";
 import { CLI_VERSION } from "./api";
 import { config, CONFIG_USAGE } from "./commands/config-export";
@@ -25,8 +26,9 @@ Usage:
 <role> is an entry id, account/role as switchboard roles shows them, an exported profile name,
 or words that match exactly one of your roles. switchboard <command> --help says more.
 
-Start with a personal access token from the console (user menu → Command line & tokens):
-  switchboard login https://switchboard.example.com --token swbt_…
+Start by signing in: it prints a code to approve in the console (device sign-in), or takes a
+personal access token from the console (user menu → Command line & tokens) with --token:
+  switchboard login https://switchboard.example.com
   switchboard config export          # one AWS CLI profile per role, in ~/.aws/config
 
 Environment:
@@ -44,6 +46,9 @@ Exit codes:
   6  AWS refused or failed the switch (the console's explanation is printed)
   7  the console could not be reached, or did not answer as a Switchboard console
   8  no role matches, or several do
+  9  login: the device sign-in was denied in the console
+  10  login: the device sign-in's code expired before anyone approved it
+  130  stopped with Ctrl+C
 `;
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {

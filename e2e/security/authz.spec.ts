@@ -30,6 +30,9 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[] | "all"> = {
 const REQUIRES: Record<string, Permission | null | "public"> = {
   "GET /me": null,
   "DELETE /me/token": null,
+  // The command line's device sign-in (RFC 8628): called before there is any session or token.
+  "POST /device/authorizations": "public",
+  "POST /device/token": "public",
   "POST /me/step-up": null,
   "GET /me/menu": "sessions.create",
   "PUT /me/pins/{roleId}": "sessions.create",
@@ -92,6 +95,10 @@ const REQUIRES: Record<string, Permission | null | "public"> = {
   "action revokeRoleSessionsAction": "sessions.revoke",
   "action createTokenAction": "sessions.create",
   "action revokeTokenAction": null,
+  // Approving a command line gives it a switch token of yours: the same permission as making one.
+  "action findDeviceRequestAction": "sessions.create",
+  "action approveDeviceAction": "sessions.create",
+  "action denyDeviceAction": "sessions.create",
   "action setupAction": "public",
 };
 

@@ -25,6 +25,8 @@ let observer: Client;
 let victim: Client;
 let ids: Ids;
 let victimEmail: string;
+/** A device sign-in waiting for approval (POST /device/authorizations, as the command line starts one). */
+let device: { deviceCode: string; userCode: string };
 
 /** Who sends what: the header sets a page on another site can make a browser send. */
 function senders(): Array<{ name: string; headers: Record<string, string> }> {
@@ -98,6 +100,8 @@ function payload(op: Operation, run: string): { params: string[]; query?: string
     "PATCH /users/{id}": { params: [ids.spareUserId], body: { disabled: true, role: "admin" } },
     "POST /users/{id}/clear-sign-in-lock": { params: [ids.spareUserId] },
     "POST /me/step-up": { params: [], body: { password: VICTIM_PASSWORD } },
+    "POST /device/authorizations": { params: [], body: { client_id: "switchboard-cli", description: "cross-site" } },
+    "POST /device/token": { params: [], body: { grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: device.deviceCode, client_id: "switchboard-cli" } },
   };
   return table[opKey(op)] ?? { params: op.pathParams.map(() => ids.spareUserId), body: {} };
 }
@@ -131,6 +135,10 @@ function actionArg(action: ServerAction): unknown {
     createTokenAction: { name: "cross-site", scope: "switch", days: 1 },
     revokeTokenAction: { id: ids.spareUserId },
     setupAction: { email: uniqueEmail("csrf.setup"), name: "Cross-site", password: "cross-site-password" },
+    // A command line's sign-in that waits for the victim: approving it from another site would hand over a token.
+    findDeviceRequestAction: { code: device.userCode },
+    approveDeviceAction: { code: device.userCode },
+    denyDeviceAction: { code: device.userCode },
   };
   return table[action.name] ?? {};
 }
@@ -148,7 +156,18 @@ test.beforeAll(async () => {
   const grant = await observer.get(`/api/v1/grants?roleId=${role.roleId}`);
   const grantId = grant.json<{ grants: Array<{ id: string }> }>().grants[0]!.id;
   ids = { ...role, grantId, spareUserId };
+  const started = await new Client(base()).post("/api/v1/device/authorizations", { json: { client_id: "switchboard-cli", description: "cross-site tests" } });
+  expect(started.status, started.text).toBe(200);
+  const { device_code, user_code } = started.json<{ device_code: string; user_code: string }>();
+  device = { deviceCode: device_code, userCode: user_code };
 });
+
+/** The device sign-in is still waiting: nobody approved or denied it, and no poll took its token. */
+async function expectDeviceStillWaiting() {
+  const poll = await new Client(base()).post("/api/v1/device/token", { json: { grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: device.deviceCode, client_id: "switchboard-cli" } });
+  expect(poll.status, poll.text).toBe(400);
+  expect(poll.json<{ error: { details?: { error?: string } } }>().error.details?.error).toMatch(/^(authorization_pending|slow_down)$/);
+}
 
 test("[CSRF]: every non-GET /api/v1 operation from another site — 403 in the documented shape, 0 state changes, 0 AWS calls", async () => {
   const ops = (await operations(base())).filter((op) => op.method !== "GET");
@@ -173,6 +192,7 @@ test("[CSRF]: every non-GET /api/v1 operation from another site — 403 in the d
   console.log(`cross-site /api/v1: ${ops.length} operations × ${senders().length} senders × ${ENCODINGS.length} encodings = ${requests} requests, ${wrong.length} not refused, AWS calls ${after.awsCalls - before.awsCalls}`);
   expect(wrong).toEqual([]);
   expect(after).toEqual(before);
+  await expectDeviceStillWaiting();
 
   // Positive control: the same payloads, sent the way the console's own code sends them, do change things.
   const control = await victim.post("/api/v1/grants", { json: { roleId: ids.roleId, group: "csrf-control" }, headers: { origin: own(), "sec-fetch-site": "same-origin" } });
@@ -223,6 +243,7 @@ test("[CSRF]: every server action from another site — never runs: 0 state chan
   console.log(`cross-site server actions: ${actions.length} actions × ${senders().length} senders × 4 encodings = ${requests} requests, ${ran.length} ran, AWS calls ${after.awsCalls - before.awsCalls}`);
   expect(ran).toEqual([]);
   expect(after).toEqual(before);
+  await expectDeviceStillWaiting();
 
   // Positive control: the JSON encoding with the console's own Origin runs the action.
   const createGrant = actions.find((a) => a.name === "createGrantAction")!;

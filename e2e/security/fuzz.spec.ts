@@ -160,6 +160,8 @@ function seeds(): Record<string, unknown[]> {
     "POST /sessions": [{ roleId: ids.roleId, kind: "credentials" }, { roleId: ids.roleId, kind: "console", region: "eu-west-1", service: "s3" }, { roleId: ids.roleId, kind: "credentials", durationSeconds: 900 }],
     "POST /users": [{ email: "fuzz.new@example.com", name: "New", password: "a-long-enough-password", role: "auditor" }],
     "PATCH /users/{id}": [{ name: "Renamed" }, { role: "auditor" }, { disabled: false }],
+    "POST /device/authorizations": [{ client_id: "switchboard-cli", description: "switchboard CLI on host fuzz (linux)" }, { client_id: "switchboard-cli", scope: "switch", description: "fuzz" }],
+    "POST /device/token": [{ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: "fuzz-device-code", client_id: "switchboard-cli" }],
   };
 }
 
@@ -300,6 +302,9 @@ function actionInput(action: ServerAction, schemaOf: (key: string) => JsonSchema
     createTokenAction: fc.record({ name: fc.oneof(hostileString, fc.constant("fuzz token")), scope: fc.oneof(fc.constantFrom("switch", "read"), hostileString), days: fc.oneof(fc.integer({ min: -5, max: 400 }), hostileJson) }),
     revokeTokenAction: fc.record({ id }),
     setupAction: fc.record({ email: fc.emailAddress(), name: hostileString, password: hostileString, token: hostileString }, { requiredKeys: [] }),
+    findDeviceRequestAction: fc.record({ code: fc.oneof(fc.constantFrom("BCDF-GHJK", "bcdf ghjk", "ZZZZZZZZ"), hostileString) }),
+    approveDeviceAction: fc.record({ code: fc.oneof(fc.constantFrom("BCDF-GHJK", "ZZZZ-ZZZZ"), hostileString) }),
+    denyDeviceAction: fc.record({ code: fc.oneof(fc.constantFrom("BCDF-GHJK", "ZZZZ-ZZZZ"), hostileString) }),
   };
   const generic = fc.dictionary(fc.constantFrom("id", "roleId", "accountId", "accountRef", "patch", "cascade", "policy", "text", "query", "email", "name", "password", "token", "__proto__"), hostileJson, { maxKeys: 4 });
   const valid = shapes[action.name] ?? generic;

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   "token.create",
   "token.revoke",
   "token.use",
+  "device.approve",
+  "device.deny",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -68,6 +70,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "token.create": "Made a personal access token",
   "token.revoke": "Revoked a personal access token",
   "token.use": "Used a personal access token",
+  "device.approve": "Approved a command line's sign-in",
+  "device.deny": "Denied a command line's sign-in",
 };
 
 /** The label of an action code; a code this build does not know (an older or newer event) as it is. */

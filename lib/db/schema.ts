@@ -86,6 +86,27 @@ export type PersonalTokensTable = {
   revoked_reason: string | null;
 };
 
+export type DeviceAuthorizationStatus = "pending" | "approved" | "denied" | "consumed";
+
+/** A command line's device sign-in (migration 0010, lib/device/): neither code is stored as it is. */
+export type DeviceAuthorizationsTable = {
+  id: string;
+  device_code_hash: string;
+  user_code_hash: string;
+  status: DeviceAuthorizationStatus;
+  scope: "switch";
+  description: string;
+  requester_ip: string | null;
+  requester_user_agent: string | null;
+  created_at: string;
+  expires_at: string;
+  last_polled_at: string | null;
+  interval_seconds: number;
+  decided_by: string | null;
+  decided_at: string | null;
+  token_id: string | null;
+};
+
 /** A revocation the console wrote into a role (migration 0006). */
 export type SessionRevocationsTable = {
   id: string;
@@ -242,6 +263,7 @@ export type Database = {
   role_health: RoleHealthTable;
   job_leases: JobLeasesTable;
   personal_tokens: PersonalTokensTable;
+  device_authorizations: DeviceAuthorizationsTable;
 };
 
 export type UserRow = Selectable<UsersTable>;

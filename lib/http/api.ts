@@ -27,13 +27,15 @@ export type ApiContext<P, B, Q> = {
   meta: RequestMeta;
 };
 
-type Spec<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = Requirement & {
+/** What a route parses, and its status for a successful JSON answer (default 200). */
+type Parsing<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = {
   params?: P;
   body?: B;
   query?: Q;
-  /** Status for a successful JSON answer (default 200). */
   status?: number;
 };
+
+type Spec<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = Requirement & Parsing<P, B, Q>;
 
 /** A failure's headers: never cached, with the request id (and Retry-After for 429 and 503). */
 function failureHeaders(failure: Failure): Record<string, string> {
@@ -96,11 +98,11 @@ export type ApiAnswer = { status: number; headers: Record<string, string>; json:
 /** The guard and the answer, for any request: refuses cross-site writes, authenticates against
  * the store, checks the declared permission, parses params, query and body with zod, runs the
  * handler, and maps errors to `{ error: ErrorBody }` (lib/errors.ts) — never a stack trace. */
-async function guarded<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType>(
-  spec: Spec<P, B, Q>,
+async function guarded<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType, A extends Actor | null = Actor>(
+  spec: Parsing<P, B, Q> & { access: Requirement | "public" },
   request: IncomingRequest,
   meta: RequestMeta,
-  handler: (ctx: Omit<ApiContext<z.infer<P>, z.infer<B>, z.infer<Q>>, "request">) => Promise<unknown>,
+  handler: (ctx: Omit<ApiContext<z.infer<P>, z.infer<B>, z.infer<Q>>, "request" | "actor"> & { actor: A }) => Promise<unknown>,
 ): Promise<ApiAnswer> {
   const operation = `${request.method} ${request.pathname}`;
   let actor: Actor | null = null;
@@ -109,13 +111,16 @@ async function guarded<P extends z.ZodType, B extends z.ZodType, Q extends z.Zod
       await recordCrossSite(request.headers, operation, meta);
       throw new AppError("forbidden", CROSS_SITE_MESSAGE);
     }
-    // A personal access token, when the request carries one, and the session cookie otherwise.
-    const token = bearerToken(request.headers);
-    actor = token === undefined ? await authorize(spec, { operation, meta }, request.actor) : await authorizeToken(spec, { operation, meta }, token);
+    if (spec.access !== "public") {
+      // A personal access token, when the request carries one, and the session cookie otherwise.
+      const token = bearerToken(request.headers);
+      actor = token === undefined ? await authorize(spec.access, { operation, meta }, request.actor) : await authorizeToken(spec.access, { operation, meta }, token);
+    }
     const params = parse(spec.params, await request.params(), "path");
     const query = parse(spec.query, Object.fromEntries(request.searchParams), "query");
     const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as z.infer<B>);
-    const result = await handler({ actor, params, body, query, meta });
+    // A public route's handler is typed to receive null; every other one the actor just checked.
+    const result = await handler({ actor: actor as A, params, body, query, meta });
     if (result instanceof Response) {
       if (!result.headers.has("Cache-Control")) result.headers.set("Cache-Control", "no-store");
       result.headers.set("X-Request-Id", meta.requestId);
@@ -150,10 +155,35 @@ export function apiRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodTy
 ) {
   return async (request: NextRequest, context: RouteContext): Promise<Response> => {
     const meta = requestMetaFrom(request.headers);
-    const { result: answer, header } = await collectServerTiming(() => guarded(spec, nextRequest(request, context), meta, (ctx) => handler({ ...ctx, request })));
-    const response = "response" in answer ? answer.response : Response.json(answer.json, { status: answer.status, headers: answer.headers });
-    response.headers.set("Server-Timing", header());
-    return response;
+    const { result: answer, header } = await collectServerTiming(() => guarded({ ...spec, access: spec }, nextRequest(request, context), meta, (ctx) => handler({ ...ctx, request })));
+    return toResponse(answer, header());
+  };
+}
+
+function toResponse(answer: ApiAnswer, serverTiming: string): Response {
+  const response = "response" in answer ? answer.response : Response.json(answer.json, { status: answer.status, headers: answer.headers });
+  response.headers.set("Server-Timing", serverTiming);
+  return response;
+}
+
+/** The few route handlers nobody signs in for: the command line's device sign-in (RFC 8628:
+ * POST /api/v1/device/authorizations and /device/token), where the caller has no session and no
+ * token yet; its proof is in the body (the device code), which the handler checks. Everything
+ * else of the guard stays: cross-site writes refused (no browser of another site has a reason
+ * to call these), params, query and body parsed by zod within the 1 MB limit, the one error
+ * body, no-store and the request id. The session cookie and Authorization header are not read:
+ * the handler gets no actor, so it can do nothing on anyone's behalf. Declare one only for an
+ * entry point whose whole point is to be called before signing in. */
+export function publicRoute<P extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+  spec: Parsing<P, B, Q>,
+  handler: (ctx: Omit<ApiContext<z.infer<P>, z.infer<B>, z.infer<Q>>, "actor">) => Promise<unknown>,
+) {
+  return async (request: NextRequest, context: RouteContext): Promise<Response> => {
+    const meta = requestMetaFrom(request.headers);
+    const { result: answer, header } = await collectServerTiming(() =>
+      guarded<P, B, Q, null>({ ...spec, access: "public" }, nextRequest(request, context), meta, ({ actor: _actor, ...ctx }) => handler({ ...ctx, request })),
+    );
+    return toResponse(answer, header());
   };
 }
 
@@ -169,7 +199,7 @@ export function apiOperation<P extends z.ZodType = z.ZodUndefined, B extends z.Z
     next: apiRoute(spec, ({ request: _request, ...ctx }) => handler(ctx)),
     /** The answer to a request received outside Next.js, with its Server-Timing header. */
     answer: async (request: IncomingRequest, meta: RequestMeta): Promise<{ status: number; headers: Record<string, string>; json: unknown }> => {
-      const { result: answer, header } = await collectServerTiming(() => guarded(spec, request, meta, handler));
+      const { result: answer, header } = await collectServerTiming(() => guarded({ ...spec, access: spec }, request, meta, handler));
       if ("response" in answer) throw new Error("apiOperation handlers answer JSON, not a Response");
       return { ...answer, headers: { ...answer.headers, "Server-Timing": header() } };
     },

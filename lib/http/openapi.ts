@@ -14,6 +14,7 @@ import {
   updateRoleInput,
 } from "@/lib/catalog/schemas";
 import { stepUpInput } from "@/lib/auth/step-up";
+import { pollDeviceInput, startDeviceInput } from "@/lib/device/schemas";
 import { HEALTH_WHY } from "@/lib/catalog/health";
 import { ERROR_STATUS } from "@/lib/errors";
 import { applyInput } from "@/lib/provision/api-schemas";
@@ -43,7 +44,7 @@ const ERROR_BODY: Json = {
     details: {
       type: "object",
       description:
-        "Structured help, never a secret: `explanation` (aws_denied: which half of the trust is missing, and the JSON statement to add), `findings` (bad_request from /provisioning/apply: the lint findings to fix or acknowledge), `stepUp` (step_up_required: \"password\" or \"oidc\").",
+        "Structured help, never a secret: `explanation` (aws_denied: which half of the trust is missing, and the JSON statement to add), `findings` (bad_request from /provisioning/apply: the lint findings to fix or acknowledge), `stepUp` (step_up_required: \"password\" or \"oidc\"), `error` and `interval` (the device sign-in, /device/token: RFC 8628's error code, and the seconds to wait between polls).",
     },
     retryAfter: { type: "integer", minimum: 1, description: "rate_limited (and unavailable when known): seconds to wait, also sent as Retry-After." },
   },
@@ -103,7 +104,9 @@ const errors = (...codes: number[]): Json =>
  * there is a path, query or body to parse; 413 where there is a body; 500 for a bug. */
 function withRouteErrors(method: string, path: string, op: Json): Json {
   const responses = op.responses as Json;
-  const codes = [401, 500];
+  // A public operation (`security: []`, the device sign-in) is never refused for want of a session.
+  const isPublic = Array.isArray(op.security) && op.security.length === 0;
+  const codes = isPublic ? [500] : [401, 500];
   if (method !== "get" || path !== "/me") codes.push(403);
   if (op.parameters || op.requestBody) codes.push(400);
   if (op.requestBody) codes.push(413);
@@ -175,6 +178,26 @@ export function openApiDocument(serverUrl: string): Json {
           tags: ["session"],
           security: [{ personalToken: [] }],
           responses: { 200: ok("The token, now revoked"), ...errors(400, 401) },
+        },
+      },
+      "/device/authorizations": {
+        post: {
+          summary:
+            "Start a command line's device sign-in (RFC 8628 §3.1; no session or token: the caller has none yet). The RFC's parameters as JSON; the answer is the RFC's: device_code (the poll's proof, shown to nobody), user_code (XXXX-XXXX, typed by the person at verification_uri), verification_uri, verification_uri_complete, expires_in (600), interval (5). Limited per client address (429)",
+          tags: ["device"],
+          security: [],
+          requestBody: body(startDeviceInput),
+          responses: { 200: ok("The codes and where to type the user code"), ...errors(400, 403, 429) },
+        },
+      },
+      "/device/token": {
+        post: {
+          summary:
+            "Poll for the device sign-in's token (RFC 8628 §3.4; no session or token). Until the person decides: 400 bad_request with the RFC's error in details.error: authorization_pending, slow_down (details.interval: the seconds to wait from now on), access_denied, expired_token, invalid_grant (unknown or already used). Once approved, the first poll only: { access_token, token_type: \"Bearer\", expires_in, scope: \"switch\" }, a personal access token of the person who approved",
+          tags: ["device"],
+          security: [],
+          requestBody: body(pollDeviceInput),
+          responses: { 200: ok("The token, once", { properties: { access_token: { type: "string" }, token_type: { const: "Bearer" }, expires_in: { type: "integer" }, scope: { const: "switch" } } }), ...errors(400, 403, 409) },
         },
       },
       "/me/pins/{roleId}": {

@@ -92,13 +92,20 @@ function assertSignedIn(actor: Actor): void {
   if (actor.token) throw forbidden("A personal access token cannot manage tokens. Sign in to the console to do this.");
 }
 
-/** Makes a token for the signed-in person. The token is in the answer once and never again. */
-export async function createToken(actor: Actor, input: CreateTokenInput, meta: RequestMeta, via: "web" | "device" = "web"): Promise<{ token: string; created: TokenDto }> {
+/** Makes a token for the signed-in person. The token is in the answer once and never again.
+ * A device sign-in (lib/device/) makes it for the person who approved, inside the transaction
+ * that marks the request used (`store`), so that a request yields one token at most. */
+export async function createToken(
+  actor: Actor,
+  input: CreateTokenInput,
+  meta: RequestMeta,
+  via: "web" | "device" = "web",
+  store?: Kysely<Database>,
+): Promise<{ token: string; created: TokenDto }> {
   assertSignedIn(actor);
   assertPermission(actor, "sessions.create");
   const maxDays = getConfig().tokenMaxDays;
   if (input.days > maxDays) throw badRequest(`A token lives at most ${maxDays} days here (SWITCHBOARD_TOKEN_MAX_DAYS).`, { days: `At most ${maxDays} days` });
-  const db = await getDb();
   const token = newTokenSecret();
   const now = new Date();
   const id = newId(now.getTime());
@@ -113,7 +120,7 @@ export async function createToken(actor: Actor, input: CreateTokenInput, meta: R
     created_at: now.toISOString(),
     expires_at: new Date(now.getTime() + input.days * 86_400_000).toISOString(),
   };
-  await db.transaction().execute(async (trx) => {
+  const write = async (trx: Kysely<Database>) => {
     const live = await trx
       .selectFrom("personal_tokens")
       .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -127,7 +134,9 @@ export async function createToken(actor: Actor, input: CreateTokenInput, meta: R
       { action: "token.create", outcome: "success", actor, target: { type: "token", id, label: input.name }, request: meta, details: { scope: input.scope, days: input.days, via } },
       trx,
     );
-  });
+  };
+  if (store) await write(store);
+  else await (await getDb()).transaction().execute(write);
   // The row as written, without reading it back.
   return { token, created: toDto({ ...row, last_used_at: null, last_used_ip: null, revoked_at: null, revoked_reason: null, owner_email: actor.email, owner_name: actor.name }) };
 }

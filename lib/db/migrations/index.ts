@@ -9,6 +9,7 @@ import * as m0006 from "./0006_session_revocations";
 import * as m0007 from "./0007_role_health";
 import * as m0008 from "./0008_role_max_session";
 import * as m0009 from "./0009_personal_tokens";
+import * as m0010 from "./0010_device_authorizations";
 
 // Every migration, in order, as a static record: the Next.js server bundle has no migrations
 // folder to scan. Add new ones at the end; never rename or edit one that has shipped.
@@ -22,6 +23,7 @@ export const MIGRATIONS = {
   "0007_role_health": m0007,
   "0008_role_max_session": m0008,
   "0009_personal_tokens": m0009,
+  "0010_device_authorizations": m0010,
 } satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;
