@@ -16,6 +16,8 @@ test.describe.configure({ timeout: scale.testTimeout });
 
 const ACCOUNT = "810000000002";
 const SPARE_ACCOUNT = "810000000012";
+/** A config file whose import would register an account and a role (Import from a config file). */
+const CONFIG_FILE = "[profile cross-site]\nrole_arn = arn:aws:iam::810000000097:role/CrossSiteImported\n";
 const VICTIM_PASSWORD = "csrf-victim-password";
 const base = () => process.env.E2E_BASE_URL!;
 const own = () => new URL(base()).origin;
@@ -87,6 +89,7 @@ function payload(op: Operation, run: string): { params: string[]; query?: string
     "PATCH /accounts/{id}": { params: [ids.accountRef], body: { notes: "changed cross-site" } },
     "DELETE /accounts/{id}": { params: [ids.accountRef], query: "?cascade=true" },
     "POST /accounts/import": { params: [], body: { accountIds: [SPARE_ACCOUNT] } },
+    "POST /catalog/import": { params: [], body: { text: CONFIG_FILE } },
     "POST /provisioning/plan": { params: [], body: document },
     "POST /provisioning/apply": { params: [], body: { document, acknowledgeWarnings: true } },
     "POST /roles": { params: [], body: { accountId: ACCOUNT, roleName: "CrossSiteRole" } },
@@ -120,6 +123,8 @@ function actionArg(action: ServerAction): unknown {
     testRoleAction: { id: ids.roleId },
     discoverRolesAction: { accountRef: ACCOUNT },
     registerDiscoveredAction: { accountRef: ACCOUNT, roleArns: [`arn:aws:iam::${ACCOUNT}:role/OrganizationAccountAccessRole`] },
+    previewConfigImportAction: { text: CONFIG_FILE },
+    applyConfigImportAction: { text: CONFIG_FILE },
     createGrantAction: { roleId: ids.roleId, group: "cross-site" },
     deleteGrantAction: { id: ids.grantId },
     createGrantsAction: { roleIds: [ids.roleId], groups: ["cross-site-bulk"] },

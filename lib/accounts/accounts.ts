@@ -39,8 +39,17 @@ export async function createAccount(actor: Actor, input: CreateAccountInput, met
 }
 
 /** Inserts an account and its audit event with the caller's transaction (which commits both or
- * neither). The caller has checked accounts.manage. Returns the new registry id. */
-export async function insertAccount(trx: Transaction<Database>, actor: Actor, input: CreateAccountInput, meta: RequestMeta, source: "manual" | "organizations"): Promise<string> {
+ * neither). The caller has checked accounts.manage. Returns the new registry id. `auditSource`:
+ * what the audit event names as the source, where it says more than the column (a config file
+ * import registers "manual" accounts, audited as "config-import"). */
+export async function insertAccount(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: CreateAccountInput,
+  meta: RequestMeta,
+  source: "manual" | "organizations",
+  auditSource: string = source,
+): Promise<string> {
   const partition = input.partition ?? "aws";
   const environment = input.environment ?? "other";
   const region = input.defaultRegion ?? DEFAULT_REGION[partition];
@@ -70,7 +79,7 @@ export async function insertAccount(trx: Transaction<Database>, actor: Actor, in
     if (isUniqueViolation(err)) throw conflict(`Account ${input.accountId} is already registered.`);
     throw err;
   }
-  await recordAudit({ action: "account.create", outcome: "success", actor, target: { type: "account", id, label: `${input.name} (${input.accountId})` }, awsAccountId: input.accountId, request: meta, details: { environment, source } }, trx);
+  await recordAudit({ action: "account.create", outcome: "success", actor, target: { type: "account", id, label: `${input.name} (${input.accountId})` }, awsAccountId: input.accountId, request: meta, details: { environment, source: auditSource } }, trx);
   return id;
 }
 

@@ -1,8 +1,10 @@
 import "server-only";
+import type { Transaction } from "kysely";
 import { recordAudit } from "@/lib/audit/record";
 import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { findAccount } from "@/lib/accounts/queries";
 import { getDb } from "@/lib/db/client";
+import type { Database } from "@/lib/db/schema";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { newId } from "@/lib/db/ids";
 import { AppError, badRequest, conflict } from "@/lib/errors";
@@ -67,42 +69,83 @@ export async function registerRole(
     .where((eb) => eb(eb.fn("lower", ["role_name"]), "=", roleName.toLowerCase()))
     .executeTakeFirst();
   if (sameRole) throw conflict(`${roleName} in ${account.name} (${account.accountId}) is already in the catalog.`);
-  const now = new Date().toISOString();
-  const id = newId();
-  const registered = await db.transaction().execute(async (trx) => {
-    try {
-      await trx
-        .insertInto("roles")
-        .values({
-          id,
-          account_id: account.id,
-          role_name: roleName,
-          path,
-          display_name: input.displayName ?? roleName,
-          color: input.color ?? null,
-          default_region: input.defaultRegion ?? null,
-          session_duration: input.sessionDuration ?? null,
-          external_id: input.externalId ?? null,
-          role_max_session_duration: opts.roleMaxSessionDuration ?? null,
-          set_source_identity: input.sourceIdentity === false ? 0 : 1,
-          description: input.description ?? "",
-          source,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-    } catch (err) {
-      // IAM role names are unique per account, case-insensitively.
-      if (isUniqueViolation(err)) throw conflict(`${roleName} in ${account.name} (${account.accountId}) is already in the catalog.`);
-      throw err;
-    }
-    const role = await findRole(trx, actor, id);
-    await recordAudit({ action: "role.create", outcome: "success", actor, target: { type: "role", id, label: role.roleArn }, awsAccountId: account.accountId, request: meta, details: { source } }, trx);
-    return role;
-  });
+  const registered = await db.transaction().execute((trx) =>
+    insertRoleEntry(
+      trx,
+      actor,
+      account,
+      {
+        roleName,
+        path,
+        displayName: input.displayName,
+        color: input.color,
+        defaultRegion: input.defaultRegion,
+        sessionDuration: input.sessionDuration,
+        externalId: input.externalId,
+        sourceIdentity: input.sourceIdentity,
+        description: input.description,
+        roleMaxSessionDuration: opts.roleMaxSessionDuration,
+      },
+      meta,
+      source,
+    ),
+  );
   if (source === "wizard" || opts.test === false) return registered;
   await testChangedEntries(actor, [registered.id], meta, "registered");
   return findRole(db, actor, registered.id);
+}
+
+/** What a role entry is registered with: its name and path in IAM, and the options of
+ * RegisterRoleInput. */
+export type RoleEntryValues = RegisterRoleOptions & { roleName: string; path: string; roleMaxSessionDuration?: number | null };
+type RegisterRoleOptions = { displayName?: string; color?: string | null; defaultRegion?: string | null; sessionDuration?: number | null; externalId?: string | null; sourceIdentity?: boolean; description?: string };
+
+/** Inserts a role entry and its audit event with the caller's transaction (which commits both or
+ * neither), and reads it back. The caller has checked roles.manage, that the account is
+ * registered (in the ARN's partition) and whether the role is already in the catalog; two
+ * registrations racing each other meet the store's unique index (migration 0003), answered as a
+ * conflict. `auditSource`: what the audit event names as the source, where it says more than the
+ * column (a config file import registers "manual" entries, audited as "config-import"). */
+export async function insertRoleEntry(
+  trx: Transaction<Database>,
+  actor: Actor,
+  account: { id: string; accountId: string; name: string },
+  entry: RoleEntryValues,
+  meta: RequestMeta,
+  source: "manual" | "discovered" | "wizard",
+  auditSource: string = source,
+): Promise<RoleDto> {
+  const now = new Date().toISOString();
+  const id = newId();
+  try {
+    await trx
+      .insertInto("roles")
+      .values({
+        id,
+        account_id: account.id,
+        role_name: entry.roleName,
+        path: entry.path,
+        display_name: entry.displayName ?? entry.roleName,
+        color: entry.color ?? null,
+        default_region: entry.defaultRegion ?? null,
+        session_duration: entry.sessionDuration ?? null,
+        external_id: entry.externalId ?? null,
+        role_max_session_duration: entry.roleMaxSessionDuration ?? null,
+        set_source_identity: entry.sourceIdentity === false ? 0 : 1,
+        description: entry.description ?? "",
+        source,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  } catch (err) {
+    // IAM role names are unique per account, case-insensitively.
+    if (isUniqueViolation(err)) throw conflict(`${entry.roleName} in ${account.name} (${account.accountId}) is already in the catalog.`);
+    throw err;
+  }
+  const role = await findRole(trx, actor, id);
+  await recordAudit({ action: "role.create", outcome: "success", actor, target: { type: "role", id, label: role.roleArn }, awsAccountId: account.accountId, request: meta, details: { source: auditSource } }, trx);
+  return role;
 }
 
 export async function updateRole(actor: Actor, id: string, patch: UpdateRoleInput, meta: RequestMeta): Promise<RoleDto> {

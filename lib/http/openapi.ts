@@ -14,6 +14,7 @@ import {
   updateRoleInput,
 } from "@/lib/catalog/schemas";
 import { stepUpInput } from "@/lib/auth/step-up";
+import { applyConfigImportInput } from "@/lib/catalog/config-import";
 import { pollDeviceInput, startDeviceInput } from "@/lib/device/schemas";
 import { HEALTH_WHY } from "@/lib/catalog/health";
 import { ERROR_STATUS } from "@/lib/errors";
@@ -237,6 +238,16 @@ export function openApiDocument(serverUrl: string): Json {
       "/accounts/import": {
         get: { summary: "The organization's accounts (AWS Organizations), new or registered", tags: ["accounts"], responses: { 200: ok("Accounts"), ...errors(400, 401, 403, 502) } },
         post: { summary: "Register organization accounts", tags: ["accounts"], requestBody: body(importAccountsInput), responses: { 200: ok("Added and skipped"), ...errors(400, 401, 403, 502) } },
+      },
+      "/catalog/import": {
+        post: {
+          summary:
+            "Register the accounts and roles of an AWS Extend Switch Roles configuration or an AWS config file (text up to 256 KiB, 2,000 profiles; format auto, aesr or aws-config): the chosen new accounts (name, environment) and roles (by role ARN), all new ones when absent, in one transaction, each audited and the roles tested. With ?dryRun=true, the preview instead: accounts and roles new or registered, profiles skipped and lines that could not be read, each with its line and reason; nothing changes",
+          tags: ["roles"],
+          parameters: [{ name: "dryRun", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] } }],
+          requestBody: body(applyConfigImportInput),
+          responses: { 200: ok("{ plan } with dryRun=true; otherwise addedAccounts, addedRoles, skipped"), ...errors(400, 401, 403) },
+        },
       },
       "/accounts/{id}/discover": {
         get: { summary: "An account's IAM roles, through its provisioning role", tags: ["roles"], parameters: [accountId], responses: { 200: ok("Roles with trust summaries"), ...errors(400, 401, 403, 404, 502) } },

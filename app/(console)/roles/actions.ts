@@ -1,6 +1,8 @@
 "use server";
 
 import { z } from "zod";
+import { applyConfigImportInput, previewConfigImportInput } from "@/lib/catalog/config-import";
+import { applyConfigImport, previewConfigImport } from "@/lib/catalog/config-import-plan";
 import { createGrant, deleteGrant } from "@/lib/catalog/grants";
 import { discoverRoles, registerDiscovered } from "@/lib/catalog/discover";
 import { deleteRole, registerRole, updateRole } from "@/lib/catalog/roles";
@@ -69,6 +71,13 @@ export const registerDiscoveredAction = protectedAction(
     return { added: added.map(roleLabel), skipped };
   },
 );
+
+/** The config file import (Import from a config file): what the file would register, then the
+ * chosen accounts and roles registered in one transaction. Registering accounts and roles are
+ * both administrators' (accounts.manage, roles.manage): the operation checks both. */
+export const previewConfigImportAction = protectedAction({ permission: "roles.manage", input: previewConfigImportInput }, async ({ actor, input }) => previewConfigImport(actor, input));
+
+export const applyConfigImportAction = protectedAction({ permission: "roles.manage", input: applyConfigImportInput }, async ({ actor, input, meta }) => applyConfigImport(actor, input, meta));
 
 export const createGrantAction = protectedAction({ permission: "grants.manage", input: createGrantInput }, async ({ actor, input, meta }) => {
   const grant = await createGrant(actor, input, meta);

@@ -1,6 +1,6 @@
 "use client";
 
-import { Building2, KeyRound, Loader2, Plus, Radar, Search } from "lucide-react";
+import { Building2, FileUp, KeyRound, Loader2, Plus, Radar, Search } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
@@ -12,9 +12,11 @@ import { Alert, Input, Select } from "@/components/ui/field";
 import { ColorBar, EnvironmentBadge } from "@/components/registry/environment";
 import { formatDuration, plural } from "@/components/registry/format";
 import { compareAccounts, compareRoles } from "@/lib/catalog/order";
+import type { ConfigImportOutcome } from "@/lib/catalog/config-import-plan";
 import type { RoleDto } from "@/lib/catalog/role-dto";
 import { testRoleAction } from "./actions";
 import { AddRoleDialog } from "./add-role-dialog";
+import { ConfigImportDialog, ConfigImportResult } from "./config-import-dialog";
 import { DiscoverDialog } from "./discover-dialog";
 import { EditRoleDialog } from "./edit-role-dialog";
 import { GrantsDialog } from "./grants-dialog";
@@ -27,6 +29,7 @@ import type { AccountOption, GrantView, TestOutcome, UserOption } from "./types"
 type Open =
   | { kind: "add"; accountId?: string }
   | { kind: "discover"; accountId?: string }
+  | { kind: "import" }
   | { kind: "edit"; role: RoleDto }
   | { kind: "grants"; roleId: string }
   | { kind: "remove"; role: RoleDto }
@@ -48,6 +51,7 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
   const router = useRouter();
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [imported, setImported] = useState<ConfigImportOutcome | null>(null);
   const [query, setQuery] = useState("");
   const [accountFilter, setAccountFilter] = useState(initialAccount);
   const [tests, setTests] = useState<Record<string, TestOutcome | "pending" | { error: string }>>({});
@@ -56,6 +60,14 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
   const done = (message: string) => {
     setOpen(null);
     setNotice(message);
+    setImported(null);
+    router.refresh();
+  };
+
+  const importDone = (outcome: ConfigImportOutcome) => {
+    setOpen(null);
+    setNotice(null);
+    setImported(outcome);
     router.refresh();
   };
 
@@ -96,6 +108,8 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
         return <AddRoleDialog accounts={accounts} initialAccountId={open.accountId} onClose={close} onAdded={done} />;
       case "discover":
         return <DiscoverDialog accounts={accounts} initialAccountId={open.accountId} onClose={close} onRegistered={done} />;
+      case "import":
+        return <ConfigImportDialog onClose={close} onImported={importDone} />;
       case "edit":
         return <EditRoleDialog role={open.role} account={accounts.find((a) => a.accountId === open.role.accountId) ?? null} onClose={close} onSaved={done} />;
       case "grants": {
@@ -113,28 +127,43 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
     }
   })();
 
+  const importButton = (
+    <Button variant="secondary" onClick={() => setOpen({ kind: "import" })}>
+      <FileUp className="h-4 w-4" aria-hidden />
+      Import from a config file
+    </Button>
+  );
+
   if (accounts.length === 0) {
     return (
-      <EmptyState
-        icon={<Building2 className="h-5 w-5" aria-hidden />}
-        title={canManage ? "Register an AWS account first" : "No roles to show yet"}
-        actions={
-          canManage ? (
-            <Link href="/accounts" className={buttonClass("primary")}>
-              Go to Accounts
-            </Link>
-          ) : null
-        }
-      >
-        {canManage
-          ? "Roles live in AWS accounts. Add your accounts (or import them from AWS Organizations) on the Accounts page; then come back to discover or add their roles."
-          : "Roles appear here once an administrator has registered them and granted them to you."}
-      </EmptyState>
+      <div className="space-y-4">
+        {imported ? <ConfigImportResult outcome={imported} /> : null}
+        <EmptyState
+          icon={<Building2 className="h-5 w-5" aria-hidden />}
+          title={canManage ? "Register an AWS account first" : "No roles to show yet"}
+          actions={
+            canManage ? (
+              <div className="flex flex-wrap items-center justify-center gap-2">
+                <Link href="/accounts" className={buttonClass("primary")}>
+                  Go to Accounts
+                </Link>
+                {importButton}
+              </div>
+            ) : null
+          }
+        >
+          {canManage
+            ? "Roles live in AWS accounts. Add your accounts (or import them from AWS Organizations) on the Accounts page; then come back to discover or add their roles. Or import the accounts and roles of an AWS Extend Switch Roles configuration or an AWS config file at once."
+            : "Roles appear here once an administrator has registered them and granted them to you."}
+        </EmptyState>
+        {dialogs}
+      </div>
     );
   }
 
   const toolbarActions = canManage ? (
     <div className="flex flex-wrap items-center gap-2">
+      {importButton}
       <Button variant="secondary" onClick={() => setOpen({ kind: "discover", accountId: accountFilter || undefined })}>
         <Radar className="h-4 w-4" aria-hidden />
         Discover roles
@@ -150,6 +179,7 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
     return (
       <div className="space-y-4">
         {notice ? <Alert tone="success">{notice}</Alert> : null}
+        {imported ? <ConfigImportResult outcome={imported} /> : null}
         <EmptyState icon={<KeyRound className="h-5 w-5" aria-hidden />} title="No roles in the catalog yet" actions={toolbarActions}>
           {canManage
             ? "Discover the roles of a registered account — the console lists them with who each one trusts — or add one by its name or ARN. Then test it and grant it to people."
@@ -186,6 +216,7 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
         {toolbarActions}
       </div>
       {notice ? <Alert tone="success">{notice}</Alert> : null}
+      {imported ? <ConfigImportResult outcome={imported} /> : null}
 
       {withRoles.map(({ account, roles: accountRoles }) => (
         <section key={account.accountId} aria-labelledby={`account-${account.accountId}`} className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm" data-testid={`role-account-${account.accountId}`}>
