@@ -7,7 +7,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Alert } from "@/components/ui/field";
-import { CREDENTIAL_FORMATS, renderCredentials, type CredentialFormatId } from "@/lib/aws/credential-formats";
+import { CREDENTIAL_FORMATS, CREDENTIAL_SOURCE_TEXT, renderCredentials, type CredentialFormatId } from "@/lib/aws/credential-formats";
+import { CONFIG_SOURCES, configSourceLabel, readConfigSource, saveConfigSource, type ConfigSource } from "./config-source";
 import { regionName } from "@/lib/aws/partitions";
 import { remaining } from "./expiry";
 import { lengthChoices, lengthLabel, lengthWords } from "./lengths";
@@ -53,6 +54,9 @@ const FORMAT_HELP: Partial<Record<CredentialFormatId, string>> = {
   dotenv: "For a .env file (dotenv, docker --env-file, node --env-file). Keep it out of version control.",
 };
 
+const CONFIG_WITH_SOURCE_HELP =
+  "Add this profile to ~/.aws/config where the code runs: the AWS CLI then assumes the role itself with the credentials it finds there (credential_source; the role's trust policy must allow their principal). It holds no secret and does not expire.";
+
 /** Temporary credentials for one role, in every format a shell, file or SDK wants: assumed
  * when the dialog opens, shown with the secrets masked until "Reveal", copied whole. Everything
  * secret lives in this component's state only, and is dropped when it closes. The session's
@@ -66,6 +70,12 @@ export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: C
   const [format, setFormat] = useState<CredentialFormatId>("bash");
   const [revealed, setRevealed] = useState(false);
   const [sourceProfile, setSourceProfile] = useState("default");
+  // Where the config tab's profile gets its credentials: remembered in this browser.
+  const [configSource, setConfigSource] = useState<ConfigSource>(readConfigSource);
+  const chooseConfigSource = (source: ConfigSource) => {
+    setConfigSource(source);
+    saveConfigSource(source);
+  };
   // The length asked for (undefined: the entry's default), and the most the console grants
   // (null until the first credentials arrive).
   const [length, setLength] = useState<number | undefined>(undefined);
@@ -170,6 +180,8 @@ export function CredentialsDialog({ roleId, region, onClose, onIssued, hint }: C
             onReveal={() => setRevealed((v) => !v)}
             sourceProfile={sourceProfile}
             onSourceProfile={setSourceProfile}
+            configSource={configSource}
+            onConfigSource={chooseConfigSource}
             onRenew={retry}
             requested={length}
           />
@@ -194,6 +206,8 @@ function Credentials({
   onReveal,
   sourceProfile,
   onSourceProfile,
+  configSource,
+  onConfigSource,
   onRenew,
   requested,
 }: {
@@ -205,6 +219,8 @@ function Credentials({
   onReveal: () => void;
   sourceProfile: string;
   onSourceProfile: (value: string) => void;
+  configSource: ConfigSource;
+  onConfigSource: (source: ConfigSource) => void;
   onRenew: () => void;
   /** The length asked for, if one was chosen. */
   requested: number | undefined;
@@ -223,6 +239,7 @@ function Credentials({
       sessionName: session.sessionName,
       externalId: session.externalId ?? undefined,
       sourceProfile: profileOk ? sourceProfile : "default",
+      ...(configSource !== "source_profile" ? { credentialSource: configSource } : {}),
       durationSeconds: session.durationSeconds,
     });
   } catch (err) {
@@ -277,26 +294,52 @@ function Credentials({
       <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${format}`} className="space-y-3">
         <p className="text-sm text-slate-600">
           {formatInfo?.filename ? <code className="mr-1 rounded bg-slate-100 px-1 py-0.5 text-xs text-slate-800">{formatInfo.filename}</code> : null}
-          {FORMAT_HELP[format]}
+          {format === "config" && configSource !== "source_profile" ? CONFIG_WITH_SOURCE_HELP : FORMAT_HELP[format]}
         </p>
         {format === "config" ? (
-          <div className="flex flex-wrap items-center gap-2">
-            <label htmlFor={`${ids}-source`} className="text-sm font-medium text-slate-700">
-              Source profile
-            </label>
-            <input
-              id={`${ids}-source`}
-              value={sourceProfile}
-              onChange={(e) => onSourceProfile(e.target.value)}
-              spellCheck={false}
-              autoComplete="off"
-              aria-invalid={!profileOk || undefined}
-              aria-describedby={`${ids}-source-hint`}
-              className="w-48 rounded-md border border-slate-300 px-2 py-1 font-mono text-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none aria-[invalid=true]:border-red-500"
-            />
-            <span id={`${ids}-source-hint`} className={`text-xs ${profileOk ? "text-slate-500" : "text-red-700"}`}>
-              {profileOk ? "Your own profile, whose credentials assume the role." : "Letters, digits, dot, dash and underscore only (at most 64)."}
-            </span>
+          <div className="space-y-2" data-testid="credentials-config-options">
+            <div className="flex flex-wrap items-center gap-2">
+              <label htmlFor={`${ids}-config-source`} className="text-sm font-medium text-slate-700">
+                Credentials from
+              </label>
+              <select
+                id={`${ids}-config-source`}
+                value={configSource}
+                onChange={(e) => onConfigSource(e.target.value as ConfigSource)}
+                aria-describedby={`${ids}-config-source-hint`}
+                data-testid="credentials-config-source"
+                className="max-w-full min-w-0 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none"
+              >
+                {CONFIG_SOURCES.map((source) => (
+                  <option key={source} value={source}>
+                    {configSourceLabel(source)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <p id={`${ids}-config-source-hint`} className="text-xs text-slate-500">
+              {configSource === "source_profile" ? "For you at a terminal, with a profile of your own." : CREDENTIAL_SOURCE_TEXT[configSource].when}
+            </p>
+            {configSource === "source_profile" ? (
+              <div className="flex flex-wrap items-center gap-2">
+                <label htmlFor={`${ids}-source`} className="text-sm font-medium text-slate-700">
+                  Source profile
+                </label>
+                <input
+                  id={`${ids}-source`}
+                  value={sourceProfile}
+                  onChange={(e) => onSourceProfile(e.target.value)}
+                  spellCheck={false}
+                  autoComplete="off"
+                  aria-invalid={!profileOk || undefined}
+                  aria-describedby={`${ids}-source-hint`}
+                  className="w-48 rounded-md border border-slate-300 px-2 py-1 font-mono text-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none aria-[invalid=true]:border-red-500"
+                />
+                <span id={`${ids}-source-hint`} className={`text-xs ${profileOk ? "text-slate-500" : "text-red-700"}`}>
+                  {profileOk ? "Your own profile, whose credentials assume the role." : "Letters, digits, dot, dash and underscore only (at most 64)."}
+                </span>
+              </div>
+            ) : null}
           </div>
         ) : null}
         {renderError ? (

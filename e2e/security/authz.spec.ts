@@ -89,6 +89,7 @@ const REQUIRES: Record<string, Permission | null | "public"> = {
   "action updateTrustAction": "provisioning.manage",
   "action proposeTrustStatementAction": "provisioning.manage",
   "action planRoleAction": "provisioning.manage",
+  "action checkTrustedPrincipalsAction": "provisioning.manage",
   "action listManagedPoliciesAction": "provisioning.manage",
   "action validatePolicyJsonAction": "provisioning.manage",
   "action createUserAction": "users.manage",

@@ -133,6 +133,7 @@ function actionArg(action: ServerAction): unknown {
     proposeTrustStatementAction: { roleId: ids.roleId, statement: { Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:user/switchboard" }, Action: "sts:AssumeRole" } },
     planRoleAction: { target: { accountId: ACCOUNT, roleName: "CrossSitePlan" }, trust: { entities: [{ kind: "broker" }], conditions: {} }, permissions: { managedPolicyArns: [], inline: [] }, applySourcePolicies: [] },
     listManagedPoliciesAction: { accountId: ACCOUNT, query: "read" },
+    checkTrustedPrincipalsAction: { principals: [`arn:aws:iam::${ACCOUNT}:role/OrganizationAccountAccessRole`] },
     validatePolicyJsonAction: { text: "{}" },
     createUserAction: { email: uniqueEmail("csrf.action"), name: "Cross-site", password: "cross-site-password", role: "admin" },
     updateUserAction: { id: ids.spareUserId, patch: { disabled: true, role: "admin" } },

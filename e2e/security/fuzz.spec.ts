@@ -302,6 +302,7 @@ function actionInput(action: ServerAction, schemaOf: (key: string) => JsonSchema
     planRoleAction: api("POST /provisioning/plan"),
     listManagedPoliciesAction: fc.record({ accountId: fc.oneof(fc.constant(ACCOUNT), fc.stringMatching(/^\d{12}$/)), query: hostileString.map((s) => s.slice(0, 200)) }),
     validatePolicyJsonAction: fc.record({ text: fc.oneof(hostileString, hostileJson.map((v) => JSON.stringify(v))) }),
+    checkTrustedPrincipalsAction: fc.record({ principals: fc.array(fc.oneof(fc.constant(`arn:aws:iam::${ACCOUNT}:role/OrganizationAccountAccessRole`), hostileString), { maxLength: 3 }) }),
     createUserAction: api("POST /users"),
     updateUserAction: fc.record({ id, patch: api("PATCH /users/{id}") }),
     clearSignInLockAction: fc.record({ id }),

@@ -1,13 +1,14 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromIni, fromProcess } from "@aws-sdk/credential-providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_EXTERNAL_ID } from "@/sandbox/core/seed";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
-import { CREDENTIAL_FORMATS, profileNameFor, renderCredentials, type CredentialContext, type CredentialFormatId } from "./credential-formats";
+import { CREDENTIAL_FORMATS, CREDENTIAL_SOURCES, profileNameFor, renderCredentials, type CredentialContext, type CredentialFormatId } from "./credential-formats";
 
 // Secrets and tokens as STS issues them: base64 with + / and = padding.
 const CTX: CredentialContext = {
@@ -129,6 +130,25 @@ AWS_DEFAULT_REGION=eu-west-1
     expect(text).toContain("\nrole_session_name = alice@example.com\nexternal_id = switchboard-demo-7f3a9c2e\nduration_seconds = 3600\n");
   });
 
+  it("config with credential_source: that line instead of source_profile, never both", () => {
+    expect(renderCredentials("config", { ...CTX, credentialSource: "Ec2InstanceMetadata", externalId: "switchboard-demo-7f3a9c2e" })).toBe(
+      `# Assumes arn:aws:iam::111111111111:role/ReadOnly with the credentials of the EC2 instance role (Ec2InstanceMetadata)
+[profile production-readonly]
+role_arn = arn:aws:iam::111111111111:role/ReadOnly
+credential_source = Ec2InstanceMetadata
+role_session_name = alice@example.com
+external_id = switchboard-demo-7f3a9c2e
+duration_seconds = 3600
+region = eu-west-1
+`,
+    );
+    for (const source of CREDENTIAL_SOURCES) {
+      const text = renderCredentials("config", { ...CTX, credentialSource: source });
+      expect(text).toContain(`\ncredential_source = ${source}\n`);
+      expect(text).not.toContain("source_profile");
+    }
+  });
+
   it("config: carries no temporary credentials", () => {
     const text = renderCredentials("config", CTX);
     for (const value of [KEY, SECRET, TOKEN]) expect(text).not.toContain(value);
@@ -156,6 +176,7 @@ describe("renderCredentials: refuses values that could break out of a format", (
     ["a region with a space", { region: "eu-west-1 x" }, "region"],
     ["a profile name with ]", { profileName: "prod]\n[evil" }, "profileName"],
     ["a source profile with a space", { sourceProfile: "my profile" }, "sourceProfile"],
+    ["a credential source the AWS CLI does not know", { credentialSource: "Ec2InstanceMetadata\nsource_profile = x" as never }, "credentialSource"],
     ["a role ARN with a newline", { roleArn: "arn:aws:iam::111111111111:role/ReadOnly\nx = y" }, "roleArn"],
     ["a session name AWS would refuse", { sessionName: "alice smith" }, "sessionName"],
     ["an ExternalId AWS would refuse", { externalId: "a b" }, "externalId"],
@@ -298,5 +319,31 @@ describe("renderCredentials: the AWS SDK reads the files", () => {
     expect(me.Arn).toBe("arn:aws:sts::111111111111:assumed-role/ThirdPartyAuditor/alice@example.com");
     const [call] = (await t.admin.calls({ service: "sts", action: "AssumeRole" })).slice(-1);
     expect(call?.detail).toMatchObject({ ExternalId: SEED_EXTERNAL_ID, DurationSeconds: 3600, RoleSessionName: "alice@example.com" });
+  });
+
+  // The AWS CLI v1 (botocore) as a person runs it: the profile alone, the role's credentials from
+  // the environment (a CI job's keys), STS reached at the sandbox through AWS_ENDPOINT_URL.
+  it.skipIf(spawnSync("aws", ["--version"]).status !== 0)("config with credential_source = Environment: the AWS CLI assumes the role with the environment's keys (skipped without the aws command)", async () => {
+    const configFilepath = join(dir, "environment-config");
+    writeFileSync(
+      configFilepath,
+      renderCredentials("config", { ...live, profileName: "production-auditor", roleArn: "arn:aws:iam::111111111111:role/ThirdPartyAuditor", credentialSource: "Environment", externalId: SEED_EXTERNAL_ID }),
+    );
+    const env = {
+      NODE_ENV: "test" as const,
+      PATH: process.env.PATH,
+      HOME: dir,
+      AWS_CONFIG_FILE: configFilepath,
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "none"),
+      AWS_ACCESS_KEY_ID: t.broker.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: t.broker.secretAccessKey,
+      AWS_ENDPOINT_URL: t.url,
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    const source = spawnSync("aws", ["configure", "get", "credential_source", "--profile", "production-auditor"], { encoding: "utf8", env });
+    expect(source.stdout.trim()).toBe("Environment");
+    // Not spawnSync: the sandbox answers from this process's event loop.
+    const me = await promisify(execFile)("aws", ["sts", "get-caller-identity", "--profile", "production-auditor", "--output", "json"], { encoding: "utf8", env });
+    expect((JSON.parse(me.stdout) as { Arn: string }).Arn).toBe("arn:aws:sts::111111111111:assumed-role/ThirdPartyAuditor/alice@example.com");
   });
 });

@@ -8,6 +8,30 @@
 
 import { isRegion } from "./partitions";
 
+/** Where the AWS CLI finds the credentials that assume a role, for a `credential_source` profile
+ * (instead of `source_profile`: the two are mutually exclusive in one profile).
+ * https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html#cli-configure-role-ec2 */
+export const CREDENTIAL_SOURCES = ["Ec2InstanceMetadata", "EcsContainer", "Environment"] as const;
+export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
+
+export const isCredentialSource = (value: unknown): value is CredentialSource => typeof value === "string" && (CREDENTIAL_SOURCES as readonly string[]).includes(value);
+
+/** Each source in words: its name in a list, and one sentence on when to use it. */
+export const CREDENTIAL_SOURCE_TEXT: Record<CredentialSource, { label: string; when: string }> = {
+  Ec2InstanceMetadata: {
+    label: "EC2 instance role (Ec2InstanceMetadata)",
+    when: "For code on an EC2 instance whose instance role the role trusts: the AWS CLI assumes the role with the instance profile's credentials.",
+  },
+  EcsContainer: {
+    label: "ECS task role (EcsContainer)",
+    when: "For code in an ECS task whose task role the role trusts: the AWS CLI assumes the role with the task role's credentials.",
+  },
+  Environment: {
+    label: "Environment variables (Environment)",
+    when: "For keys in the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a CI job's say) of a principal the role trusts.",
+  },
+};
+
 export type TemporaryCredentials = {
   accessKeyId: string;
   secretAccessKey: string;
@@ -46,6 +70,9 @@ export type CredentialContext = {
   externalId?: string;
   /** The operator's own profile that assumes the role in the `config` format. */
   sourceProfile: string;
+  /** Instead of `sourceProfile`: where the AWS CLI finds the credentials that assume the role
+   * (`credential_source`). */
+  credentialSource?: CredentialSource;
   durationSeconds: number;
 };
 
@@ -98,14 +125,19 @@ const RENDERERS: Record<CredentialFormatId, Renderer> = {
     `aws_session_token = ${ctx.credentials.sessionToken}`,
   ],
   // A role profile as AWS's tutorials write it: the CLI assumes the role itself with the
-  // operator's own source_profile, so this format carries no temporary credentials (and the
-  // role's trust policy must trust the operator's own principal, not only the console).
+  // operator's own source_profile (or, with credential_source, the instance's, task's or
+  // environment's credentials; never both lines, the CLI refuses a profile with both), so this
+  // format carries no temporary credentials (and the role's trust policy must trust that
+  // principal, not only the console).
+  // https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html#cli-configure-role-ec2
   config: (ctx) => [
-    `# Assumes ${ctx.roleArn} with the credentials of profile ${ctx.sourceProfile}`,
+    ctx.credentialSource !== undefined
+      ? `# Assumes ${ctx.roleArn} with the credentials of the ${CREDENTIAL_SOURCE_TEXT[ctx.credentialSource].label}`
+      : `# Assumes ${ctx.roleArn} with the credentials of profile ${ctx.sourceProfile}`,
     // The config file names the default profile [default], every other one [profile name].
     ctx.profileName === "default" ? "[default]" : `[profile ${ctx.profileName}]`,
     `role_arn = ${ctx.roleArn}`,
-    `source_profile = ${ctx.sourceProfile}`,
+    ctx.credentialSource !== undefined ? `credential_source = ${ctx.credentialSource}` : `source_profile = ${ctx.sourceProfile}`,
     `role_session_name = ${ctx.sessionName}`,
     ...(ctx.externalId !== undefined ? [`external_id = ${ctx.externalId}`] : []),
     `duration_seconds = ${ctx.durationSeconds}`,
@@ -154,6 +186,7 @@ function checkContext(ctx: CredentialContext): void {
     ["region", isRegion(ctx.region)],
     ["profileName", PROFILE.test(ctx.profileName)],
     ["sourceProfile", PROFILE.test(ctx.sourceProfile)],
+    ["credentialSource", ctx.credentialSource === undefined || isCredentialSource(ctx.credentialSource)],
     ["roleArn", ROLE_ARN.test(ctx.roleArn)],
     ["sessionName", SESSION_NAME.test(ctx.sessionName)],
     ["externalId", ctx.externalId === undefined || EXTERNAL_ID.test(ctx.externalId)],

@@ -6,7 +6,7 @@
 // https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html
 // https://github.com/tilfinltd/aws-extend-switch-roles#configuration
 
-import { profileNameFor } from "@/lib/aws/credential-formats";
+import { CREDENTIAL_SOURCES, CREDENTIAL_SOURCE_TEXT, profileNameFor, type CredentialSource } from "@/lib/aws/credential-formats";
 import type { Partition } from "@/lib/domain/partitions";
 import type { MenuData } from "./menu-types";
 
@@ -112,9 +112,9 @@ export function managedBlock(profiles: ExportedProfile[], command = "switchboard
 export const CONFIG_STYLES = ["credential_process", "source_profile", "credential_source"] as const;
 export type ConfigStyle = (typeof CONFIG_STYLES)[number];
 
-/** Where the AWS CLI finds the credentials that assume the role, for `credential_source`. */
-export const CREDENTIAL_SOURCES = ["Ec2InstanceMetadata", "EcsContainer", "Environment"] as const;
-export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
+/** Where the AWS CLI finds the credentials that assume the role, for `credential_source`: one
+ * list, shared with the role wizard's export and the credentials dialog. */
+export { CREDENTIAL_SOURCES, CREDENTIAL_SOURCE_TEXT, type CredentialSource };
 
 export type ConfigOptions =
   | { style: "credential_process" }

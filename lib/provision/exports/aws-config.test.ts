@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Plan } from "@/lib/provision/types";
+import { CREDENTIAL_SOURCES } from "@/lib/aws/credential-formats";
 import { exportAwsConfig, type AwsConfigOptions } from "./aws-config";
 import { EXPORT_CASES, delegateReadMyBucket, ec2AppServer, githubDeploy, govCloudVendorAudit, nasty } from "./testing";
 
@@ -13,11 +14,17 @@ if (!BOTOCORE) console.warn("python3 with botocore is not installed: skipping th
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-/** The profile as botocore (the AWS CLI v1 and boto3) reads it from a config file. */
-function readWithBotocore(config: string): { profile: string; values: Record<string, string> } {
+/** A config file of its own, in a folder removed after the tests. */
+function configFile(config: string): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-config-"));
   dirs.push(dir);
   writeFileSync(join(dir, "config"), config);
+  return { dir, path: join(dir, "config") };
+}
+
+/** The profile as botocore (the AWS CLI v1 and boto3) reads it from a config file. */
+function readWithBotocore(config: string): { profile: string; values: Record<string, string> } {
+  const { dir } = configFile(config);
   const script = [
     "import json, botocore.session",
     "s = botocore.session.Session()",
@@ -110,5 +117,48 @@ describe("exportAwsConfig", () => {
     ["a session longer than STS allows", { ...delegateReadMyBucket, effectiveSessionSeconds: 43201 }, {}, "effectiveSessionSeconds"],
   ])("refuses %s, naming the field", (_name, plan, options, field) => {
     expect(() => exportAwsConfig(plan, options)).toThrow(new RegExp(`invalid ${field}$`));
+  });
+});
+
+describe("exportAwsConfig with credential_source", () => {
+  const AWS_CLI = spawnSync("aws", ["--version"]).status === 0;
+
+  it("writes credential_source instead of source_profile, never both", () => {
+    expect(exportAwsConfig(delegateReadMyBucket, { accountName: "Production", sourceProfile: "development", credentialSource: "Ec2InstanceMetadata", sessionName: "app" })).toBe(
+      [
+        "# Assumes arn:aws:iam::111111111111:role/delegate_read_my_bucket with the credentials of the EC2 instance role (Ec2InstanceMetadata).",
+        "[profile production-delegate-read-my-bucket]",
+        "role_arn = arn:aws:iam::111111111111:role/delegate_read_my_bucket",
+        "credential_source = Ec2InstanceMetadata",
+        "role_session_name = app",
+        "duration_seconds = 3600",
+        "region = us-east-1",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("keeps the ExternalId the trust policy requires, as the source_profile export does", () => {
+    const text = exportAwsConfig(govCloudVendorAudit, { credentialSource: "Environment" });
+    expect(text).toContain("\ncredential_source = Environment\nrole_session_name = switchboard\nduration_seconds = 3600\nexternal_id = ExampleCorp-7f3c9e21\n");
+    expect(text).not.toContain("source_profile");
+  });
+
+  it("refuses a source the AWS CLI does not know, naming the field", () => {
+    expect(() => exportAwsConfig(delegateReadMyBucket, { credentialSource: "Ec2InstanceMetadata\nsource_profile = x" as never })).toThrow(/invalid credentialSource$/);
+  });
+
+  it.skipIf(!BOTOCORE).each(CREDENTIAL_SOURCES)("%s: botocore reads role_arn and credential_source back, and no source_profile", (source) => {
+    const { values } = readWithBotocore(exportAwsConfig(ec2AppServer, { credentialSource: source, profileName: "app" }));
+    expect(values).toEqual({ role_arn: ec2AppServer.roleArn, credential_source: source, role_session_name: "switchboard", duration_seconds: String(ec2AppServer.effectiveSessionSeconds), region: "us-east-1" });
+  });
+
+  it.skipIf(!AWS_CLI)("the AWS CLI v1 reads credential_source from the downloaded file (skipped without the aws command)", () => {
+    const { dir, path } = configFile(exportAwsConfig(delegateReadMyBucket, { accountName: "Production", credentialSource: "EcsContainer" }));
+    const env = { NODE_ENV: "test" as const, PATH: process.env.PATH, HOME: dir, AWS_CONFIG_FILE: path, AWS_SHARED_CREDENTIALS_FILE: join(dir, "none") };
+    const get = (key: string) => spawnSync("aws", ["configure", "get", key, "--profile", "production-delegate-read-my-bucket"], { encoding: "utf8", env });
+    expect(get("credential_source").stdout.trim()).toBe("EcsContainer");
+    expect(get("role_arn").stdout.trim()).toBe(delegateReadMyBucket.roleArn);
+    expect(get("source_profile").status).not.toBe(0);
   });
 });

@@ -1,9 +1,12 @@
 // A plan as a profile for ~/.aws/config, so the CLI and SDKs assume the new role with the
-// operator's own credentials (source_profile). Settings:
+// operator's own credentials (source_profile), or with those of where the code runs
+// (credential_source: an EC2 instance's role, an ECS task's role, the environment's keys). The
+// two are mutually exclusive in one profile. Settings:
 // https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html
+// https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html#cli-configure-role-ec2
 // PURE: no server-only, no node: imports.
 
-import { profileNameFor } from "@/lib/aws/credential-formats";
+import { CREDENTIAL_SOURCE_TEXT, isCredentialSource, profileNameFor, type CredentialSource } from "@/lib/aws/credential-formats";
 import { isRegion, partitionOfRegion } from "@/lib/aws/partitions";
 import type { Plan } from "@/lib/provision/types";
 import { HOME_REGION, commentText, requiredExternalId, requiresMfa, trustsIamPrincipal } from "./shared";
@@ -16,6 +19,9 @@ export type AwsConfigOptions = {
   accountName?: string;
   /** The operator's own profile whose credentials assume the role; sanitized. Default "default". */
   sourceProfile?: string;
+  /** Instead of `sourceProfile`: where the CLI finds the credentials that assume the role
+   * (`credential_source`); the profile then has no source_profile line. */
+  credentialSource?: CredentialSource;
   /** Default: the partition's home region. Must be in the plan's partition. */
   region?: string;
   /** What CloudTrail shows as the session (the operator's login, say); sanitized. Default
@@ -46,6 +52,7 @@ export function exportAwsConfig(plan: Plan, options: AwsConfigOptions = {}): str
 
   const checks: Array<[string, boolean]> = [
     ["roleArn", ROLE_ARN.test(plan.roleArn)],
+    ["credentialSource", options.credentialSource === undefined || isCredentialSource(options.credentialSource)],
     ["region", isRegion(region) && partitionOfRegion(region) === plan.partition],
     ["externalId", externalId === undefined || EXTERNAL_ID.test(externalId)],
     ["mfaSerial", options.mfaSerial === undefined || MFA_SERIAL.test(options.mfaSerial)],
@@ -54,8 +61,9 @@ export function exportAwsConfig(plan: Plan, options: AwsConfigOptions = {}): str
   const bad = checks.filter(([, ok]) => !ok).map(([field]) => field);
   if (bad.length > 0) throw new Error(`Cannot render the ~/.aws/config profile: invalid ${bad.join(", ")}`);
 
+  const source = options.credentialSource;
   const lines = [
-    `# ${commentText(`Assumes ${plan.roleArn} with the credentials of profile ${sourceProfile}.`)}`,
+    `# ${commentText(source === undefined ? `Assumes ${plan.roleArn} with the credentials of profile ${sourceProfile}.` : `Assumes ${plan.roleArn} with the credentials of the ${CREDENTIAL_SOURCE_TEXT[source].label}.`)}`,
     ...(trustsIamPrincipal(plan.trustPolicy)
       ? []
       : ["# The trust policy trusts no IAM user or role (only a service or an identity provider): this profile cannot assume the role as it is."]),
@@ -63,7 +71,7 @@ export function exportAwsConfig(plan: Plan, options: AwsConfigOptions = {}): str
     // The config file names the default profile [default], every other one [profile name].
     profile === "default" ? "[default]" : `[profile ${profile}]`,
     `role_arn = ${plan.roleArn}`,
-    `source_profile = ${sourceProfile}`,
+    source === undefined ? `source_profile = ${sourceProfile}` : `credential_source = ${source}`,
     `role_session_name = ${sessionName}`,
     `duration_seconds = ${plan.effectiveSessionSeconds}`,
     ...(externalId !== undefined ? [`external_id = ${externalId}`] : []),

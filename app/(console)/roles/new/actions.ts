@@ -5,6 +5,7 @@ import { awsAccountIdField } from "@/lib/catalog/schemas";
 import { protectedAction } from "@/lib/http/action";
 import { wizardDocumentInput } from "@/lib/provision/schema";
 import { listManagedPolicies, planRole, validatePolicyJson } from "@/lib/provision/service";
+import { checkTrustedPrincipals } from "@/lib/provision/trusted-principal";
 
 // The role wizard's server actions: thin adapters over lib/provision/service, each one
 // re-authenticated and checked for "provisioning.manage" by protectedAction. Creating the role
@@ -13,6 +14,18 @@ import { listManagedPolicies, planRole, validatePolicyJson } from "@/lib/provisi
 /** Review: the plan (trust, permission and source-side policies, findings) and its exports;
  * a role name the account already has, or a managed policy it does not, comes back at the field. */
 export const planRoleAction = protectedAction({ permission: "provisioning.manage", input: wizardDocumentInput }, async ({ actor, input, meta }) => planRole(actor, input, meta));
+
+/** Review: whether the roles the new role trusts are EC2 instance or ECS task roles (GetRole
+ * through their accounts' provisioning roles), for the ~/.aws/config export's default. Counted
+ * with the Review's checks; what cannot be read comes back "unchecked", never as an error. */
+export const checkTrustedPrincipalsAction = protectedAction(
+  {
+    permission: "provisioning.manage",
+    // A trust policy names at most a few principals; 2048 is IAM's longest ARN.
+    input: z.object({ principals: z.array(z.string().max(2048, "An ARN has at most 2048 characters")).max(20, "Check at most 20 principals at once") }).strict(),
+  },
+  async ({ actor, input, meta }) => checkTrustedPrincipals(actor, input.principals, meta),
+);
 
 /** What: managed policies of the target account whose name or description contains the query. */
 export const listManagedPoliciesAction = protectedAction(

@@ -15,11 +15,15 @@ import { toSubmission } from "@/components/wizard/draft";
 import { findingsGate } from "@/components/wizard/findings-gate";
 import { FindingsList } from "@/components/wizard/findings-list";
 import { QuotaMeters } from "@/components/wizard/quota-meters";
+import { defaultConfigSource, type ConfigSourceChoice } from "@/components/wizard/config-source";
+import { ConfigSourcePicker } from "@/components/wizard/config-source-picker";
 import { accountLabel, EXPORT_TABS, exportFile, exportText, hoursLabel, policyFileName, stepOfWhere, type ExportKind } from "@/components/wizard/format";
 import { stepInfo, type PlanResult, type StepNumber, type WizardContext } from "@/components/wizard/types";
 import { normalizeFieldKeys, stepOfField } from "@/components/wizard/validate";
+import { exportAwsConfig } from "@/lib/provision/exports/aws-config";
+import { trustedRoleArns, type TrustedPrincipalCheck } from "@/lib/provision/trusted-principal-source";
 import type { Plan, WizardDocument } from "@/lib/provision/types";
-import { planRoleAction } from "./actions";
+import { checkTrustedPrincipalsAction, planRoleAction } from "./actions";
 import { StepFooter } from "./step-footer";
 
 type Planned = { key: string; result: PlanResult } | { key: string; error: { code: string; message: string; fields: Record<string, string> } };
@@ -92,6 +96,30 @@ export function ReviewStep({
     // Reported when the plan for these answers arrives or goes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current]);
+
+  // The roles the new role trusts, and whether each is an EC2 instance or ECS task role (asked once
+  // per set of roles; the ~/.aws/config export's default follows the answer).
+  const trustedRoles = trustedRoleArns(doc.trust.entities.flatMap((e) => (e.kind === "principal" ? [e.arn] : [])));
+  const rolesKey = trustedRoles.join("\n");
+  const [checked, setChecked] = useState<{ key: string; checks: TrustedPrincipalCheck[] } | null>(null);
+  useEffect(() => {
+    if (!rolesKey) return;
+    let live = true;
+    const roles = rolesKey.split("\n");
+    const unchecked = (reason: string): TrustedPrincipalCheck[] => roles.map((principal) => ({ principal, status: "unchecked", roleName: principal.slice(principal.lastIndexOf("/") + 1), reason }));
+    checkTrustedPrincipalsAction({ principals: roles }).then(
+      (answer) => {
+        if (live) setChecked({ key: rolesKey, checks: answer.ok ? answer.data : unchecked(`The console could not check what the trusted roles trust (${errorText(answer.error)})`) });
+      },
+      () => {
+        if (live) setChecked({ key: rolesKey, checks: unchecked("The console could not be reached to check what the trusted roles trust.") });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [rolesKey]);
+  const checks = !rolesKey ? [] : checked?.key === rolesKey ? checked.checks : null;
 
   const toggleSource = (accountId: string, on: boolean) => {
     const rest = doc.applySourcePolicies.filter((a) => a !== accountId);
@@ -188,7 +216,7 @@ export function ReviewStep({
                 As code
               </h3>
               <p className="text-sm text-slate-600">The same role for your own pipeline, instead of creating it here. Nothing is created by copying these.</p>
-              <Exports result={result} />
+              <Exports result={result} trustedRoles={trustedRoles} checks={checks} />
             </section>
           </div>
         )}
@@ -366,13 +394,82 @@ function SourcePolicies({ plan, context, chosen, onToggle }: { plan: Plan; conte
   );
 }
 
-function Exports({ result }: { result: PlanResult }) {
+function Exports({ result, trustedRoles, checks }: { result: PlanResult; trustedRoles: string[]; checks: TrustedPrincipalCheck[] | null }) {
   const [tab, setTab] = useState<ExportKind>("terraform");
-  const text = exportText(tab, result.exports);
+  // null: the default, which follows what the console found out about the trusted roles.
+  const [picked, setPicked] = useState<ConfigSourceChoice | null>(null);
+  const found = checks ? defaultConfigSource(checks) : null;
+  const source = picked ?? found?.choice ?? "source_profile";
+  let text = exportText(tab, result.exports);
+  if (tab === "config" && source !== "source_profile") {
+    try {
+      text = exportAwsConfig(result.plan, { credentialSource: source });
+    } catch {
+      // The server's own export (source_profile) stays: it was made from the same plan.
+    }
+  }
   const label = EXPORT_TABS.find((t) => t.value === tab)?.label ?? tab;
   return (
     <Tabs label="Export format" items={EXPORT_TABS} value={tab} onChange={setTab} testIdPrefix="export-tab-">
+      {tab === "config" ? (
+        <div className="mb-3 space-y-3" data-testid="export-config-source">
+          <ConfigSourcePicker value={source} onChange={setPicked} testIdPrefix="export-config-source-" />
+          <ConfigSourceNote trustedRoles={trustedRoles} checks={checks} reason={found?.reason ?? null} unchecked={found?.unchecked ?? []} source={source} picked={picked !== null} />
+        </div>
+      ) : null}
       <CodeBlock text={text} label={`${label} export`} file={exportFile(tab, result.plan.roleName, text)} testId={`export-${tab}`} maxHeight="max-h-[28rem]" />
     </Tabs>
   );
+}
+
+/** Why the profile starts with the source it has: a trusted role is an EC2 instance or ECS task
+ * role, or the console could not check (then source_profile is kept). */
+function ConfigSourceNote({
+  trustedRoles,
+  checks,
+  reason,
+  unchecked,
+  source,
+  picked,
+}: {
+  trustedRoles: string[];
+  checks: TrustedPrincipalCheck[] | null;
+  reason: string | null;
+  unchecked: string[];
+  source: ConfigSourceChoice;
+  picked: boolean;
+}) {
+  if (trustedRoles.length === 0) return null;
+  if (checks === null) {
+    return (
+      <p className="flex items-center gap-2 text-sm text-slate-600" data-testid="export-config-source-note">
+        <LoaderCircle className="h-4 w-4 animate-spin" aria-hidden />
+        Checking whether the trusted {trustedRoles.length === 1 ? "role is an EC2 instance or ECS task role" : "roles are EC2 instance or ECS task roles"}…
+      </p>
+    );
+  }
+  if (reason) {
+    return (
+      <p className="text-sm text-slate-700 [overflow-wrap:anywhere]" data-testid="export-config-source-note" data-reason="credential_source">
+        {reason}
+        {picked ? null : (
+          <>
+            {" "}
+            The profile uses <code className="font-mono text-xs whitespace-nowrap text-slate-800">credential_source = {source}</code>.
+          </>
+        )}
+      </p>
+    );
+  }
+  if (unchecked.length) {
+    return (
+      <div className="text-sm text-slate-600 [overflow-wrap:anywhere]" data-testid="export-config-source-note" data-reason="unchecked">
+        {unchecked.map((sentence, i) => (
+          <p key={i}>{sentence.replace(/\.?$/, ".")}</p>
+        ))}
+        <p>The profile keeps source_profile unless you choose otherwise.</p>
+      </div>
+    );
+  }
+  return null;
 }
