@@ -189,6 +189,14 @@ test("[CLI]: config export writes profiles the AWS CLI uses; after logout the AW
   expect(ok.status, ok.stderr).toBe(0);
   const sessionName = (JSON.parse(cli(home, ["credentials", roleId, "--format", "json"]).stdout) as { sessionName: string }).sessionName;
   expect((JSON.parse(ok.stdout) as { Arn: string }).Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/OrganizationAccountAccessRole/${sessionName}`);
+  // boto3, a second client of the same profile: botocore runs credential_process itself.
+  const boto3 = spawnSync(
+    "python3",
+    ["-c", "import boto3,sys; print(boto3.Session(profile_name=sys.argv[1]).client('sts', endpoint_url=sys.argv[2], region_name='us-east-1').get_caller_identity()['Arn'])", profile![1]!, sandboxUrl()],
+    { env: home.env as NodeJS.ProcessEnv, encoding: "utf8", timeout: 60_000 },
+  );
+  expect(boto3.status, boto3.stderr).toBe(0);
+  expect(boto3.stdout.trim()).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/OrganizationAccountAccessRole/${sessionName}`);
 
   const stored = join(home.env.XDG_CONFIG_HOME!, "switchboard", "config.json");
   const copy = join(home.dir, "config.json.copy");

@@ -173,7 +173,8 @@ function HowTokensWork({ baseUrl }: { baseUrl: string }) {
   const cli = [
     `curl -fsSLo ~/.local/bin/switchboard ${baseUrl}/cli/switchboard.mjs`,
     "chmod +x ~/.local/bin/switchboard",
-    `switchboard login ${baseUrl} --token <your token>`,
+    // A device sign-in: it prints a code to approve here, at /device (or pass --token).
+    `switchboard login ${baseUrl}`,
     "switchboard config export",
   ].join("\n");
   const api = `curl -H "Authorization: Bearer $SWITCHBOARD_TOKEN" ${baseUrl}/api/v1/me/menu`;
@@ -187,6 +188,10 @@ function HowTokensWork({ baseUrl }: { baseUrl: string }) {
         </p>
         <p>The console shows a token once, when you make it, and keeps only a fingerprint of it. Revoke a token you no longer use; disabling your account or resetting your password ends them all.</p>
         <Snippet title="The command line (Node.js 20 or later): install, sign in, one AWS CLI profile per role" text={cli} testId="token-cli-copy" />
+        <p className="text-xs text-slate-600">
+          <code className="font-mono">switchboard login</code> shows a code and opens this console, where you approve it; the command line then gets a token with the switch scope, listed below. On a machine without a browser, make a
+          token here and pass it with <code className="font-mono">--token</code> or on standard input.
+        </p>
         <Snippet title="Any script: your roles, with the token in SWITCHBOARD_TOKEN" text={api} testId="token-example-copy" />
       </div>
     </Card>
