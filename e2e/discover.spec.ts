@@ -3,47 +3,15 @@
 // unticked with who it trusts instead; full-admin roles carry a badge; a role registered with its
 // inline ExternalId then tests fine, and its entry shows the role's own maximum session.
 // The test makes its own sandbox account and roles, so it passes alone and in any order.
-import AxeBuilder from "@axe-core/playwright";
-import type { Locator, Page } from "@playwright/test";
 import { expect, signInAsAdmin, signInWithForm, test } from "./fixtures";
-import { AXE_TAGS } from "./support/a11y";
 import { ADMIN } from "./support/accounts";
 import { sandbox } from "./support/sandbox";
 import { createUnregisteredRole } from "./support/scenario";
-import { screenPath } from "./support/screens";
+import { shootDialog } from "./support/dialog-shots";
 
 const EXTERNAL_ID = "discover-e2e-5b1f9c";
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const newAccountId = () => `96${String(Date.now()).slice(-10)}`;
-
-
-async function axeOnDialog(page: Page, state: string) {
-  const results = await new AxeBuilder({ page }).include("dialog[open]").withTags(AXE_TAGS).analyze();
-  expect(
-    results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`),
-    `axe: ${state}`,
-  ).toEqual([]);
-}
-
-/** The dialog at both widths and in both themes, each checked with axe and saved for people to look at. */
-async function shootDialog(page: Page, dialog: Locator, name: string) {
-  for (const viewport of [
-    { width: 1440, height: 900 },
-    { width: 390, height: 844 },
-  ]) {
-    await page.setViewportSize(viewport);
-    for (const theme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme: theme });
-      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
-      await axeOnDialog(page, `${name} ${viewport.width} ${theme}`);
-      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-      expect(scrollWidth, `${name} at ${viewport.width} px is no wider than the viewport`).toBeLessThanOrEqual(innerWidth);
-      await dialog.screenshot({ path: screenPath(`${name}-${viewport.width}-${theme}`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
 
 test("[DISCOVER]: ExternalId inline, not-trusted rows unticked with their reason, full-admin badges; the registered role tests fine", async ({ page, playwright, baseURL }) => {
   test.setTimeout(120_000);
