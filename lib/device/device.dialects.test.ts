@@ -13,7 +13,7 @@ import { testDatabases } from "@/lib/db/testing";
 type Modules = {
   db: Kysely<Database>;
   device: typeof import("./device");
-  limits: typeof import("@/lib/ratelimit/device");
+  limits: typeof import("@/lib/ratelimit/limiters");
   closeDb: () => Promise<void>;
 };
 
@@ -25,8 +25,8 @@ async function load(url: string): Promise<Modules> {
   process.env.NEXTAUTH_SECRET = "a-test-secret-that-is-long-enough-0123456789";
   vi.resetModules();
   const client = await import("@/lib/db/client");
-  const limits = await import("@/lib/ratelimit/device");
-  await limits.closeDeviceRateLimiters();
+  const limits = await import("@/lib/ratelimit/limiters");
+  await limits.closeRateLimiters();
   return { db: await client.getDb(), device: await import("./device"), limits, closeDb: client.closeDb };
 }
 
@@ -56,7 +56,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
 
   afterAll(async () => {
     if (store.skip) return;
-    await m.limits.closeDeviceRateLimiters();
+    await m.limits.closeRateLimiters();
     await m.closeDb();
   });
 

@@ -14,7 +14,7 @@ const { addTestUser } = await import("@/lib/auth/testing");
 const { getDb } = await import("@/lib/db/client");
 const { AppError } = await import("@/lib/errors");
 const { actorFromToken, hashToken } = await import("@/lib/tokens/tokens");
-const { closeDeviceRateLimiters, DEVICE_GUESSES_PER_IP, DEVICE_GUESSES_PER_PERSON, DEVICE_STARTS_PER_IP } = await import("@/lib/ratelimit/device");
+const { closeRateLimiters, DEVICE_GUESSES_PER_IP, DEVICE_GUESSES_PER_PERSON, DEVICE_STARTS_PER_IP } = await import("@/lib/ratelimit/limiters");
 const { pollDeviceInput, startDeviceInput, userCodeInput } = await import("./schemas");
 const { formatUserCode, normalizeUserCode, USER_CODE_ALPHABET, userCodeFrom } = await import("./codes");
 const device = await import("./device");
@@ -48,7 +48,7 @@ async function auditOf(action: string) {
 }
 
 beforeEach(async () => {
-  await closeDeviceRateLimiters();
+  await closeRateLimiters();
 });
 
 describe("the codes", () => {

@@ -27,6 +27,12 @@ export const SIGN_IN_FAILURE_MEMORY_SECONDS = 24 * 3600;
  * they change something there, far below this. */
 export const PROVISIONING_CHECKS = { points: 60, seconds: 60 } as const;
 
+/** The command line's device sign-in (lib/device/, lib/ratelimit/device.ts): sign-ins started
+ * per client address, and user codes that match no request, per person and per address. */
+export const DEVICE_STARTS_PER_IP = { points: 30, seconds: 600 } as const;
+export const DEVICE_GUESSES_PER_PERSON = { points: 10, seconds: 600 } as const;
+export const DEVICE_GUESSES_PER_IP = { points: 30, seconds: 600 } as const;
+
 export type RateLimitSettings = Config["rateLimits"];
 
 export type RateLimiters = {
@@ -43,6 +49,12 @@ export type RateLimiters = {
   signInTurn: RateLimiterAbstract;
   /** The wizard's Review checks against the account, per person (key: user id). */
   provisioningChecks: RateLimiterAbstract;
+  /** Device sign-ins started per client address. */
+  deviceStarts: RateLimiterAbstract;
+  /** Wrong device sign-in codes per person (rewarded when a code finds its request). */
+  deviceGuessesPerson: RateLimiterAbstract;
+  /** Wrong device sign-in codes per client address (rewarded likewise). */
+  deviceGuessesIp: RateLimiterAbstract;
   close(): Promise<void>;
 };
 
@@ -61,6 +73,9 @@ function specs(settings: RateLimitSettings, namespace: string): Record<Exclude<k
     signInFailures: { keyPrefix: `${namespace}signin_fail`, points: 1_000_000, duration: SIGN_IN_FAILURE_MEMORY_SECONDS },
     signInTurn: { keyPrefix: `${namespace}signin_turn`, points: 1, duration: SIGN_IN_TURN_SECONDS },
     provisioningChecks: { keyPrefix: `${namespace}provisioning_checks`, points: PROVISIONING_CHECKS.points, duration: PROVISIONING_CHECKS.seconds, memoryBlock: true },
+    deviceStarts: { keyPrefix: `${namespace}device_start_ip`, points: DEVICE_STARTS_PER_IP.points, duration: DEVICE_STARTS_PER_IP.seconds },
+    deviceGuessesPerson: { keyPrefix: `${namespace}device_code_person`, points: DEVICE_GUESSES_PER_PERSON.points, duration: DEVICE_GUESSES_PER_PERSON.seconds },
+    deviceGuessesIp: { keyPrefix: `${namespace}device_code_ip`, points: DEVICE_GUESSES_PER_IP.points, duration: DEVICE_GUESSES_PER_IP.seconds },
   };
 }
 
@@ -90,17 +105,9 @@ function createPostgresLimiter(pool: pg.Pool, table: string, spec: Spec): Promis
 export async function createRateLimiters(settings: RateLimitSettings, store: RateLimitStore, namespace = ""): Promise<RateLimiters> {
   const all = specs(settings, namespace);
   if (store.kind === "memory") {
-    const build = (s: Spec) => new RateLimiterMemory({ keyPrefix: s.keyPrefix, points: s.points, duration: s.duration });
-    return {
-      settings,
-      switch: build(all.switch),
-      sts: build(all.sts),
-      signInIp: build(all.signInIp),
-      signInFailures: build(all.signInFailures),
-      signInTurn: build(all.signInTurn),
-      provisioningChecks: build(all.provisioningChecks),
-      close: async () => {},
-    };
+    const built: Partial<Record<keyof typeof all, RateLimiterAbstract>> = {};
+    for (const name of Object.keys(all) as (keyof typeof all)[]) built[name] = new RateLimiterMemory({ keyPrefix: all[name].keyPrefix, points: all[name].points, duration: all[name].duration });
+    return { settings, ...(built as Record<keyof typeof all, RateLimiterAbstract>), close: async () => {} };
   }
   const pool = new pg.Pool({ connectionString: store.url, max: POOL_SIZE });
   // An idle connection the server drops emits "error" on the pool; unhandled, it would end the
