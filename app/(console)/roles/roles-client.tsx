@@ -204,14 +204,17 @@ export function RolesClient({ roles, accounts, grants, users, canManage, canGran
           <label htmlFor="role-account-filter" className="sr-only">
             Account
           </label>
-          <Select id="role-account-filter" value={accountFilter} onChange={(e) => setAccountFilter(e.target.value)} className="w-64">
-            <option value="">All accounts</option>
-            {[...accounts].sort(compareAccounts).map((a) => (
-              <option key={a.accountId} value={a.accountId}>
-                {a.name} — {a.accountId}
-              </option>
-            ))}
-          </Select>
+          {/* In a box of its own width: the control itself is w-full, which would take the whole row. */}
+          <div className="w-64 max-w-full">
+            <Select id="role-account-filter" value={accountFilter} onChange={(e) => setAccountFilter(e.target.value)}>
+              <option value="">All accounts</option>
+              {[...accounts].sort(compareAccounts).map((a) => (
+                <option key={a.accountId} value={a.accountId}>
+                  {a.name} — {a.accountId}
+                </option>
+              ))}
+            </Select>
+          </div>
         </div>
         {toolbarActions}
       </div>
