@@ -11,6 +11,7 @@ import { Card } from "@/components/ui/card";
 import { announceSwitch, listenForSwitches, openSwitchMenu } from "@/components/switch-menu/events";
 import { formatAccountId, safeColor, timeAgo } from "@/components/switch-menu/format";
 import { openInNewTab, switchUrl } from "@/components/switch-menu/open-console";
+import { accessEndsText, utcMinuteText } from "@/lib/catalog/grant-expiry";
 import { testedAgo, whyLabel } from "@/lib/catalog/health";
 import type { YourRole, YourRoles } from "@/lib/catalog/your-roles";
 
@@ -168,6 +169,8 @@ export function YourRolesList({ roles, headingLevel = 2 }: { roles: YourRoles; h
 
 function RoleItem({ role, now, showUsed, onConsole, onCredentials }: { role: YourRole; now: number; showUsed: boolean; onConsole: () => void; onCredentials: (button: HTMLElement) => void }) {
   const where = ` for ${role.label} in ${role.account.name}`;
+  // Access that ends by itself within a day, as the menu marks it (lib/catalog/grant-expiry.ts).
+  const ends = accessEndsText(role.accessEndsAt, now);
   return (
     <li className="flex flex-col gap-3 px-4 py-3 sm:flex-row sm:items-center" data-testid="your-role" data-role-id={role.id}>
       <div className="flex min-w-0 flex-1 items-start gap-3">
@@ -191,6 +194,11 @@ function RoleItem({ role, now, showUsed, onConsole, onCredentials }: { role: You
             {role.health ? (
               <span data-testid="your-role-health" title={`Failed its last test (${testedAgo(role.health.testedAt, now)}): ${role.health.reason}`}>
                 <Badge tone="red">Fails: {whyLabel(role.health.why)}</Badge>
+              </span>
+            ) : null}
+            {ends ? (
+              <span data-testid="your-role-ends" title={`Until ${utcMinuteText(role.accessEndsAt!)}`}>
+                <Badge tone="amber">{ends}</Badge>
               </span>
             ) : null}
           </div>

@@ -3,6 +3,7 @@
 import { ExternalLink, KeyRound, Pin } from "lucide-react";
 import { memo, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
+import { accessEndsText, utcMinuteText } from "@/lib/catalog/grant-expiry";
 import { testedAgo, whyLabel } from "@/lib/catalog/health";
 import type { MenuAccount, MenuRole } from "@/lib/catalog/menu-types";
 import { ENVIRONMENT_BADGE, formatAccountId, safeColor, timeAgo } from "./format";
@@ -40,7 +41,9 @@ export const RoleRow = memo(function RoleRow({
   // Pinned and Recent have no account header above them: the row names its account itself.
   const standalone = group === PINNED || group === RECENT;
   const env = ENVIRONMENT_BADGE[account.environment] ?? ENVIRONMENT_BADGE.other;
-  const label = `${role.label}${role.name !== role.label ? ` (${role.name})` : ""}, ${account.name} ${account.id}${usage.pinned ? ", pinned" : ""}${role.requiresExternalId ? ", sends an ExternalId" : ""}${role.health ? `, failed its last test: ${whyLabel(role.health.why)}` : ""}`;
+  // Access that ends by itself within a day (lib/catalog/grant-expiry.ts).
+  const ends = accessEndsText(role.accessEndsAt, now);
+  const label = `${role.label}${role.name !== role.label ? ` (${role.name})` : ""}, ${account.name} ${account.id}${usage.pinned ? ", pinned" : ""}${role.requiresExternalId ? ", sends an ExternalId" : ""}${role.health ? `, failed its last test: ${whyLabel(role.health.why)}` : ""}${ends ? `, ${ends.toLowerCase()}` : ""}`;
   return (
     <div
       id={id}
@@ -64,6 +67,11 @@ export const RoleRow = memo(function RoleRow({
           {role.health ? (
             <span className="shrink-0" data-testid="switch-menu-role-health" title={`Failed its last test (${testedAgo(role.health.testedAt, now)}): ${role.health.reason}`}>
               <Badge tone="red">Fails: {whyLabel(role.health.why)}</Badge>
+            </span>
+          ) : null}
+          {ends ? (
+            <span className="shrink-0" data-testid="switch-menu-role-ends" title={`Until ${utcMinuteText(role.accessEndsAt!)}`}>
+              <Badge tone="amber">{ends}</Badge>
             </span>
           ) : null}
           {role.name !== role.label ? <span className="truncate font-mono text-xs text-slate-500">{role.name}</span> : null}

@@ -9,7 +9,7 @@ import { badRequest, conflict, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { credentialCache } from "@/lib/sessions/credential-cache";
 import { findRole, queryRoles } from "./role-queries";
-import type { CreateGrantInput, CreateGrantsInput, ListGrantsFilter } from "./schemas";
+import type { CreateGrantInput, CreateGrantsInput, ListGrantsFilter, UpdateGrantInput } from "./schemas";
 
 export type GrantDto = {
   id: string;
@@ -24,6 +24,9 @@ export type GrantDto = {
   group: string | null;
   createdAt: string;
   createdBy: string | null;
+  /** When the grant stops giving access (ISO); null: never. An expired grant is still listed here
+   * (and removable) but gives no access (lib/catalog/visibility.ts). */
+  expiresAt: string | null;
 };
 
 export async function listGrants(actor: Actor, filter: ListGrantsFilter & { id?: string; ids?: string[] } = {}): Promise<GrantDto[]> {
@@ -40,6 +43,7 @@ export async function listGrants(actor: Actor, filter: ListGrantsFilter & { id?:
       "grants.role_id",
       "grants.group_name",
       "grants.created_at",
+      "grants.expires_at",
       "roles.role_name",
       "roles.path",
       "roles.display_name",
@@ -70,6 +74,7 @@ export async function listGrants(actor: Actor, filter: ListGrantsFilter & { id?:
     group: r.group_name,
     createdAt: r.created_at,
     createdBy: r.created_by,
+    expiresAt: r.expires_at,
   }));
 }
 
@@ -93,13 +98,16 @@ export async function createGrant(actor: Actor, input: CreateGrantInput, meta: R
     try {
       await trx
         .insertInto("grants")
-        .values({ id, role_id: role.id, user_id: userId, group_name: "group" in input ? input.group : null, created_by: actor.id, created_at: new Date().toISOString() })
+        .values({ id, role_id: role.id, user_id: userId, group_name: "group" in input ? input.group : null, created_by: actor.id, created_at: new Date().toISOString(), expires_at: input.expiresAt ?? null })
         .execute();
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict(`${role.displayName} is already granted to ${subject}.`);
       throw err;
     }
-    await recordAudit({ action: "grant.create", outcome: "success", actor, target: { type: "grant", id, label: `${role.roleArn} → ${subject}` }, awsAccountId: role.accountId, request: meta }, trx);
+    await recordAudit(
+      { action: "grant.create", outcome: "success", actor, target: { type: "grant", id, label: `${role.roleArn} → ${subject}` }, awsAccountId: role.accountId, request: meta, ...expiryDetails(input.expiresAt) },
+      trx,
+    );
   });
   const [grant] = await listGrants(actor, { id });
   return grant!;
@@ -127,6 +135,35 @@ export async function deleteGrant(actor: Actor, id: string, meta: RequestMeta): 
   // credentials it holds (a group grant: everyone's in the entry, as who was in the group is not
   // known here).
   credentialCache().forgetRole(grant.roleId, grant.user?.id);
+}
+
+const expiryDetails = (expiresAt: string | undefined) => (expiresAt ? { details: { expiresAt } } : {});
+
+/** Changes when a grant ends (a new time) or makes it standing (null). Audited with the expiry
+ * before and after. Shortening it into the past is refused by the input's check; the new expiry
+ * is compared with the clock on the next request. */
+export async function updateGrant(actor: Actor, id: string, input: UpdateGrantInput, meta: RequestMeta): Promise<GrantDto> {
+  assertPermission(actor, "grants.manage");
+  const db = await getDb();
+  const [grant] = await listGrants(actor, { id });
+  if (!grant) throw notFound("No such grant.");
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("grants").set({ expires_at: input.expiresAt }).where("id", "=", id).execute();
+    await recordAudit(
+      {
+        action: "grant.update",
+        outcome: "success",
+        actor,
+        target: { type: "grant", id, label: `${grant.roleArn} → ${grant.user?.email ?? `group ${grant.group}`}` },
+        request: meta,
+        // Before and after (null: no expiry).
+        details: { expiresAtBefore: grant.expiresAt, expiresAtAfter: input.expiresAt },
+      },
+      trx,
+    );
+  });
+  const [updated] = await listGrants(actor, { id });
+  return updated!;
 }
 
 export type CreateGrantsResult = {
@@ -175,8 +212,11 @@ export async function createGrants(actor: Actor, input: CreateGrantsInput, meta:
           continue;
         }
         const id = newId();
-        await trx.insertInto("grants").values({ id, role_id: roleId, user_id: userId, group_name: group, created_by: actor.id, created_at: now }).execute();
-        await recordAudit({ action: "grant.create", outcome: "success", actor, target: { type: "grant", id, label: `${role.roleArn} → ${subjectLabel(subject)}` }, awsAccountId: role.accountId, request: meta }, trx);
+        await trx.insertInto("grants").values({ id, role_id: roleId, user_id: userId, group_name: group, created_by: actor.id, created_at: now, expires_at: input.expiresAt ?? null }).execute();
+        await recordAudit(
+          { action: "grant.create", outcome: "success", actor, target: { type: "grant", id, label: `${role.roleArn} → ${subjectLabel(subject)}` }, awsAccountId: role.accountId, request: meta, ...expiryDetails(input.expiresAt) },
+          trx,
+        );
         ids.push(id);
       }
     }

@@ -42,6 +42,9 @@ export type MenuRole = {
   /** Present only when the entry failed its last test (lib/catalog/health.ts): the menu shows it
    * greyed out with the reason. Absent for working and untested entries, to keep the data small. */
   health?: MenuHealth;
+  /** Present only when this person's access ends by itself (every grant of theirs in it expires):
+   * the latest expiry, ISO. The menu marks it within a day ("Access ends in 2 h"). */
+  accessEndsAt?: string;
 };
 
 export type MenuHealth = {

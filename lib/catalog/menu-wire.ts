@@ -58,6 +58,9 @@ export type MenuWire = {
   usage: Array<[number, 0 | 1, string | null, number]>;
   /** The roles that failed their last test: [role index, why, reason, testedAt]. */
   health: Array<[number, string, string, string]>;
+  /** The roles whose access ends by itself: [role index, accessEndsAt]. Optional: data from before
+   * it decodes as "does not end". */
+  ends?: Array<[number, string]>;
   lastRoleId: string | null;
 };
 
@@ -89,6 +92,7 @@ export function encodeMenu(data: MenuData): MenuWire {
     externalId: [],
     usage: [],
     health: [],
+    ends: [],
     lastRoleId: data.lastRoleId,
   };
   const columns = wire.roles;
@@ -102,6 +106,7 @@ export function encodeMenu(data: MenuData): MenuWire {
     if (r.requiresExternalId) wire.externalId.push(i);
     if (r.pinned || r.lastUsedAt !== null || r.uses !== 0) wire.usage.push([i, r.pinned ? 1 : 0, r.lastUsedAt, r.uses]);
     if (r.health) wire.health.push([i, r.health.why, r.health.reason, r.health.testedAt]);
+    if (r.accessEndsAt) wire.ends!.push([i, r.accessEndsAt]);
   });
   return wire;
 }
@@ -166,6 +171,12 @@ export function decodeMenu(value: unknown): MenuData | null {
     health.set(h[0], { why: h[1], reason: h[2], testedAt: h[3] });
   }
 
+  const ends = new Map<number, string>();
+  for (const e of Array.isArray(value.ends) ? value.ends : []) {
+    if (!Array.isArray(e) || !isIndex(e[0], R) || !isString(e[1])) continue;
+    ends.set(e[0], e[1]);
+  }
+
   const roles: MenuRole[] = [];
   for (let i = 0; i < R; i++) {
     const id = roleIds[i];
@@ -186,6 +197,7 @@ export function decodeMenu(value: unknown): MenuData | null {
       uses: u?.uses ?? 0,
       requiresExternalId: externalId.has(i),
       ...(h ? { health: h } : {}),
+      ...(ends.has(i) ? { accessEndsAt: ends.get(i)! } : {}),
     });
   }
   return { accounts, roles, lastRoleId: isString(value.lastRoleId) ? value.lastRoleId : null };

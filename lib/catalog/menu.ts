@@ -1,18 +1,19 @@
 import "server-only";
-import type { Kysely } from "kysely";
-import { assertPermission, type Actor } from "@/lib/auth/actor";
+import { sql, type ExpressionBuilder, type Kysely } from "kysely";
+import { assertPermission, hasPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { preparedQuery } from "@/lib/db/prepared";
 import type { Database } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
 import type { MenuAccount, MenuData, MenuRole } from "./menu-types";
-import { usableBy } from "./visibility";
+import { nowIso } from "@/lib/db/time";
+import { grantedTo, usableBy } from "./visibility";
 
 /** The role entries this person may use, with their account, this person's pins and recents, and
  * the last test of those that fail it: the one query the Switch Role menu and "Your roles" (the
  * home page, lib/catalog/your-roles.ts) both read, so they show an entry alike. Callers add their
  * own filters, order and ROLE_ENTRY_COLUMNS. */
-export function usableRoleEntries(db: Kysely<Database>, actor: Actor) {
+export function usableRoleEntries(db: Kysely<Database>, actor: Actor, now: string = nowIso()) {
   return (
     db
       .selectFrom("roles")
@@ -20,7 +21,7 @@ export function usableRoleEntries(db: Kysely<Database>, actor: Actor) {
       .leftJoin("role_usage", (join) => join.onRef("role_usage.role_id", "=", "roles.id").on("role_usage.user_id", "=", actor.id))
       // Only failing entries carry their last test (lib/catalog/role-health.ts).
       .leftJoin("role_health", (join) => join.onRef("role_health.role_id", "=", "roles.id").on("role_health.ok", "=", 0))
-      .where(usableBy(actor))
+      .where(usableBy(actor, now))
   );
 }
 
@@ -62,6 +63,28 @@ type RoleEntryRow = {
   health_tested_at: string | null;
 };
 
+/** Standing access in accessEndsAt's maximum: after every real time. */
+const NEVER = "9999-12-31T23:59:59.999Z";
+
+/** When this person's access to the entry ends: the latest expiry among their grants in force
+ * (a standing grant: never). Select it beside ROLE_ENTRY_COLUMNS; read it with `accessEndsOf`. */
+export function accessEndsAt(actor: Actor, now: string) {
+  return (eb: ExpressionBuilder<Database, "roles">) =>
+    eb
+      .selectFrom("grants")
+      .select(sql<string | null>`max(coalesce(${sql.ref("grants.expires_at")}, ${NEVER}))`.as("ends"))
+      .whereRef("grants.role_id", "=", "roles.id")
+      .where(grantedTo(actor, now))
+      .as("access_ends_at");
+}
+
+/** The time access ends, or undefined when it does not (standing grants; administrators, who may
+ * use every entry whatever is granted). */
+export function accessEndsOf(actor: Actor, value: string | null): string | undefined {
+  if (!value || value === NEVER || hasPermission(actor, "roles.manage")) return undefined;
+  return value;
+}
+
 /** What both lists show of an entry: its own colour and region, else its account's; a failing
  * entry's last test (absent for working and untested ones). */
 export function roleEntryFields(r: RoleEntryRow): Pick<MenuRole, "id" | "name" | "label" | "color" | "region" | "pinned" | "lastUsedAt" | "requiresExternalId" | "health"> {
@@ -82,7 +105,8 @@ export function roleEntryFields(r: RoleEntryRow): Pick<MenuRole, "id" | "name" |
 export async function getMenuData(actor: Actor): Promise<MenuData> {
   assertPermission(actor, "sessions.create");
   const db = await getDb();
-  const rows = await usableRoleEntries(db, actor).select(ROLE_ENTRY_COLUMNS).orderBy("accounts.name").orderBy("roles.display_name").execute();
+  const now = nowIso();
+  const rows = await usableRoleEntries(db, actor, now).select(ROLE_ENTRY_COLUMNS).select(accessEndsAt(actor, now)).orderBy("accounts.name").orderBy("roles.display_name").execute();
 
   const accounts: MenuAccount[] = [];
   const accountIndex = new Map<string, number>();
@@ -95,7 +119,8 @@ export async function getMenuData(actor: Actor): Promise<MenuData> {
       accountIndex.set(r.aws_account_id, a);
       accounts.push({ id: r.aws_account_id, name: r.account_name, alias: r.alias, environment: r.environment, color: r.account_color, partition: r.partition });
     }
-    roles.push({ ...roleEntryFields(r), a, uses: r.use_count ?? 0 });
+    const ends = accessEndsOf(actor, r.access_ends_at);
+    roles.push({ ...roleEntryFields(r), a, uses: r.use_count ?? 0, ...(ends ? { accessEndsAt: ends } : {}) });
     if (r.last_used_at && (!last || r.last_used_at > last.at)) last = { id: r.id, at: r.last_used_at };
   }
   return { accounts, roles, lastRoleId: last?.id ?? null };

@@ -4,7 +4,8 @@ import { hasPermission, type Actor } from "@/lib/auth/actor";
 import type { ConsoleRole } from "@/lib/config/schema";
 import { preparedQuery } from "@/lib/db/prepared";
 import type { Database } from "@/lib/db/schema";
-import { forbidden, notFound } from "@/lib/errors";
+import { nowIso } from "@/lib/db/time";
+import { AppError, forbidden, notFound } from "@/lib/errors";
 import { healthOf } from "./role-health";
 import { roleArnOf, type RoleDto } from "./role-dto";
 import { grantedTo, usableBy, visibleTo } from "./visibility";
@@ -113,7 +114,7 @@ const usableRoleQuery = preparedQuery((db, arg, shape: `${ConsoleRole}:${number}
         .selectFrom("grants")
         .select(sql<string | null>`count(*) || ':' || coalesce(max(grants.id), '')`.as("key"))
         .whereRef("grants.role_id", "=", "roles.id")
-        .where(grantedTo(caller))
+        .where(grantedTo(caller, arg("now")))
         .as("grant_key"),
       eb
         .selectFrom("session_revocations")
@@ -123,22 +124,45 @@ const usableRoleQuery = preparedQuery((db, arg, shape: `${ConsoleRole}:${number}
         .as("revoked_before"),
     ])
     .where("roles.id", "=", arg("roleId"))
-    .where(usableBy(caller));
+    .where(usableBy(caller, arg("now")));
 });
 
 /** The entry with everything a switch needs, only if the caller may switch into it. An entry
  * that exists but is not granted is refused with 403 (ids are not secret; the grant is). */
 export async function findUsableRole(db: Kysely<Database>, actor: Actor, id: string) {
-  const args: Record<string, unknown> = { roleId: id, actorId: actor.id, awsIdentity: actor.awsIdentity };
+  // The clock is read on every check: a grant's expiry ends access on the next request, cached
+  // credentials or not (the cache is consulted only after this check).
+  const now = nowIso();
+  const args: Record<string, unknown> = { roleId: id, actorId: actor.id, awsIdentity: actor.awsIdentity, now };
   actor.groups.forEach((group, i) => (args[`group${i}`] = group));
   const [row] = await usableRoleQuery(db, args, `${actor.role}:${actor.groups.length}`);
   if (row) {
     const freshness: SwitchFreshness = { grants: row.grant_key ?? "", revokedBefore: row.revoked_before ?? null };
     return { role: toRoleDto(row, actor), externalId: row.external_id, provisioningRoleName: row.provisioning_role_name, freshness };
   }
-  const exists = await db.selectFrom("roles").select("id").where("id", "=", id).executeTakeFirst();
-  if (exists) throw forbidden("This role is not granted to you. Ask an administrator for a grant.");
+  const exists = await db.selectFrom("roles").select(["id", "display_name"]).where("id", "=", id).executeTakeFirst();
+  if (exists) {
+    // Only on a refusal: did a grant of theirs end? Then say so, and when.
+    const ended = await db
+      .selectFrom("grants")
+      .select((eb) => eb.fn.max("grants.expires_at").as("at"))
+      .where("grants.role_id", "=", id)
+      .where((g) => {
+        const subjects = [g("grants.user_id", "=", actor.id)];
+        if (actor.groups.length) subjects.push(g("grants.group_name", "in", actor.groups));
+        return g.or(subjects);
+      })
+      .where("grants.expires_at", "<=", now)
+      .executeTakeFirst();
+    if (ended?.at) throw new AppError("forbidden", `Your access to ${exists.display_name} ended at ${describeInstant(ended.at)}; ask an administrator.`, { details: { accessEndedAt: ended.at } });
+    throw forbidden("This role is not granted to you. Ask an administrator for a grant.");
+  }
   throw notFound("No such role entry.");
+}
+
+/** An instant as people read it in a message, in UTC (the server does not know their zone). */
+function describeInstant(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
 /** An entry with what a test of it needs, whoever asks: for the console's own background

@@ -159,8 +159,23 @@ export type UpdateRoleInput = z.infer<typeof updateRoleInput>;
 
 export const groupField = z.string().trim().min(1, "Enter a group name").max(256, "A group name has at most 256 characters");
 
+/** The longest a grant may be given for, from now: a year (longer is standing access; give no expiry). */
+export const MAX_GRANT_EXPIRY_MS = 365 * 24 * 3600 * 1000;
+
+/** When a grant stops giving access: an ISO 8601 time (with its offset), in the future and at most
+ * a year away. Normalised to the store's form (UTC, milliseconds). Checked against the clock when
+ * it is parsed. */
+export const grantExpiryField = z
+  .iso.datetime({ offset: true, error: "expiresAt must be an ISO 8601 time like 2026-01-31T12:00:00Z" })
+  .transform((v) => new Date(v).toISOString())
+  .refine((v) => Date.parse(v) > Date.now(), "The expiry must be in the future")
+  .refine((v) => Date.parse(v) <= Date.now() + MAX_GRANT_EXPIRY_MS, "The expiry is at most a year from now; for longer access, give no expiry");
+
 export const createGrantInput = z.union(
-  [z.object({ roleId: idField("roleId"), userEmail: emailField }).strict(), z.object({ roleId: idField("roleId"), group: groupField }).strict()],
+  [
+    z.object({ roleId: idField("roleId"), userEmail: emailField, expiresAt: grantExpiryField.optional() }).strict(),
+    z.object({ roleId: idField("roleId"), group: groupField, expiresAt: grantExpiryField.optional() }).strict(),
+  ],
   { error: "Give { roleId, userEmail } or { roleId, group }" },
 );
 export type CreateGrantInput = z.infer<typeof createGrantInput>;
@@ -173,6 +188,7 @@ export const createGrantsInput = z
     roleIds: z.array(idField("roleIds")).min(1, "Choose at least one role").max(500, "Choose at most 500 roles at once"),
     userEmails: z.array(emailField).max(500, "Choose at most 500 people at once").default([]),
     groups: z.array(groupField).max(50, "Give at most 50 groups at once").default([]),
+    expiresAt: grantExpiryField.optional(),
   })
   .strict()
   .refine((v) => v.userEmails.length + v.groups.length > 0, { message: "Choose at least one person or group", path: ["userEmails"] })
@@ -181,6 +197,12 @@ export const createGrantsInput = z
     path: ["roleIds"],
   });
 export type CreateGrantsInput = z.infer<typeof createGrantsInput>;
+
+/** A grant's expiry changed (a time) or removed (null). */
+export const updateGrantInput = z.object({ expiresAt: grantExpiryField.nullable() }, { error: "Give { expiresAt }: an ISO 8601 time, or null for no expiry" }).strict();
+export type UpdateGrantInput = z.infer<typeof updateGrantInput>;
+/** The same, for the server action (the grant's id in the input). */
+export const updateGrantActionInput = z.object({ id: idField("id"), expiresAt: grantExpiryField.nullable() }).strict();
 
 export const deleteGrantsInput = z
   .object({ ids: z.array(idField("ids")).min(1, "Choose at least one grant").max(MAX_GRANTS_AT_ONCE, `Remove at most ${MAX_GRANTS_AT_ONCE} grants at once`) })

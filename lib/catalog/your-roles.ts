@@ -3,7 +3,8 @@ import { assertPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import type { Environment } from "@/lib/domain/environments";
 import type { Partition } from "@/lib/domain/partitions";
-import { ROLE_ENTRY_COLUMNS, roleEntryFields, usableRoleEntries } from "./menu";
+import { nowIso } from "@/lib/db/time";
+import { accessEndsAt, accessEndsOf, ROLE_ENTRY_COLUMNS, roleEntryFields, usableRoleEntries } from "./menu";
 import { grantedTo } from "./visibility";
 
 // "Your roles", the home page of anyone who switches: the roles they pinned, used lately, or were
@@ -25,6 +26,8 @@ export type YourRole = {
   lastUsedAt: string | null;
   /** Present only when the entry failed its last test (lib/catalog/health.ts), as the menu shows it. */
   health?: { why: string; reason: string; testedAt: string };
+  /** Present only when access ends by itself (every grant of theirs in it expires), as the menu has it. */
+  accessEndsAt?: string;
 };
 
 export type YourRoles = {
@@ -49,18 +52,20 @@ export async function getYourRoles(actor: Actor, limit = YOUR_ROLES_LIMIT): Prom
   assertPermission(actor, "sessions.create");
   const asOf = Date.now();
   const db = await getDb();
+  const now = nowIso();
   // The person's roles: usable by them (the menu's query, lib/catalog/menu.ts), and pinned, used,
   // or granted to them.
   const theirs = () =>
-    usableRoleEntries(db, actor).where((eb) =>
+    usableRoleEntries(db, actor, now).where((eb) =>
       eb.or([
         eb("role_usage.pinned", "=", 1),
         eb("role_usage.last_used_at", "is not", null),
-        eb.exists(eb.selectFrom("grants").select("grants.id").whereRef("grants.role_id", "=", "roles.id").where(grantedTo(actor))),
+        eb.exists(eb.selectFrom("grants").select("grants.id").whereRef("grants.role_id", "=", "roles.id").where(grantedTo(actor, now))),
       ]),
     );
   const rows = await theirs()
     .select(ROLE_ENTRY_COLUMNS)
+    .select(accessEndsAt(actor, now))
     // Pinned, then the most recent, then the rest by account and name: what matters most stays
     // when there are more than the limit.
     .orderBy("role_usage.pinned", (ob) => ob.desc().nullsLast())
@@ -80,10 +85,14 @@ export async function getYourRoles(actor: Actor, limit = YOUR_ROLES_LIMIT): Prom
     more = Number(counted.n) - limit;
   }
 
-  const roles: YourRole[] = rows.map((r) => ({
-    ...roleEntryFields(r),
-    account: { id: r.aws_account_id, name: r.account_name, environment: r.environment, partition: r.partition },
-  }));
+  const roles: YourRole[] = rows.map((r) => {
+    const ends = accessEndsOf(actor, r.access_ends_at);
+    return {
+      ...roleEntryFields(r),
+      account: { id: r.aws_account_id, name: r.account_name, environment: r.environment, partition: r.partition },
+      ...(ends ? { accessEndsAt: ends } : {}),
+    };
+  });
   const pinned = roles.filter((r) => r.pinned).sort((a, b) => a.label.localeCompare(b.label));
   const recent = roles.filter((r) => !r.pinned && r.lastUsedAt).slice(0, RECENT_LIMIT);
   const listed = new Set([...pinned, ...recent].map((r) => r.id));

@@ -193,6 +193,8 @@ export type GrantsTable = {
   /** Null once the admin who created it is deleted. */
   created_by: string | null;
   created_at: string;
+  /** When the grant stops giving access (ISO, exclusive); null: never. Migration 0011. */
+  expires_at: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 /** Per-person pins and recents for the Switch Role menu. */

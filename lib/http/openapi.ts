@@ -8,6 +8,7 @@ import {
   createGrantInput,
   createGrantsInput,
   deleteGrantsInput,
+  updateGrantInput,
   importAccountsInput,
   registerRoleInput,
   updateAccountInput,
@@ -337,7 +338,7 @@ export function openApiDocument(serverUrl: string): Json {
           parameters: ["roleId", "userEmail", "group", "accountId"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
           responses: { 200: ok("Grants"), ...errors(400, 401, 403) },
         },
-        post: { summary: "Grant a role entry to a user or a group", tags: ["grants"], requestBody: body(createGrantInput), responses: { 201: ok("The grant"), ...errors(400, 401, 403, 404, 409) } },
+        post: { summary: "Grant a role entry to a user or a group, optionally until expiresAt: { grant: Grant } (with expiresAt, null when it does not expire)", tags: ["grants"], requestBody: body(createGrantInput), responses: { 201: ok("The grant"), ...errors(400, 401, 403, 404, 409) } },
       },
       "/grants/batch": {
         post: {
@@ -350,7 +351,16 @@ export function openApiDocument(serverUrl: string): Json {
       "/grants/batch-delete": {
         post: { summary: "Remove several grants at once (all or nothing): { removed: Grant[] }", tags: ["grants"], requestBody: body(deleteGrantsInput), responses: { 200: ok("What was removed"), ...errors(400, 401, 403, 404) } },
       },
-      "/grants/{id}": { delete: { summary: "Revoke a grant", tags: ["grants"], parameters: [id], responses: { 200: ok("Revoked"), ...errors(400, 401, 403, 404) } } },
+      "/grants/{id}": {
+        patch: {
+          summary: "Change when a grant expires (expiresAt: an ISO 8601 time within a year, or null for no expiry): { grant: Grant }, each Grant carrying expiresAt",
+          tags: ["grants"],
+          parameters: [id],
+          requestBody: body(updateGrantInput),
+          responses: { 200: ok("The grant"), ...errors(400, 401, 403, 404) },
+        },
+        delete: { summary: "Revoke a grant", tags: ["grants"], parameters: [id], responses: { 200: ok("Revoked"), ...errors(400, 401, 403, 404) } },
+      },
       "/sessions": {
         post: {
           summary: "Switch into a granted role: a console sign-in URL, or temporary credentials",

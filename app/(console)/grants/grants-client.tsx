@@ -11,6 +11,7 @@ import { Alert, Field, Input, Select } from "@/components/ui/field";
 import { revokeRoleSessionsAction } from "../roles/actions";
 import { createGrantsAction, deleteGrantsAction } from "./actions";
 import { Checklist } from "./checklist";
+import { ExpiryBadge, ExpiryEditor, ExpiryPicker, useExpiryChoice, useNow } from "./expiry";
 import type { AccountChoice, GrantRow, GrantsView, PersonChoice, RoleChoice } from "./types";
 
 type Notice = { tone: "success" | "error" | "info" | "warning"; text: string };
@@ -23,6 +24,7 @@ const matches = (text: string, query: string) => text.toLowerCase().includes(que
  * filtered by person, group, account or role, with removal in bulk. Filters live in the address,
  * so a link (from the Users page, say) opens the page on one person's grants. */
 export function GrantsClient({
+  asOf,
   grants,
   roles,
   accounts,
@@ -38,8 +40,12 @@ export function GrantsClient({
   groups: string[];
   view: GrantsView;
   canRevoke: boolean;
+  /** When the page was read (epoch ms): "Expires in 3 h" counts from here until the browser's clock takes over. */
+  asOf: number;
 }) {
   const router = useRouter();
+  const now = useNow(asOf);
+  const [editing, setEditing] = useState<GrantRow | null>(null);
   const pathname = usePathname();
   const [notice, setNotice] = useState<Notice | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -201,6 +207,9 @@ export function GrantsClient({
                   <th scope="col" className="hidden px-3 py-2 md:table-cell">
                     Granted
                   </th>
+                  <th scope="col" className="px-3 py-2">
+                    Expires
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -239,6 +248,14 @@ export function GrantsClient({
                       </time>
                       {g.createdBy ? <span className="block break-all text-xs text-slate-500">by {g.createdBy}</span> : null}
                     </td>
+                    <td className="px-3 py-2 align-top text-slate-600">
+                      <span className="flex flex-col items-start gap-1">
+                        {g.expiresAt ? <ExpiryBadge expiresAt={g.expiresAt} now={now} /> : <span className="text-xs">Never</span>}
+                        <Button size="sm" variant="ghost" className="-ml-2" onClick={() => setEditing(g)} aria-label={`Change when the grant of ${g.roleLabel} in ${g.accountName} to ${subjectOf(g)} expires`}>
+                          Change
+                        </Button>
+                      </span>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -246,6 +263,22 @@ export function GrantsClient({
           </div>
         )}
       </section>
+
+      {editing ? (
+        <Dialog open onClose={() => setEditing(null)} title="Change when this grant expires" description={`${subjectOf(editing)} in ${editing.roleLabel} (${editing.accountName}). Choose Never to make it standing.`}>
+          <ExpiryEditor
+            grantId={editing.id}
+            subject={subjectOf(editing)}
+            idPrefix="edit-grant"
+            onCancel={() => setEditing(null)}
+            onDone={(outcome) => {
+              setEditing(null);
+              setNotice({ tone: outcome.ok ? "success" : "error", text: outcome.text });
+              router.refresh();
+            }}
+          />
+        </Dialog>
+      ) : null}
 
       {confirming ? (
         <RemoveDialog
@@ -273,6 +306,7 @@ function GrantForm({ roles, people, groups, initialPerson, onDone }: { roles: Ro
   const [personFilter, setPersonFilter] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [pending, startTransition] = useTransition();
+  const expiry = useExpiryChoice();
 
   const shownRoles = roles.filter((r) => matches(`${r.label} ${r.roleName} ${r.accountName} ${r.awsAccountId}`, roleFilter));
   const byAccount = new Map<string, RoleChoice[]>();
@@ -287,10 +321,12 @@ function GrantForm({ roles, people, groups, initialPerson, onDone }: { roles: Ro
     const missing: Record<string, string> = {};
     if (roleIds.size === 0) missing.roleIds = "Choose at least one role";
     if (subjects === 0) missing.userEmails = "Choose at least one person or group";
+    const resolved = expiry.resolve();
+    if ("error" in resolved) missing.expiresAt = resolved.error;
     setErrors(missing);
-    if (Object.keys(missing).length) return;
+    if (Object.keys(missing).length || "error" in resolved) return;
     startTransition(async () => {
-      const result = await createGrantsAction({ roleIds: [...roleIds], userEmails: [...emails], groups: groupList });
+      const result = await createGrantsAction({ roleIds: [...roleIds], userEmails: [...emails], groups: groupList, ...(resolved.expiresAt ? { expiresAt: resolved.expiresAt } : {}) });
       if (!result.ok) {
         setErrors(result.error.fields ?? {});
         return onDone({ tone: "error", text: result.error.message });
@@ -299,6 +335,7 @@ function GrantForm({ roles, people, groups, initialPerson, onDone }: { roles: Ro
       setRoleIds(new Set());
       setEmails(new Set());
       setGroupText("");
+      expiry.reset();
       onDone({
         tone: "success",
         text: `${created ? `Made ${plural(created, "new grant")}.` : "Nothing new to grant."}${existing ? ` ${plural(existing, "pair was", "pairs were")} granted already and left as they were.` : ""}`,
@@ -376,6 +413,7 @@ function GrantForm({ roles, people, groups, initialPerson, onDone }: { roles: Ro
           </Field>
         </div>
       </div>
+      <ExpiryPicker idPrefix="grant" choice={expiry.value.choice} at={expiry.value.at} onChange={expiry.setValue} error={errors.expiresAt} disabled={pending} />
       <div className="flex flex-wrap items-center justify-end gap-3">
         <p className="text-sm text-slate-600" aria-live="polite">
           {pairs ? `${plural(roleIds.size, "role")} × ${plural(subjects, "person or group", "people or groups")} = ${plural(pairs, "grant")}` : "Choose roles and people or groups."}

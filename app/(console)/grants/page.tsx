@@ -4,6 +4,7 @@ import { hasPermission } from "@/lib/auth/actor";
 import { requirePage } from "@/lib/auth/guard";
 import { listGrants } from "@/lib/catalog/grants";
 import { listRoles } from "@/lib/catalog/roles";
+import { nowIso } from "@/lib/db/time";
 import { listUsers } from "@/lib/users/list-users";
 import { GrantsClient } from "./grants-client";
 import type { AccountChoice, GrantRow, GrantsView, PersonChoice, RoleChoice } from "./types";
@@ -32,6 +33,7 @@ export default async function GrantsPage({ searchParams }: { searchParams: Promi
     group: g.group,
     createdAt: g.createdAt,
     createdBy: g.createdBy,
+    expiresAt: g.expiresAt,
   }));
   const roleChoices: RoleChoice[] = roles.map((r) => ({ id: r.id, label: r.displayName, roleName: r.roleName, accountRef: r.accountRef, accountName: r.accountName, awsAccountId: r.accountId }));
   const accountChoices: AccountChoice[] = accounts.map((a) => ({ id: a.id, name: a.name, awsAccountId: a.accountId }));
@@ -51,7 +53,7 @@ export default async function GrantsPage({ searchParams }: { searchParams: Promi
         title="Grants"
         description="Who may switch into which role. Grant many roles to many people or identity-provider groups at once, find a person's or an account's grants, and remove them in bulk."
       />
-      <GrantsClient grants={rows} roles={roleChoices} accounts={accountChoices} people={people} groups={groups} view={view} canRevoke={hasPermission(actor, "sessions.revoke")} />
+      <GrantsClient asOf={Date.parse(nowIso())} grants={rows} roles={roleChoices} accounts={accountChoices} people={people} groups={groups} view={view} canRevoke={hasPermission(actor, "sessions.revoke")} />
     </>
   );
 }

@@ -11,6 +11,8 @@ export type GrantRow = {
   group: string | null;
   createdAt: string;
   createdBy: string | null;
+  /** When it stops giving access (ISO); null: never. Expired grants are listed, marked. */
+  expiresAt: string | null;
 };
 
 export type RoleChoice = { id: string; label: string; roleName: string; accountRef: string; accountName: string; awsAccountId: string };

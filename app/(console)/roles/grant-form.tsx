@@ -4,6 +4,7 @@ import { LoaderCircle, UserPlus } from "lucide-react";
 import { useEffect, useState, useTransition, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
+import { ExpiryPicker, useExpiryChoice } from "../grants/expiry";
 import { createGrantAction } from "./actions";
 import type { UserOption } from "./types";
 
@@ -56,8 +57,9 @@ export function GrantForm({
   onDone: (outcome: GrantOutcome) => void;
 }) {
   const [kind, setKind] = useState<"user" | "group">(people.length ? "user" : "group");
-  const [fieldError, setFieldError] = useState<{ userEmail?: string; group?: string }>({});
+  const [fieldError, setFieldError] = useState<{ userEmail?: string; group?: string; expiresAt?: string }>({});
   const [pending, startTransition] = useTransition();
+  const expiry = useExpiryChoice();
   useEffect(() => onPendingChange?.(pending), [pending, onPendingChange]);
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -66,17 +68,20 @@ export function GrantForm({
     const data = new FormData(form);
     const value = kind === "user" ? String(data.get("userEmail") ?? "") : String(data.get("group") ?? "").trim();
     if (!value) return setFieldError(kind === "user" ? { userEmail: `Choose a ${labels.person.toLowerCase()}` } : { group: "Enter the group's name" });
+    const resolved = expiry.resolve();
+    if ("error" in resolved) return setFieldError({ expiresAt: resolved.error });
     const input = kind === "user" ? { userEmail: value } : { group: value };
     startTransition(async () => {
-      const result = await createGrantAction({ roleId, ...input });
+      const result = await createGrantAction({ roleId, ...input, ...(resolved.expiresAt ? { expiresAt: resolved.expiresAt } : {}) });
       if (!result.ok) {
         const fields = result.error.fields ?? {};
-        setFieldError({ userEmail: fields.userEmail, group: fields.group });
+        setFieldError({ userEmail: fields.userEmail, group: fields.group, expiresAt: fields.expiresAt });
         onDone({ ok: false, message: result.error.message });
         return;
       }
       setFieldError({});
       form.reset();
+      expiry.reset();
       onDone({ ok: true, subject: result.data.subject, value: kind === "user" ? value : `group ${value}` });
     });
   };
@@ -114,6 +119,9 @@ export function GrantForm({
               <Input id={`${idPrefix}-group`} name="group" autoComplete="off" placeholder="platform-engineers" className="font-mono" invalid={Boolean(fieldError.group)} autoFocus={autoFocusGroup} />
             </Field>
           )}
+        </div>
+        <div className="min-w-0 basis-full">
+          <ExpiryPicker idPrefix={idPrefix} choice={expiry.value.choice} at={expiry.value.at} onChange={expiry.setValue} error={fieldError.expiresAt} disabled={pending} />
         </div>
         <Button type="submit" disabled={pending || busy || (kind === "user" && available.length === 0)}>
           {pending ? <LoaderCircle className="h-4 w-4 animate-spin" aria-hidden /> : <UserPlus className="h-4 w-4" aria-hidden />}

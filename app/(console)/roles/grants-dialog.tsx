@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Alert } from "@/components/ui/field";
 import type { RoleDto } from "@/lib/catalog/role-dto";
+import { ExpiryBadge, ExpiryEditor, useNow } from "../grants/expiry";
 import { deleteGrantAction, revokeRoleSessionsAction } from "./actions";
 import { GrantForm } from "./grant-form";
 import { HealthWarning } from "./role-health";
@@ -16,8 +17,22 @@ import type { GrantView, UserOption } from "./types";
  * while grants are added and removed; the list comes from the page, refreshed after each change.
  * Removing a grant stops new switches only: the person's live AWS sessions last until they
  * expire, so an administrator (`canRevoke`) is offered to end them in the same step. */
-export function GrantsDialog({ role, grants, users, canRevoke, onClose }: { role: RoleDto; grants: GrantView[]; users: UserOption[]; canRevoke: boolean; onClose: () => void }) {
+export function GrantsDialog({
+  role,
+  grants,
+  users,
+  canRevoke,
+  onClose,
+}: {
+  role: RoleDto;
+  grants: GrantView[];
+  users: UserOption[];
+  canRevoke: boolean;
+  onClose: () => void;
+}) {
   const router = useRouter();
+  const now = useNow();
+  const [editing, setEditing] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ tone: "success" | "error" | "info"; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
   const [granting, setGranting] = useState(false);
@@ -60,7 +75,8 @@ export function GrantsDialog({ role, grants, users, canRevoke, onClose }: { role
         {grants.length ? (
           <ul className="divide-y divide-slate-100 rounded-md border border-slate-200" aria-label="Grants">
             {grants.map((g) => (
-              <li key={g.id} className="flex items-center justify-between gap-3 px-3 py-2 text-sm" data-testid={`grant-${g.user?.email ?? `group-${g.group}`}`}>
+              <li key={g.id} className="px-3 py-2 text-sm" data-testid={`grant-${g.user?.email ?? `group-${g.group}`}`}>
+                <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1">
                 <span className="flex min-w-0 items-center gap-2">
                   {g.user ? <User className="h-4 w-4 shrink-0 text-slate-400" aria-hidden /> : <Users className="h-4 w-4 shrink-0 text-slate-400" aria-hidden />}
                   {g.user ? (
@@ -73,9 +89,31 @@ export function GrantsDialog({ role, grants, users, canRevoke, onClose }: { role
                     </span>
                   )}
                 </span>
-                <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" disabled={pending || granting} onClick={() => revoke(g)} aria-label={`Remove the grant to ${g.user?.email ?? `group ${g.group}`}`}>
-                  {removing?.id === g.id ? (removing.step === "removing" ? "Removing…" : "Revoking…") : "Remove"}
-                </Button>
+                <span className="flex flex-wrap items-center gap-1">
+                  {g.expiresAt ? <ExpiryBadge expiresAt={g.expiresAt} now={now} /> : null}
+                  <Button size="sm" variant="ghost" disabled={pending || granting} onClick={() => setEditing(editing === g.id ? null : g.id)} aria-expanded={editing === g.id} aria-label={`Change when the grant to ${g.user?.email ?? `group ${g.group}`} expires`}>
+                    Expiry
+                  </Button>
+                  <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" disabled={pending || granting} onClick={() => revoke(g)} aria-label={`Remove the grant to ${g.user?.email ?? `group ${g.group}`}`}>
+                    {removing?.id === g.id ? (removing.step === "removing" ? "Removing…" : "Revoking…") : "Remove"}
+                  </Button>
+                </span>
+                </div>
+                {editing === g.id ? (
+                  <div className="mt-2 rounded-md border border-slate-200 p-3">
+                    <ExpiryEditor
+                      grantId={g.id}
+                      subject={g.user?.email ?? `group ${g.group}`}
+                      idPrefix={`grant-${g.id}`}
+                      onCancel={() => setEditing(null)}
+                      onDone={(outcome) => {
+                        setEditing(null);
+                        setNotice({ tone: outcome.ok ? "success" : "error", text: outcome.text });
+                        router.refresh();
+                      }}
+                    />
+                  </div>
+                ) : null}
               </li>
             ))}
           </ul>

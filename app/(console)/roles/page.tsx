@@ -33,7 +33,7 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
     partition: a.partition,
     defaultRegion: a.defaultRegion,
   }));
-  const grantViews: GrantView[] = grants.map((g) => ({ id: g.id, roleId: g.roleId, user: g.user ? { email: g.user.email, name: g.user.name } : null, group: g.group }));
+  const grantViews: GrantView[] = grants.map((g) => ({ id: g.id, roleId: g.roleId, user: g.user ? { email: g.user.email, name: g.user.name } : null, group: g.group, expiresAt: g.expiresAt }));
   const userOptions: UserOption[] = users.filter((u) => !u.disabled).map((u) => ({ email: u.email, name: u.name }));
   return (
     <>

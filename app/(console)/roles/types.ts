@@ -14,7 +14,8 @@ export type AccountOption = {
   defaultRegion: string;
 };
 
-export type GrantView = { id: string; roleId: string; user: { email: string; name: string } | null; group: string | null };
+/** `expiresAt`: when the grant ends (null: it does not). */
+export type GrantView = { id: string; roleId: string; user: { email: string; name: string } | null; group: string | null; expiresAt: string | null };
 
 export type UserOption = { email: string; name: string };
 

@@ -10,6 +10,7 @@ import * as m0007 from "./0007_role_health";
 import * as m0008 from "./0008_role_max_session";
 import * as m0009 from "./0009_personal_tokens";
 import * as m0010 from "./0010_device_authorizations";
+import * as m0011 from "./0011_grant_expiry";
 
 // Every migration, in order, as a static record: the Next.js server bundle has no migrations
 // folder to scan. Add new ones at the end; never rename or edit one that has shipped.
@@ -24,6 +25,7 @@ export const MIGRATIONS = {
   "0008_role_max_session": m0008,
   "0009_personal_tokens": m0009,
   "0010_device_authorizations": m0010,
+  "0011_grant_expiry": m0011,
 } satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;
