@@ -32,7 +32,7 @@ async function menu(request: APIRequestContext) {
   return ((await res.json()) as { roles: Array<{ id: string; accessEndsAt?: string }> }).roles;
 }
 
-test("[GRANT-EXPIRY]: a grant for an hour works, ends at its expiry (menu, switch), is listed as expired, and can be renewed", async ({ page, playwright, baseURL }) => {
+test("[GRANT-EXPIRY]: a grant for an hour works, ends at its expiry (menu, switch), is listed as expired, and can be renewed", async ({ page, playwright, browser, baseURL }) => {
   const admin = await playwright.request.newContext({ baseURL });
   await signInAsAdmin(admin);
   await ensureAccount(admin, PRODUCTION, "Production");
@@ -61,6 +61,15 @@ test("[GRANT-EXPIRY]: a grant for an hour works, ends at its expiry (menu, switc
   const operator = await playwright.request.newContext({ baseURL });
   await signInWithApi(operator, email, PASSWORD);
   expect((await menu(operator)).find((r) => r.id === readOnly)?.accessEndsAt).toBe(grant.expiresAt);
+  // In the browser: the row says so (the only role granted to them, so the menu shows it).
+  const operatorPage = await (await browser.newContext({ baseURL })).newPage();
+  await signInWithForm(operatorPage, email, PASSWORD, "/");
+  await operatorPage.locator('[data-testid="switch-role-button"][data-live]').waitFor();
+  await operatorPage.keyboard.press("Control+k");
+  const option = operatorPage.getByRole("option").filter({ hasText: "ReadOnly" });
+  await expect(option.getByTestId("switch-menu-role-ends")).toHaveText(/^Access ends in (5\d min|1 h)$/);
+  await expect(option).toHaveAttribute("aria-label", /access ends in (5\d min|1 h)/);
+  await operatorPage.context().close();
   const switched = await operator.post("/api/v1/sessions", { data: { roleId: readOnly, kind: "credentials" } });
   expect(switched.status(), await switched.text()).toBe(200);
   const { credentials } = (await switched.json()) as { credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string } };

@@ -206,9 +206,10 @@ function VirtualList({
                     account={data.accounts[data.roles[code]!.a]!}
                     group={rows.groups[row]!}
                     active={row === activeRow}
-                    // Only a recent's "2 h ago" and a failed test's time read the clock: the
-                    // other rows drawn before the menu opened stay as they are when it does.
-                    now={(rows.groups[row] === RECENT && (usage?.[code] ?? data.roles[code]!).lastUsedAt) || data.roles[code]!.health ? now : 0}
+                    // Only a recent's "2 h ago", a failed test's time and "Access ends in 2 h"
+                    // read the clock: the other rows drawn before the menu opened stay as they
+                    // are when it does.
+                    now={(rows.groups[row] === RECENT && (usage?.[code] ?? data.roles[code]!).lastUsedAt) || data.roles[code]!.health || data.roles[code]!.accessEndsAt ? now : 0}
                     onHover={hoverRole}
                     onConsole={consoleRole}
                   />
