@@ -207,7 +207,7 @@ export function GrantsClient({
                   <th scope="col" className="hidden px-3 py-2 md:table-cell">
                     Granted
                   </th>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="hidden px-3 py-2 sm:table-cell">
                     Expires
                   </th>
                 </tr>
@@ -237,6 +237,10 @@ export function GrantsClient({
                       <span className="mt-1 block pl-6 text-slate-900 sm:hidden">
                         {g.roleLabel} <span className="text-slate-600">· {g.accountName}</span>
                       </span>
+                      {/* And its expiry, for the same reason. */}
+                      <span className="mt-1 flex items-center gap-2 pl-6 text-slate-600 sm:hidden">
+                        <GrantExpiry grant={g} now={now} onChange={() => setEditing(g)} />
+                      </span>
                     </td>
                     <td className="hidden px-3 py-2 align-top sm:table-cell">
                       <span className="block font-medium text-slate-900">{g.roleLabel}</span>
@@ -248,12 +252,9 @@ export function GrantsClient({
                       </time>
                       {g.createdBy ? <span className="block break-all text-xs text-slate-500">by {g.createdBy}</span> : null}
                     </td>
-                    <td className="px-3 py-2 align-top text-slate-600">
+                    <td className="hidden px-3 py-2 align-top text-slate-600 sm:table-cell">
                       <span className="flex flex-col items-start gap-1">
-                        {g.expiresAt ? <ExpiryBadge expiresAt={g.expiresAt} now={now} /> : <span className="text-xs">Never</span>}
-                        <Button size="sm" variant="ghost" className="-ml-2" onClick={() => setEditing(g)} aria-label={`Change when the grant of ${g.roleLabel} in ${g.accountName} to ${subjectOf(g)} expires`}>
-                          Change
-                        </Button>
+                        <GrantExpiry grant={g} now={now} onChange={() => setEditing(g)} />
                       </span>
                     </td>
                   </tr>
@@ -298,6 +299,18 @@ export function GrantsClient({
 }
 
 /** Roles × (people + groups), granted in one step. */
+/** A grant's expiry ("Expires in 3 h", "Expired 2 d ago" or Never) and its Change button. */
+function GrantExpiry({ grant: g, now, onChange }: { grant: GrantRow; now: number; onChange: () => void }) {
+  return (
+    <>
+      {g.expiresAt ? <ExpiryBadge expiresAt={g.expiresAt} now={now} /> : <span className="text-xs">Never</span>}
+      <Button size="sm" variant="ghost" className="-ml-2" onClick={onChange} aria-label={`Change when the grant of ${g.roleLabel} in ${g.accountName} to ${subjectOf(g)} expires`}>
+        Change
+      </Button>
+    </>
+  );
+}
+
 function GrantForm({ roles, people, groups, initialPerson, onDone }: { roles: RoleChoice[]; people: PersonChoice[]; groups: string[]; initialPerson: string | null; onDone: (notice: Notice) => void }) {
   const [roleIds, setRoleIds] = useState<Set<string>>(new Set());
   const [emails, setEmails] = useState<Set<string>>(new Set(initialPerson && people.some((p) => p.email === initialPerson) ? [initialPerson] : []));
