@@ -61,6 +61,12 @@ export class AdminClient {
     return (await this.request<{ calls: CallRecord[]; lastSeq: number }>("GET", `calls?${q}`)).calls;
   };
   lastSeq = async () => (await this.request<{ lastSeq: number }>("GET", "calls?since=999999999")).lastSeq;
+  /** The AWS calls the sandbox received while `run` ran, as "service:action". */
+  callsDuring = async (run: () => Promise<unknown>): Promise<string[]> => {
+    const since = await this.lastSeq();
+    await run();
+    return (await this.calls({ since })).map((c) => `${c.service}:${c.action}`);
+  };
   totp = async (serialNumber: string) => (await this.request<{ code: string }>("POST", "totp", { serialNumber })).code;
   instanceCredentials = async (accountId: string, instanceProfileName: string): Promise<Creds> => {
     const r = await this.request<{ AccessKeyId: string; SecretAccessKey: string; Token: string }>("POST", "instance-credentials", {

@@ -38,12 +38,7 @@ async function credentials(actor: Actor): Promise<Creds & { expiration: string }
   return s.credentials;
 }
 
-/** The AWS calls made while `run` runs, as "service:action". */
-async function awsCallsDuring(run: () => Promise<unknown>): Promise<string[]> {
-  const since = await t.admin.lastSeq();
-  await run();
-  return (await t.admin.calls({ since })).map((c) => `${c.service}:${c.action}`);
-}
+const awsCallsDuring = (run: () => Promise<unknown>) => t.admin.callsDuring(run);
 
 async function lastSwitchDetails(actor: Actor): Promise<Record<string, unknown>> {
   const db = await getDb();

@@ -31,11 +31,7 @@ const credentials = async (actor: Actor) => {
   return s.credentials;
 };
 
-async function awsCallsDuring(run: () => Promise<unknown>): Promise<string[]> {
-  const since = await t.admin.lastSeq();
-  await run();
-  return (await t.admin.calls({ since })).map((c) => `${c.service}:${c.action}`);
-}
+const awsCallsDuring = (run: () => Promise<unknown>) => t.admin.callsDuring(run);
 
 const lastSwitch = async (actor: Actor) =>
   (await getDb()).selectFrom("audit_events").selectAll().where("actor_id", "=", actor.id).where("action", "=", "session.credentials").orderBy("id", "desc").executeTakeFirstOrThrow();
