@@ -16,7 +16,7 @@ import { testDatabases } from "./testing";
 import { nowIso } from "./time";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const ALL_TABLES = ["accounts", "audit_events", "console_sessions", "device_authorizations", "grants", "job_leases", "personal_tokens", "provision_runs", "role_health", "role_usage", "roles", "session_revocations", "users"];
+const ALL_TABLES = ["access_request_decisions", "access_requests", "accounts", "audit_events", "console_sessions", "device_authorizations", "grants", "job_leases", "personal_tokens", "provision_runs", "request_policies", "role_eligibility", "role_health", "role_usage", "roles", "session_revocations", "users", "webhook_deliveries", "webhooks"];
 
 async function tables(db: Kysely<Database>): Promise<string[]> {
   return (await db.introspection.getTables())
@@ -51,7 +51,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     const { db } = await store.create();
     expect(await tables(db)).toEqual([]);
 
-    expect(await migrateToLatest(db)).toEqual(["0001_users_and_audit", "0002_catalog", "0003_role_name_case", "0004_provision_runs", "0005_sessions_and_identity", "0006_session_revocations", "0007_role_health", "0008_role_max_session", "0009_personal_tokens", "0010_device_authorizations", "0011_grant_expiry"]);
+    expect(await migrateToLatest(db)).toEqual(["0001_users_and_audit", "0002_catalog", "0003_role_name_case", "0004_provision_runs", "0005_sessions_and_identity", "0006_session_revocations", "0007_role_health", "0008_role_max_session", "0009_personal_tokens", "0010_device_authorizations", "0011_grant_expiry", "0012_access_requests"]);
     expect(await tables(db)).toEqual(ALL_TABLES);
     expect(await executedMigrations(db)).toEqual(MIGRATION_NAMES);
 
@@ -76,7 +76,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     const usersBefore = await db.selectFrom("users").selectAll().orderBy("id").execute();
     const eventsBefore = await db.selectFrom("audit_events").selectAll().execute();
 
-    expect(await migrateToLatest(db)).toEqual(["0002_catalog", "0003_role_name_case", "0004_provision_runs", "0005_sessions_and_identity", "0006_session_revocations", "0007_role_health", "0008_role_max_session", "0009_personal_tokens", "0010_device_authorizations", "0011_grant_expiry"]);
+    expect(await migrateToLatest(db)).toEqual(["0002_catalog", "0003_role_name_case", "0004_provision_runs", "0005_sessions_and_identity", "0006_session_revocations", "0007_role_health", "0008_role_max_session", "0009_personal_tokens", "0010_device_authorizations", "0011_grant_expiry", "0012_access_requests"]);
 
     // 0005 gives every existing user their fixed AWS identity, from the email they have now.
     const identities = { [admin.id]: "ada@example.com", [oidcUser.id]: "grace@example.com" };
@@ -112,11 +112,11 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     await db.insertInto("users").values({ id: newId(), email: "ada@example.com", name: "Ada", role: "admin", password_hash: null, created_at: at, updated_at: at }).execute();
     await db.insertInto("accounts").values({ id: newId(), aws_account_id: "222222222222", name: "Development", color: "#16a34a", created_at: at, updated_at: at }).execute();
 
-    expect(await migrateTo(db, "0001_users_and_audit")).toEqual(["0011_grant_expiry", "0010_device_authorizations", "0009_personal_tokens", "0008_role_max_session", "0007_role_health", "0006_session_revocations", "0005_sessions_and_identity", "0004_provision_runs", "0003_role_name_case", "0002_catalog"]);
+    expect(await migrateTo(db, "0001_users_and_audit")).toEqual(["0012_access_requests", "0011_grant_expiry", "0010_device_authorizations", "0009_personal_tokens", "0008_role_max_session", "0007_role_health", "0006_session_revocations", "0005_sessions_and_identity", "0004_provision_runs", "0003_role_name_case", "0002_catalog"]);
     expect(await tables(db)).toEqual(["audit_events", "users"]);
     expect(await db.selectFrom("users").select("email").execute()).toEqual([{ email: "ada@example.com" }]);
 
-    expect(await migrateToLatest(db)).toEqual(["0002_catalog", "0003_role_name_case", "0004_provision_runs", "0005_sessions_and_identity", "0006_session_revocations", "0007_role_health", "0008_role_max_session", "0009_personal_tokens", "0010_device_authorizations", "0011_grant_expiry"]);
+    expect(await migrateToLatest(db)).toEqual(["0002_catalog", "0003_role_name_case", "0004_provision_runs", "0005_sessions_and_identity", "0006_session_revocations", "0007_role_health", "0008_role_max_session", "0009_personal_tokens", "0010_device_authorizations", "0011_grant_expiry", "0012_access_requests"]);
     expect(await db.selectFrom("accounts").selectAll().execute()).toEqual([]);
   });
 
@@ -169,7 +169,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     expect(outputs).toEqual([
       `${where} is already up to date.`,
       `${where} is already up to date.`,
-      `Applied 11 migration(s) to ${where}: 0001_users_and_audit, 0002_catalog, 0003_role_name_case, 0004_provision_runs, 0005_sessions_and_identity, 0006_session_revocations, 0007_role_health, 0008_role_max_session, 0009_personal_tokens, 0010_device_authorizations, 0011_grant_expiry.`,
+      `Applied 12 migration(s) to ${where}: 0001_users_and_audit, 0002_catalog, 0003_role_name_case, 0004_provision_runs, 0005_sessions_and_identity, 0006_session_revocations, 0007_role_health, 0008_role_max_session, 0009_personal_tokens, 0010_device_authorizations, 0011_grant_expiry, 0012_access_requests.`,
     ].sort());
     expect(await executedMigrations(db)).toEqual(MIGRATION_NAMES);
   });

@@ -195,6 +195,120 @@ export type GrantsTable = {
   created_at: string;
   /** When the grant stops giving access (ISO, exclusive); null: never. Migration 0011. */
   expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The approved access request that made this grant (migration 0012); null: a standing grant. */
+  access_request_id: ColumnType<string | null, string | null | undefined, string | null>;
+};
+
+/** A role entry's request policy (migration 0012); without a row the defaults of lib/access/policy.ts apply. */
+export type RequestPoliciesTable = {
+  role_id: string;
+  /** JSON array of user ids. */
+  approver_users: Generated<string>;
+  /** JSON array of identity-provider group names. */
+  approver_groups: Generated<string>;
+  any_admin: Generated<Flag>;
+  approvals_required: Generated<number>;
+  max_duration_seconds: number;
+  reason_required: Generated<Flag>;
+  ticket_pattern: string | null;
+  break_glass: Generated<Flag>;
+  revoke_on_end: Generated<Flag>;
+  updated_by: string | null;
+  updated_at: string;
+};
+
+/** Who may ask for a role entry: one user, or everyone in one (OIDC) group. */
+export type RoleEligibilityTable = {
+  id: string;
+  role_id: string;
+  user_id: string | null;
+  group_name: string | null;
+  created_by: string | null;
+  created_at: string;
+};
+
+export const ACCESS_REQUEST_KINDS = ["request", "break_glass", "extension"] as const;
+export type AccessRequestKind = (typeof ACCESS_REQUEST_KINDS)[number];
+export const ACCESS_REQUEST_STATUSES = ["pending", "approved", "denied", "withdrawn", "ended", "expired"] as const;
+export type AccessRequestStatus = (typeof ACCESS_REQUEST_STATUSES)[number];
+export type RevocationState = "none" | "pending" | "done" | "failed";
+export type ReviewState = "pending" | "justified" | "unjustified";
+
+export type AccessRequestsTable = {
+  id: string;
+  role_id: string;
+  requester_id: string;
+  kind: AccessRequestKind;
+  extends_id: string | null;
+  status: AccessRequestStatus;
+  reason: Generated<string>;
+  ticket: string | null;
+  requested_seconds: number;
+  granted_seconds: number | null;
+  approvals_required: number;
+  revoke_on_end: Flag;
+  created_at: string;
+  decided_at: string | null;
+  starts_at: string | null;
+  ends_at: string | null;
+  ended_at: string | null;
+  ended_by: string | null;
+  end_comment: string | null;
+  revocation_state: Generated<RevocationState>;
+  revocation_lease_until: string | null;
+  revocation_attempts: Generated<number>;
+  revoked_at: string | null;
+  expiry_notified_at: string | null;
+  review_state: ReviewState | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_comment: string | null;
+};
+
+export type AccessRequestDecisionsTable = {
+  id: string;
+  request_id: string;
+  approver_id: string | null;
+  approver_email: string;
+  decision: "approve" | "deny";
+  comment: Generated<string>;
+  granted_seconds: number | null;
+  at: string;
+};
+
+export const WEBHOOK_KINDS = ["slack", "json"] as const;
+export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
+export type WebhookDeliveryStatus = "pending" | "delivered" | "failed";
+
+/** Migration 0012: where approvers are told of access requests (lib/webhooks/). */
+export type WebhooksTable = {
+  id: string;
+  name: string;
+  kind: WebhookKind;
+  url: string;
+  /** HMAC-SHA256 key of a JSON webhook; null for Slack. Never sent back after creation. */
+  secret: string | null;
+  /** JSON array of event types. */
+  events: string;
+  enabled: Generated<Flag>;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type WebhookDeliveriesTable = {
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  lease_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
 };
 
 /** Per-person pins and recents for the Switch Role menu. */
@@ -266,6 +380,12 @@ export type Database = {
   job_leases: JobLeasesTable;
   personal_tokens: PersonalTokensTable;
   device_authorizations: DeviceAuthorizationsTable;
+  request_policies: RequestPoliciesTable;
+  role_eligibility: RoleEligibilityTable;
+  access_requests: AccessRequestsTable;
+  access_request_decisions: AccessRequestDecisionsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 };
 
 export type UserRow = Selectable<UsersTable>;

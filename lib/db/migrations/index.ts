@@ -11,6 +11,7 @@ import * as m0008 from "./0008_role_max_session";
 import * as m0009 from "./0009_personal_tokens";
 import * as m0010 from "./0010_device_authorizations";
 import * as m0011 from "./0011_grant_expiry";
+import * as m0012 from "./0012_access_requests";
 
 // Every migration, in order, as a static record: the Next.js server bundle has no migrations
 // folder to scan. Add new ones at the end; never rename or edit one that has shipped.
@@ -26,6 +27,7 @@ export const MIGRATIONS = {
   "0009_personal_tokens": m0009,
   "0010_device_authorizations": m0010,
   "0011_grant_expiry": m0011,
+  "0012_access_requests": m0012,
 } satisfies Record<string, Migration>;
 
 export type MigrationName = keyof typeof MIGRATIONS;
