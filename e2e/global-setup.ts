@@ -30,6 +30,8 @@ export default async function globalSetup() {
         // Every spec signs in from 127.0.0.1, wrong passwords included: the shared console gives
         // that address room. The rate-limit specs run their own console with the defaults.
         SWITCHBOARD_RATE_SIGNIN_IP: "2000/5m",
+        // e2e/webhooks.spec.ts delivers to a receiver on 127.0.0.1 over http (lib/webhooks/send.ts).
+        SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: "true",
         NEXTAUTH_URL: consoleUrl,
         NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
         SWITCHBOARD_DATA_DIR: join(dir, "data"),

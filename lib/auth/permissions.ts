@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   "settings.read",
   /** Ending people's live AWS sessions (a deny on the role for sessions issued before now). */
   "sessions.revoke",
+  /** Webhooks that tell approvers of access requests (lib/webhooks/): where they go, their secrets. */
+  "webhooks.manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

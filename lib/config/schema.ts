@@ -189,6 +189,9 @@ const envSchema = z.object({
   SWITCHBOARD_CREDENTIAL_CACHE: z.preprocess(emptyToUndefined, booleanFlagDefault(true)),
   SWITCHBOARD_ROLE_HEALTH_INTERVAL: healthInterval("6h"),
   SWITCHBOARD_ROLE_HEALTH_RATE: rate("2/1s"),
+  /** How often each instance looks for access on request that expired (lib/access/expiry.ts). */
+  SWITCHBOARD_ACCESS_EXPIRY_INTERVAL: healthInterval("30s"),
+  SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: booleanFlag,
   SWITCHBOARD_RATE_SWITCH: rate("30/1m"),
   SWITCHBOARD_RATE_STS: rate("50/1s"),
   SWITCHBOARD_RATE_SIGNIN_IP: rate("20/5m"),
@@ -264,6 +267,13 @@ export type Config = {
     /** At most this many tests (one AssumeRole each) in the window, on top of the STS budget. */
     rate: Rate;
   };
+  /** Access on request (lib/access/expiry.ts): seconds between looks for access that expired,
+   * whose live sessions are then revoked; null: off (access still ends on time: the grant
+   * check compares expiry with the clock on every request). */
+  accessExpiry: { intervalSeconds: number | null };
+  /** Webhooks (lib/webhooks/): true lets them go to http:// and to loopback and private addresses
+   * (the tests, the demo); never in production, where it would open the console to SSRF. */
+  webhooks: { allowPrivate: boolean };
   logLevel: "error" | "warn" | "info" | "debug";
   /** One JSON object per line (for a log collector), or coloured text for a person at a terminal. */
   logFormat: "json" | "pretty";
@@ -401,6 +411,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     credentialCache: e.SWITCHBOARD_CREDENTIAL_CACHE,
     roleHealth: { intervalSeconds: e.SWITCHBOARD_ROLE_HEALTH_INTERVAL, rate: e.SWITCHBOARD_ROLE_HEALTH_RATE },
+    accessExpiry: { intervalSeconds: e.SWITCHBOARD_ACCESS_EXPIRY_INTERVAL },
+    webhooks: { allowPrivate: e.SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE },
     logLevel: e.LOG_LEVEL,
     logFormat: e.SWITCHBOARD_LOG_FORMAT,
   };

@@ -1,4 +1,5 @@
-import { CheckCircle2, Clock, ShieldAlert } from "lucide-react";
+import { BellRing, CheckCircle2, Clock, ShieldAlert } from "lucide-react";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -96,6 +97,21 @@ export default async function SettingsPage() {
             </div>
           )}
         </Card>
+
+        {hasPermission(actor, "webhooks.manage") ? (
+          <Card>
+            <CardHeader
+              title="Webhooks"
+              description="Tell approvers about access requests in a Slack channel or your own service."
+              actions={
+                <Link href="/settings/webhooks" className="inline-flex items-center gap-1.5 text-sm font-medium text-indigo-700 hover:underline" data-testid="settings-webhooks-link">
+                  <BellRing className="h-4 w-4" aria-hidden />
+                  Manage webhooks
+                </Link>
+              }
+            />
+          </Card>
+        ) : null}
 
         <Card>
           <CardHeader title="Sign-in" />
