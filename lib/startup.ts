@@ -45,6 +45,28 @@ export async function startup(): Promise<void> {
   void reconcile();
   setTimeout(() => void reconcile(), LEASE_MS + 5_000).unref();
   await startRoleHealth(config);
+  await startAccessExpiry(config);
+  await startWebhookDelivery(config);
+}
+
+/** The webhook delivery worker (lib/webhooks/delivery.ts): every instance runs one; the store's
+ * leases keep two from sending the same delivery. */
+async function startWebhookDelivery(config: Config): Promise<void> {
+  const { startWebhookWorker, registerWorker } = await import("@/lib/webhooks/delivery");
+  if (config.webhooks.allowPrivate) logger.warn({ operation: "webhook.deliver" }, "SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE is on: webhooks may go to http:// and to private and loopback addresses. Only for tests and the demo.");
+  const worker = startWebhookWorker({ db: getDb, allowPrivate: config.webhooks.allowPrivate });
+  registerWorker(worker);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void worker.stop());
+}
+
+/** Each instance looks for access on request that expired and revokes its live sessions
+ * (lib/access/expiry.ts); the per-request claims keep instances from doing it twice. */
+async function startAccessExpiry(config: Config): Promise<void> {
+  const { intervalSeconds } = config.accessExpiry;
+  if (intervalSeconds === null) return;
+  const { startAccessExpiry: start } = await import("@/lib/access/expiry");
+  const schedule = start({ intervalMs: intervalSeconds * 1000 });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void schedule.stop());
 }
 
 /** The background re-test of role entries (SWITCHBOARD_ROLE_HEALTH_INTERVAL), stopped when the

@@ -8,6 +8,7 @@ import { hasPermission } from "@/lib/auth/actor";
 import { getActor } from "@/lib/auth/guard";
 import type { Permission } from "@/lib/auth/permissions";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { countWaitingForMe } from "@/lib/access/requests";
 import { getLastRole } from "@/lib/catalog/menu";
 import { getConfig } from "@/lib/config";
 
@@ -16,6 +17,9 @@ const NAV: Array<NavItem & { permission: Permission | readonly Permission[] }> =
   { href: "/accounts", label: "Accounts", permission: "accounts.read" },
   { href: "/roles", label: "Roles", permission: "roles.read" },
   { href: "/grants", label: "Grants", permission: "grants.manage" },
+  // Asking for access, and the approvals inbox (approvers are named per role, so anyone who can
+  // switch may be one; administrators always may see every request).
+  { href: "/requests", label: "Requests", permission: ["sessions.create", "grants.manage"] },
   // Operators see their own live sessions; administrators and auditors everyone's.
   { href: "/sessions", label: "Sessions", permission: ["sessions.create", "audit.read"] },
   { href: "/audit", label: "Audit", permission: "audit.read" },
@@ -29,6 +33,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const actor = await getActor();
   const lastRole = actor && hasPermission(actor, "sessions.create") ? await getLastRole(actor) : null;
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
+  const waiting = actor ? await countWaitingForMe(actor) : 0;
   return (
     <div className="min-h-screen">
       {/* The first stop of the Tab key: past the header to the page (WCAG 2.4.1, https://www.w3.org/WAI/WCAG22/Techniques/general/G1). */}
@@ -40,7 +45,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       </a>
       {actor ? (
         <AppHeader
-          nav={NAV.filter((n) => [n.permission].flat().some((p) => hasPermission(actor, p))).map(({ href, label }) => ({ href, label }))}
+          nav={NAV.filter((n) => [n.permission].flat().some((p) => hasPermission(actor, p))).map(({ href, label }) => ({ href, label, ...(href === "/requests" ? { count: waiting } : {}) }))}
           user={{ name: actor.name, email: actor.email, roleLabel: ROLE_LABELS[actor.role], theme }}
           switchRole={hasPermission(actor, "sessions.create") ? <SwitchMenu lastRole={lastRole} canManage={hasPermission(actor, "roles.manage")} /> : null}
           sandbox={Boolean(getConfig().aws.sandboxUrl)}

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { ThemeRadios } from "@/components/ui/theme-switch";
-import { isActive, type NavItem } from "./nav-links";
+import { isActive, NavCount, type NavItem } from "./nav-links";
 import { initials, signOutHere } from "./sign-out";
 import type { UserMenuProps } from "./user-menu";
 
@@ -74,6 +74,7 @@ export function PhoneMenu({ nav, user }: { nav: NavItem[]; user: UserMenuProps }
                         className={`block rounded-md px-3 py-2.5 text-base font-medium ${active ? "bg-indigo-50 text-indigo-800" : "text-slate-800 hover:bg-slate-100"}`}
                       >
                         {item.label}
+                        <NavCount count={item.count} tone="light" />
                       </Link>
                     </li>
                   );

@@ -13,6 +13,8 @@ export const auditFilter = z
     from: z.iso.datetime({ offset: true, error: "from must be an ISO 8601 time" }).optional(),
     to: z.iso.datetime({ offset: true, error: "to must be an ISO 8601 time" }).optional(),
     /** Events older than this id (ids are time-ordered): the next page. */
+    /** One access request's story (lib/access/story.ts): its steps and the switches made under it. */
+    request: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "request must be an access request id").optional(),
     before: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "before must be an event id").optional(),
     limit: z.coerce.number().int().min(1).max(10_000).default(100),
   })
@@ -46,6 +48,11 @@ export async function listAuditEvents(actor: Actor, filter: AuditFilter): Promis
   if (filter.from) query = query.where("at", ">=", new Date(filter.from).toISOString());
   if (filter.to) query = query.where("at", "<=", new Date(filter.to).toISOString());
   if (filter.before) query = query.where("id", "<", filter.before);
+  if (filter.request) {
+    const { storyRows } = await import("@/lib/access/story");
+    const ids = (await storyRows(db, filter.request)).map((r) => r.id);
+    query = query.where("id", "in", ids.length ? ids : [""]);
+  }
   const rows = await query.orderBy("id", "desc").limit(filter.limit + 1).execute();
   const page = rows.slice(0, filter.limit);
   return {

@@ -35,6 +35,10 @@ export const revokeRoleSessionsInput = z
   .strict();
 export type RevokeRoleSessionsInput = z.infer<typeof revokeRoleSessionsInput>;
 
+/** The name the console's own revocations (access on request that expired, lib/access/) go
+ * under when they call IAM through an account's provisioning role: CloudTrail shows it. */
+export const ACCESS_EXPIRY_SESSION_NAME = "switchboard-access-expiry";
+
 /** The longest an AWS role session can last (a role's MaxSessionDuration is at most 12 hours):
  * a switch older than this cannot have a live session. */
 const LONGEST_SESSION_MS = 12 * 3600_000;
@@ -123,12 +127,19 @@ function describeSummary(summary: RevocationSummary, who: string): string {
  * everyone), sessions issued before the time. */
 type Revoked = { sessionName: string | null; before: string };
 
-async function revokeInRole(actor: Actor, role: RoleTarget, revocation: Revocation, person: Person | null, meta: RequestMeta): Promise<RoleRevocation & { error?: AppError }> {
+async function revokeInRole(
+  actor: Actor | null,
+  role: RoleTarget,
+  revocation: Revocation,
+  person: Person | null,
+  meta: RequestMeta,
+  extra: Record<string, string> = {},
+): Promise<RoleRevocation & { error?: AppError }> {
   const who = person ? `Sessions of ${person.email} (session name ${person.sessionName})` : "All sessions of the role";
   const base = { roleId: role.id, roleArn: role.roleArn, accountName: role.accountName, revoked: [] as Revoked[], everyoneBefore: null as string | null };
   let outcome: RoleRevocation & { error?: AppError; revoked: Revoked[]; everyoneBefore: string | null };
   try {
-    const iam = await provisioningIam(role.account, awsIdentityOf(actor));
+    const iam = await provisioningIam(role.account, actor ? awsIdentityOf(actor) : ACCESS_EXPIRY_SESSION_NAME);
     const got = await iam.send(new GetRoleCommand({ RoleName: role.roleName }));
     const maxSessionSeconds = got.Role?.MaxSessionDuration ?? 3600;
     const [existing, others] = await Promise.all([currentPolicy(iam, role.roleName), otherInlineSize(iam, role.roleName)]);
@@ -169,6 +180,7 @@ async function revokeInRole(actor: Actor, role: RoleTarget, revocation: Revocati
       scope: person ? "person" : "everyone",
       ...(person ? { person: person.email, sessionName: person.sessionName } : {}),
       ...(outcome.folded ? { folded: outcome.folded, everyoneBefore: outcome.everyoneBefore } : {}),
+      ...extra,
     },
   } as const;
   const db = await getDb();
@@ -177,7 +189,7 @@ async function revokeInRole(actor: Actor, role: RoleTarget, revocation: Revocati
       const now = new Date().toISOString();
       await trx
         .insertInto("session_revocations")
-        .values(outcome.revoked.map((r) => ({ id: newId(), role_id: role.id, session_name: r.sessionName, revoked_before: r.before, actor_id: actor.id, created_at: now })))
+        .values(outcome.revoked.map((r) => ({ id: newId(), role_id: role.id, session_name: r.sessionName, revoked_before: r.before, actor_id: actor?.id ?? null, created_at: now })))
         .execute();
     }
     await recordAudit(event, trx);
@@ -217,6 +229,18 @@ export async function revokeRoleSessions(actor: Actor, roleId: string, input: Re
   const result = await revokeInRole(actor, role, revocation, person, meta);
   if (result.error) throw result.error;
   return publicPart(result);
+}
+
+/** One person's live sessions in one entry, once their access on request ended (lib/access/):
+ * by the approver or administrator who ended it (`by`), or by the console itself when it expired
+ * (`by` null, audited without an actor). Unsafe: no permission is checked here — the caller has
+ * decided that the access ended, and revoking only ever takes access away. Never throws for an
+ * AWS failure: the result says what went wrong (the caller retries). */
+export async function unsafeRevokePersonInRole(by: Actor | null, roleId: string, userId: string, meta: RequestMeta, details: Record<string, string>): Promise<RoleRevocation> {
+  const [role] = await roleTargets([roleId]);
+  if (!role) return { roleId, roleArn: "", accountName: "", ok: true, message: "The role entry is gone: nothing to revoke." };
+  const person = await findPerson({ id: userId });
+  return publicPart(await revokeInRole(by, role, { kind: "person", sessionName: person.sessionName, sourceIdentity: role.sourceIdentity }, person, meta, details));
 }
 
 /** The role entries a person switched into recently enough for a session to be alive, from the

@@ -1,7 +1,7 @@
 // The audit page's URL → filter, and back: the filter bar's values, the export links and the
 // paging link all come from the same normalized parameters.
 
-export const FILTER_KEYS = ["actor", "action", "outcome", "account", "from", "to"] as const;
+export const FILTER_KEYS = ["actor", "action", "outcome", "account", "from", "to", "request"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 // What a datetime-local input submits when the form is sent without JavaScript: a UTC time

@@ -72,6 +72,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             to: toInputValue(shown.to),
           }}
         />
+        {filters.request ? (
+          <Alert tone="info" title="One access request's story">
+            The request, each decision, the switches made under it, its end and the revocation of live sessions.{" "}
+            <Link href={`/requests/${filters.request}`} className="font-medium underline">
+              Open the request
+            </Link>
+          </Alert>
+        ) : null}
         {Object.keys(errors).length ? (
           <Alert tone="warning" title={Object.keys(errors).length === 1 ? "One filter was not applied" : "Some filters were not applied"}>
             {describeZodError(first.error!).message}. The events below match the other filters.

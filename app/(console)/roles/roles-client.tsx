@@ -361,6 +361,11 @@ function RoleRow({
               Edit
             </Button>
             {/* roles.manage and provisioning.manage are both administrators' (lib/auth/permissions). */}
+            {grantCount !== null ? (
+              <Link href={`/roles/${role.id}/access`} className={buttonClass("secondary", "sm")} aria-label={`Access on request for ${role.displayName}`}>
+                On request
+              </Link>
+            ) : null}
             <Link href={`/roles/${role.id}/trust`} className={buttonClass("secondary", "sm")} aria-label={`Edit trust of ${role.displayName}`}>
               Edit trust
             </Link>

@@ -130,6 +130,7 @@ export class Client {
   post = (path: string, opts?: RequestOptions) => this.request("POST", path, opts);
   patch = (path: string, opts?: RequestOptions) => this.request("PATCH", path, opts);
   delete = (path: string, opts?: RequestOptions) => this.request("DELETE", path, opts);
+  put = (path: string, opts?: RequestOptions) => this.request("PUT", path, opts);
 
   /** next-auth's CSRF token (and its cookie, into the jar). */
   async csrfToken(): Promise<string> {
