@@ -131,10 +131,14 @@ export async function deleteGrant(actor: Actor, id: string, meta: RequestMeta): 
       trx,
     );
   });
-  // The grant check refuses the next switch on every instance; this one also lets go of the
-  // credentials it holds (a group grant: everyone's in the entry, as who was in the group is not
-  // known here).
-  credentialCache().forgetRole(grant.roleId, grant.user?.id);
+  forgetGrantCredentials([grant]);
+}
+
+/** After grants are removed (committed): the grant check refuses the next switch on every
+ * instance; this one also lets go of the credentials it holds (a group grant: everyone's in the
+ * entry, as who was in the group is not known here). Also used by access reviews (lib/access/reviews.ts). */
+export function forgetGrantCredentials(grants: ReadonlyArray<{ roleId: string; user: { id: string } | null }>): void {
+  for (const grant of grants) credentialCache().forgetRole(grant.roleId, grant.user?.id);
 }
 
 const expiryDetails = (expiresAt: string | undefined) => (expiresAt ? { details: { expiresAt } } : {});
@@ -244,6 +248,6 @@ export async function deleteGrants(actor: Actor, ids: string[], meta: RequestMet
       );
     }
   });
-  for (const grant of grants) credentialCache().forgetRole(grant.roleId, grant.user?.id);
+  forgetGrantCredentials(grants);
   return grants;
 }

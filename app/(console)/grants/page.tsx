@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { listAccounts } from "@/lib/accounts/accounts";
 import { hasPermission } from "@/lib/auth/actor";
@@ -52,6 +53,11 @@ export default async function GrantsPage({ searchParams }: { searchParams: Promi
       <PageHeader
         title="Grants"
         description="Who may switch into which role. Grant many roles to many people or identity-provider groups at once, find a person's or an account's grants, and remove them in bulk."
+        actions={
+          <Link href="/access-reviews" className="text-sm font-medium text-indigo-700 hover:underline">
+            Review standing grants
+          </Link>
+        }
       />
       <GrantsClient asOf={Date.parse(nowIso())} grants={rows} roles={roleChoices} accounts={accountChoices} people={people} groups={groups} view={view} canRevoke={hasPermission(actor, "sessions.revoke")} />
     </>
