@@ -22,6 +22,8 @@ export const EXIT = {
   roleNotFound: 8,
   /** Device sign-in: the person denied it in the console. */
   deviceDenied: 9,
+  /** `request --wait`: an approver denied the access request (the same code as a denied sign-in). */
+  requestDenied: 9,
   /** Device sign-in: the code expired before anyone approved it. */
   deviceExpired: 10,
   /** Stopped with Ctrl+C (128 + SIGINT, as shells report it). */

@@ -8,6 +8,7 @@ import { config, CONFIG_USAGE } from "./commands/config-export";
 import { consoleCommand, CONSOLE_USAGE } from "./commands/console";
 import { credentials, CREDENTIALS_USAGE, exec, EXEC_USAGE } from "./commands/credentials";
 import { login, LOGIN_USAGE, logout } from "./commands/login";
+import { request, REQUEST_MORE_USAGE, REQUEST_USAGE } from "./commands/request";
 import { roles } from "./commands/roles";
 import { CliError, EXIT } from "./errors";
 import type { Io } from "./io";
@@ -22,9 +23,13 @@ Usage:
   ${EXEC_USAGE}
   ${CONSOLE_USAGE}
   ${CONFIG_USAGE}
+  ${REQUEST_USAGE}
+  ${REQUEST_MORE_USAGE}
 
 <role> is an entry id, account/role as switchboard roles shows them, an exported profile name,
 or words that match exactly one of your roles. switchboard <command> --help says more.
+A role you may ask for (switchboard request roles) is given for a time once approved:
+  switchboard request prod/readonly --for 2h --reason "INC-1234" --wait
 
 Start by signing in: it prints a code to approve in the console (device sign-in), or takes a
 personal access token from the console (user menu → Command line & tokens) with --token:
@@ -46,7 +51,7 @@ Exit codes:
   6  AWS refused or failed the switch (the console's explanation is printed)
   7  the console could not be reached, or did not answer as a Switchboard console
   8  no role matches, or several do
-  9  login: the device sign-in was denied in the console
+  9  denied in the console: the device sign-in (login), or the access request (request --wait)
   10  login: the device sign-in's code expired before anyone approved it
   130  stopped with Ctrl+C
 `;
@@ -60,6 +65,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   exec,
   console: consoleCommand,
   config,
+  request,
 };
 
 /** Runs one command line; returns the exit code. Every failure the person can act on is a

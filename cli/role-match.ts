@@ -53,10 +53,20 @@ export const isEntryId = (text: string) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(text)
 
 const fold = (text: string) => text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s*\/\s*/g, "/").trim();
 
+/** What resolveEntry says when nothing or several match, and which command lists them: your
+ * roles by default; `switchboard request` matches the roles you may ask for instead. */
+export type MatchWords = { none: string; noMatch: (wanted: string) => string; list: string };
+
+const ROLE_WORDS: MatchWords = {
+  none: "You have no roles in Switchboard yet. Ask an administrator for a grant.",
+  noMatch: (wanted) => `No role of yours matches "${wanted}". Run switchboard roles to see them.`,
+  list: "switchboard roles",
+};
+
 /** The one entry `wanted` names, or a CliError (exit 8) that lists the candidates. */
-export function resolveEntry(data: MenuData, wanted: string): Entry {
+export function resolveEntry(data: MenuData, wanted: string, words: MatchWords = ROLE_WORDS): Entry {
   const entries = entriesOf(data);
-  if (entries.length === 0) throw new CliError(EXIT.roleNotFound, "You have no roles in Switchboard yet. Ask an administrator for a grant.");
+  if (entries.length === 0) throw new CliError(EXIT.roleNotFound, words.none);
   const byId = entries.find((e) => e.id === wanted);
   if (byId) return byId;
   // Exact names first, so that "prod/admin" is not ambiguous with "prod/admin-readonly".
@@ -67,23 +77,23 @@ export function resolveEntry(data: MenuData, wanted: string): Entry {
     entries.filter((e) => profileNameFor(e.accountName, e.roleName) === key),
   ]) {
     if (exact.length === 1) return exact[0]!;
-    if (exact.length > 1) throw ambiguous(wanted, exact);
+    if (exact.length > 1) throw ambiguous(wanted, exact, words);
   }
   const found = listEntries(data, wanted);
   if (found.length === 1) return found[0]!;
-  if (found.length === 0) throw new CliError(EXIT.roleNotFound, `No role of yours matches "${wanted}". Run switchboard roles to see them.`);
-  throw ambiguous(wanted, found);
+  if (found.length === 0) throw new CliError(EXIT.roleNotFound, words.noMatch(wanted));
+  throw ambiguous(wanted, found, words);
 }
 
 const SHOWN = 20;
 
-function ambiguous(wanted: string, matches: Entry[]): CliError {
+function ambiguous(wanted: string, matches: Entry[], words: MatchWords): CliError {
   const lines = [`"${wanted}" matches ${matches.length} roles; give one's id or account/role:`, ...formatTable(matches.slice(0, SHOWN)).map((l) => `  ${l}`)];
-  if (matches.length > SHOWN) lines.push(`  … and ${matches.length - SHOWN} more (switchboard roles ${quoteArg(wanted)})`);
+  if (matches.length > SHOWN) lines.push(`  … and ${matches.length - SHOWN} more (${words.list} ${quoteArg(wanted)})`);
   return new CliError(EXIT.roleNotFound, lines.join("\n"));
 }
 
-const quoteArg = (text: string) => (/^[\w./@:-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+export const quoteArg = (text: string) => (/^[\w./@:-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
 /** Columns: entry id, account/role, account id, region (and why a failing entry fails). */
 export function formatTable(entries: Entry[], header = false): string[] {
