@@ -91,7 +91,7 @@ test("[MENU]: the menu's data comes compact and gzipped; the API's default stays
   const zipped = await again.body();
   expect([zipped[0], zipped[1]]).toEqual([0x1f, 0x8b]);
   const compact = JSON.parse(gunzipSync(zipped).toString("utf8")) as { v: number; roles: { id: string[] } };
-  expect(compact.v).toBe(2);
+  expect(compact.v).toBe(3); // MENU_WIRE_VERSION (lib/catalog/menu-wire.ts)
   expect(compact.roles.id.length).toBeGreaterThan(0);
   await page.locator('[data-testid="switch-role-button"][data-live]').click();
   await expect(page.getByRole("option").first()).toBeVisible();

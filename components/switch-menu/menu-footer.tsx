@@ -15,6 +15,7 @@ export function MenuFooter({
   region,
   onRegion,
   effectiveRegion,
+  requesting,
   isMac,
 }: {
   ids: string;
@@ -24,6 +25,9 @@ export function MenuFooter({
   region: string;
   onRegion: (region: string) => void;
   effectiveRegion: string;
+  /** The active row is an entry to ask for ("request"), or one already asked for ("requested"):
+   * Enter goes to the request, and there is nothing else to do. */
+  requesting: "request" | "requested" | null;
   isMac: boolean;
 }) {
   // The region <select> appears when asked for: a select is a second "combobox" to assistive
@@ -98,9 +102,15 @@ export function MenuFooter({
         {count}
       </span>
       <span id={`${ids}-hints`} className="ml-auto hidden items-center gap-3 sm:flex">
-        <Hint keys="↵">Console</Hint>
-        <Hint keys="⇧↵">Credentials</Hint>
-        <Hint keys={`${mod} P`}>Pin</Hint>
+        {requesting ? (
+          <Hint keys="↵">{requesting === "requested" ? "Your request" : "Request"}</Hint>
+        ) : (
+          <>
+            <Hint keys="↵">Console</Hint>
+            <Hint keys="⇧↵">Credentials</Hint>
+            <Hint keys={`${mod} P`}>Pin</Hint>
+          </>
+        )}
         <Hint keys="↑↓">Move</Hint>
       </span>
     </div>

@@ -1,15 +1,15 @@
 "use client";
 
-import { Clock, RefreshCw, Star } from "lucide-react";
+import { Clock, RefreshCw, Send, Star } from "lucide-react";
 import Link from "next/link";
 import { memo, useCallback, useLayoutEffect, useRef, type RefObject } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Alert } from "@/components/ui/field";
-import type { MenuData, MenuRole } from "@/lib/catalog/menu-types";
+import type { MenuData, MenuRequestable, MenuRole } from "@/lib/catalog/menu-types";
 import { ENVIRONMENT_BADGE, formatAccountId, safeColor } from "./format";
-import { RoleRow, RowActions } from "./menu-row";
-import { headerAccount, isHeader, PINNED, RECENT, type MenuRows } from "./rows";
+import { RequestAction, RequestRow, RoleRow, RowActions } from "./menu-row";
+import { headerAccount, isHeader, PINNED, RECENT, REQUESTABLE, type MenuRows } from "./rows";
 import { HEADER_H, OVERSCAN, ROW_H } from "./sizes";
 import type { MenuState } from "./use-menu-data";
 import { rowAt, totalHeight, visibleRange, type Layout } from "./virtual";
@@ -36,6 +36,9 @@ export type MenuListProps = {
   onPin: (role: number) => void;
   consoleHref: (role: number) => string;
   onConsoleLink: (role: number) => void;
+  /** Enter, a click or the Request button on an entry the person may only ask for. */
+  onRequest: (role: number) => void;
+  requestHref: (entry: MenuRequestable) => string;
   onRetry: () => void;
 };
 
@@ -72,7 +75,8 @@ export function MenuList(props: MenuListProps) {
       </div>
     );
   }
-  if (state.data.roles.length === 0) {
+  const requestable = state.data.requestable?.length ?? 0;
+  if (state.data.roles.length === 0 && requestable === 0) {
     return (
       <div className="px-6 py-8 text-center" data-testid="switch-menu-empty">
         <p className="font-medium text-slate-900">No roles to switch into yet</p>
@@ -103,7 +107,17 @@ export function MenuList(props: MenuListProps) {
       </div>
     );
   }
-  return <VirtualList {...props} rows={rows} layout={layout} data={state.data} />;
+  const list = <VirtualList {...props} rows={rows} layout={layout} data={state.data} usable={state.index.usable} />;
+  if (state.data.roles.length > 0) return list;
+  // Nothing usable yet, but something to ask for: say so above the list rather than "no roles".
+  return (
+    <>
+      <p className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="switch-menu-only-requestable">
+        No role is granted to you yet. You can ask for {requestable === 1 ? "the one below" : `the ${requestable} below`}: pick one to send a request, and an approver decides.
+      </p>
+      {list}
+    </>
+  );
 }
 
 function VirtualList({
@@ -125,18 +139,22 @@ function VirtualList({
   onPin,
   consoleHref,
   onConsoleLink,
-}: MenuListProps & { rows: MenuRows; layout: Layout; data: MenuData }) {
+  onRequest,
+  requestHref,
+  usable,
+}: MenuListProps & { rows: MenuRows; layout: Layout; data: MenuData; usable: number }) {
   const [start, end] = visibleRange(layout, scrollTop, listHeight, OVERSCAN);
 
   // Row callbacks that keep their identity across renders, so that a keystroke re-renders only
   // the rows whose role, usage or state changed (RoleRow is memoized); they call the latest
   // handlers, which close over the menu's current state.
-  const handlers = useRef({ onHover, onConsole });
+  const handlers = useRef({ onHover, onConsole, onRequest });
   useLayoutEffect(() => {
-    handlers.current = { onHover, onConsole };
+    handlers.current = { onHover, onConsole, onRequest };
   });
   const hoverRole = useCallback((role: number, group: number) => handlers.current.onHover(role, group), []);
   const consoleRole = useCallback((role: number) => handlers.current.onConsole(role), []);
+  const requestRole = useCallback((role: number) => handlers.current.onRequest(role), []);
 
   // The window in runs of one group each, so every run can carry role="group" with its name
   // even when the group's header has scrolled out of the DOM.
@@ -162,6 +180,7 @@ function VirtualList({
   const activeRole = activeRow >= 0 && activeRow < rows.codes.length && !isHeader(rows.codes[activeRow]!) ? rows.codes[activeRow]! : -1;
   const rowTop = activeRole >= 0 ? layout.offsets[activeRow]! - scrollTop : 0;
   const actionsTop = activeRole >= 0 && rowTop >= (showSticky ? HEADER_H : 0) && rowTop + ROW_H <= listHeight ? rowTop : null;
+  const activeEntry = activeRole >= usable ? data.requestable?.[activeRole - usable] : undefined;
 
   return (
     // The list and what is drawn over it (the active row's buttons, the sticky header) in a box
@@ -196,6 +215,22 @@ function VirtualList({
                 const row = run.from + k;
                 const code = rows.codes[row]!;
                 if (isHeader(code)) return <GroupHeader key="header" code={code} data={data} />;
+                if (code >= usable) {
+                  const entry = data.requestable![code - usable]!;
+                  return (
+                    <RequestRow
+                      key={code}
+                      id={optionId(rows.groups[row]!, code)}
+                      index={code}
+                      entry={entry}
+                      account={data.accounts[entry.a]!}
+                      group={rows.groups[row]!}
+                      active={row === activeRow}
+                      onHover={hoverRole}
+                      onRequest={requestRole}
+                    />
+                  );
+                }
                 return (
                   <RoleRow
                     key={code}
@@ -227,14 +262,18 @@ function VirtualList({
           onMouseDown={(e) => e.preventDefault()}
           data-testid="switch-menu-row-actions"
         >
-          <RowActions
-            role={data.roles[activeRole]!}
-            pinned={(usage?.[activeRole] ?? data.roles[activeRole]!).pinned}
-            onPin={() => onPin(activeRole)}
-            onCredentials={() => onCredentials(activeRole)}
-            consoleHref={consoleHref(activeRole)}
-            onConsoleLink={() => onConsoleLink(activeRole)}
-          />
+          {activeEntry ? (
+            <RequestAction entry={activeEntry} href={requestHref(activeEntry)} onRequest={() => onRequest(activeRole)} />
+          ) : (
+            <RowActions
+              role={data.roles[activeRole]!}
+              pinned={(usage?.[activeRole] ?? data.roles[activeRole]!).pinned}
+              onPin={() => onPin(activeRole)}
+              onCredentials={() => onCredentials(activeRole)}
+              consoleHref={consoleHref(activeRole)}
+              onConsoleLink={() => onConsoleLink(activeRole)}
+            />
+          )}
         </div>
       ) : null}
       {showSticky ? (
@@ -251,6 +290,7 @@ function VirtualList({
 function groupName(code: number, data: MenuData): string {
   if (code === PINNED) return "Pinned";
   if (code === RECENT) return "Recent";
+  if (code === REQUESTABLE) return "Ask for access";
   const account = data.accounts[headerAccount(code)];
   if (!account) return "";
   return `${account.name}, ${ENVIRONMENT_BADGE[account.environment]?.label ?? account.environment}, account ${account.id}${account.alias ? `, alias ${account.alias}` : ""}`;
@@ -262,6 +302,20 @@ const GroupHeader = memo(function GroupHeader({ code, data }: { code: number; da
       <div className="flex items-center gap-2 border-b border-slate-100 bg-slate-50 px-3 text-xs font-semibold tracking-wide text-slate-500 uppercase" style={{ height: HEADER_H }} aria-hidden>
         {code === PINNED ? <Star className="h-3.5 w-3.5" aria-hidden /> : <Clock className="h-3.5 w-3.5" aria-hidden />}
         {code === PINNED ? "Pinned" : "Recent"}
+      </div>
+    );
+  }
+  if (code === REQUESTABLE) {
+    return (
+      <div
+        className="flex items-center gap-2 border-b border-slate-100 bg-slate-50 px-3 text-xs text-slate-500"
+        style={{ height: HEADER_H }}
+        aria-hidden
+        data-testid="switch-menu-requestable-header"
+      >
+        <Send className="h-3.5 w-3.5 shrink-0" aria-hidden />
+        <span className="font-semibold tracking-wide uppercase">Ask for access</span>
+        <span className="truncate">you need approval to use these</span>
       </div>
     );
   }

@@ -1,11 +1,11 @@
 "use client";
 
-import { ExternalLink, KeyRound, Pin } from "lucide-react";
+import { ExternalLink, Hourglass, KeyRound, Pin, Send } from "lucide-react";
 import { memo, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { accessEndsText, utcMinuteText } from "@/lib/catalog/grant-expiry";
 import { testedAgo, whyLabel } from "@/lib/catalog/health";
-import type { MenuAccount, MenuRole } from "@/lib/catalog/menu-types";
+import type { MenuAccount, MenuRequestable, MenuRole } from "@/lib/catalog/menu-types";
 import { ENVIRONMENT_BADGE, formatAccountId, safeColor, timeAgo } from "./format";
 import { PINNED, RECENT } from "./rows";
 import { ROW_H } from "./sizes";
@@ -96,6 +96,98 @@ export const RoleRow = memo(function RoleRow({
     </div>
   );
 });
+
+/** An entry the person may ask for (issue 15 §2.1): greyed like a failing entry, marked "On
+ * request" (or "Requested" while a request of theirs waits), naming its account itself (the
+ * "Ask for access" group has no account header). Its one action is to ask: Enter, a click, or
+ * RequestAction; never a switch, credentials or a pin. */
+export const RequestRow = memo(function RequestRow({
+  id,
+  index,
+  entry,
+  account,
+  group,
+  active,
+  onHover,
+  onRequest,
+}: {
+  id: string;
+  /** Its role index in the menu (≥ MenuIndex.usable). */
+  index: number;
+  entry: MenuRequestable;
+  account: MenuAccount;
+  group: number;
+  active: boolean;
+  onHover: (index: number, group: number) => void;
+  onRequest: (index: number) => void;
+}) {
+  const env = ENVIRONMENT_BADGE[account.environment] ?? ENVIRONMENT_BADGE.other;
+  return (
+    <div
+      id={id}
+      role="option"
+      aria-selected={active}
+      aria-label={requestLabel(entry, account)}
+      onMouseMove={active ? undefined : () => onHover(index, group)}
+      onClick={() => onRequest(index)}
+      className={`relative flex cursor-pointer items-center gap-3 pl-3 ${active ? `bg-indigo-50 ${REQUEST_PADDING}` : "pr-2 hover:bg-slate-50"}`}
+      style={{ height: ROW_H }}
+      data-testid="switch-menu-requestable"
+      data-role-id={entry.id}
+      data-pending={entry.pending ? "true" : undefined}
+    >
+      {active ? <span className="absolute inset-y-0 left-0 w-0.5 bg-indigo-500" aria-hidden /> : null}
+      <span className="h-6 w-1 shrink-0 rounded-full opacity-40" style={{ backgroundColor: safeColor(entry.color) }} aria-hidden />
+      <div className="min-w-0 flex-1">
+        <div className="flex min-w-0 items-center gap-2">
+          <span className="truncate text-sm font-medium text-slate-600">{entry.label}</span>
+          <span className="shrink-0">{entry.pending ? <Badge tone="amber">Requested</Badge> : <Badge tone="slate">On request</Badge>}</span>
+          {entry.name !== entry.label ? <span className="truncate font-mono text-xs text-slate-500">{entry.name}</span> : null}
+        </div>
+        {/* slate-600: slate-500 falls under 4.5:1 on the active row's indigo-50. */}
+        <div className="flex min-w-0 items-center gap-1.5 text-xs text-slate-600">
+          <span className={`shrink-0 font-medium ${env.tone === "red" ? "text-red-700" : env.tone === "amber" ? "text-amber-700" : "text-slate-700"}`}>{account.name}</span>
+          <span className="shrink-0 font-mono tabular-nums">{formatAccountId(account.id)}</span>
+        </div>
+      </div>
+    </div>
+  );
+});
+
+/** What a screen reader says of a requestable row: "Request Production / ReadOnly — you need
+ * approval". */
+export function requestLabel(entry: MenuRequestable, account: MenuAccount): string {
+  const name = `${account.name} / ${entry.label}${entry.name !== entry.label ? ` (${entry.name})` : ""}`;
+  return entry.pending ? `Requested ${name} — waiting for approval` : `Request ${name} — you need approval`;
+}
+
+/** Room the active requestable row leaves for RequestAction (one button). */
+const REQUEST_PADDING = "pr-[2.5rem] sm:pr-[7.5rem]";
+
+/** The active requestable row's one button, over its right end like RowActions: a link to the
+ * request (a plain click goes there in this tab, as Enter does). */
+export function RequestAction({ entry, href, onRequest }: { entry: MenuRequestable; href: string; onRequest: () => void }) {
+  const Icon = entry.pending ? Hourglass : Send;
+  return (
+    <a
+      href={href}
+      tabIndex={-1}
+      aria-label={entry.pending ? `See your request for ${entry.label}` : `Request ${entry.label}`}
+      title={entry.pending ? `Your request for ${entry.label} is waiting for approval (Enter)` : `Ask for ${entry.label}: an approver decides (Enter)`}
+      onClick={(e) => {
+        // Same as Enter: the menu closes and the page changes in this tab.
+        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        onRequest();
+      }}
+      className={`inline-flex h-7 w-7 items-center justify-center gap-1 rounded-md text-xs font-medium sm:w-[6.75rem] ${entry.pending ? "border border-slate-300 bg-white text-slate-700 hover:bg-slate-50" : "bg-indigo-600 text-white hover:bg-indigo-700"}`}
+      data-testid="switch-menu-request"
+    >
+      <Icon className="h-3.5 w-3.5 shrink-0" aria-hidden />
+      <span className="hidden sm:inline">{entry.pending ? "Requested" : "Request"}</span>
+    </a>
+  );
+}
 
 /** Room the active row leaves for RowActions: three icon buttons on a phone, icon and word on
  * wider screens (the buttons have fixed widths, so the row's text never runs under them). */

@@ -9,10 +9,13 @@ import { searchMenu, type MenuIndex, type SearchResult, type Usage } from "./sea
 /** Row codes: a role row is its role index (≥ 0); a header row is negative. */
 export const PINNED = -1;
 export const RECENT = -2;
+/** "Ask for access": the entries the person may request (role index ≥ MenuIndex.usable), after
+ * every usable role, in browsing and in results alike. */
+export const REQUESTABLE = -3;
 /** The header code of account `a`. */
-export const accountHeader = (a: number) => -3 - a;
-/** The account of a header code, or -1 for Pinned/Recent. */
-export const headerAccount = (code: number) => (code <= -3 ? -3 - code : -1);
+export const accountHeader = (a: number) => -4 - a;
+/** The account of a header code, or -1 for Pinned/Recent/Ask for access. */
+export const headerAccount = (code: number) => (code <= -4 ? -4 - code : -1);
 export const isHeader = (code: number) => code < 0;
 
 export type MenuRows = {
@@ -63,13 +66,19 @@ class RowBuilder {
 }
 
 /** The list without a query: Pinned (catalog order), Recent (latest first, pinned ones left
- * out since they are already on top), then every account with all its roles. */
+ * out since they are already on top), then every account with all its roles, then the entries
+ * the person may ask for. */
 export function browseRows(index: MenuIndex, usage: readonly Usage[]): MenuRows {
-  const { catalogOrder, accountOrder, data } = index;
+  const { catalogOrder, accountOrder, data, usable } = index;
   const pinned: number[] = [];
   const recent: number[] = [];
+  const requestable: number[] = [];
   for (let k = 0; k < catalogOrder.length; k++) {
     const r = catalogOrder[k]!;
+    if (r >= usable) {
+      requestable.push(r);
+      continue;
+    }
     const u = usage[r]!;
     if (u.pinned) pinned.push(r);
     else if (u.lastUsedAt) recent.push(r);
@@ -77,7 +86,7 @@ export function browseRows(index: MenuIndex, usage: readonly Usage[]): MenuRows 
   recent.sort((x, y) => (usage[x]!.lastUsedAt! > usage[y]!.lastUsedAt! ? -1 : usage[x]!.lastUsedAt! < usage[y]!.lastUsedAt! ? 1 : 0));
   recent.length = Math.min(recent.length, RECENT_LIMIT);
 
-  const b = new RowBuilder(2 + pinned.length + recent.length + accountOrder.length + catalogOrder.length);
+  const b = new RowBuilder(3 + pinned.length + recent.length + accountOrder.length + catalogOrder.length);
   if (pinned.length) {
     b.head(PINNED);
     for (const r of pinned) b.role(r);
@@ -90,6 +99,7 @@ export function browseRows(index: MenuIndex, usage: readonly Usage[]): MenuRows 
   let current = -1;
   for (let k = 0; k < catalogOrder.length; k++) {
     const r = catalogOrder[k]!;
+    if (r >= usable) continue;
     const a = data.roles[r]!.a;
     if (a !== current) {
       b.head(accountHeader(a));
@@ -97,20 +107,31 @@ export function browseRows(index: MenuIndex, usage: readonly Usage[]): MenuRows 
     }
     b.role(r);
   }
+  if (requestable.length) {
+    b.head(REQUESTABLE);
+    for (const r of requestable) b.role(r);
+  }
   return b.done();
 }
 
 /** The list for a query: one group per account, ordered by its best match, each with its
- * matching roles best first. */
+ * matching roles best first; then "Ask for access" with the matching requestable entries. */
 export function resultRows(index: MenuIndex, result: SearchResult): MenuRows {
   const roles = index.data.roles;
+  const usable = index.usable;
   const accounts = index.data.accounts.length;
   const ranked = result.roles;
   // Count per account and note the order in which accounts first appear.
   const count = new Int32Array(accounts);
   const groupOrder: number[] = [];
+  let requestable = 0;
   for (let k = 0; k < ranked.length; k++) {
-    const a = roles[ranked[k]!]!.a;
+    const r = ranked[k]!;
+    if (r >= usable) {
+      requestable++;
+      continue;
+    }
+    const a = roles[r]!.a;
     const seen = count[a]!;
     if (seen === 0) groupOrder.push(a);
     count[a] = seen + 1;
@@ -122,6 +143,9 @@ export function resultRows(index: MenuIndex, result: SearchResult): MenuRows {
     at[a] = row + 1; // after its header
     row += 1 + count[a]!;
   }
+  // The requestable group's header row, after every account's.
+  const requestHeader = row;
+  if (requestable) row += 1 + requestable;
   const b = new RowBuilder(row);
   b.length = row;
   b.options = ranked.length;
@@ -135,9 +159,18 @@ export function resultRows(index: MenuIndex, result: SearchResult): MenuRows {
     }
     headerAt += 1 + count[a]!;
   }
+  if (requestable) {
+    b.codes[requestHeader] = REQUESTABLE;
+    for (let i = requestHeader; i < row; i++) {
+      b.groups[i] = REQUESTABLE;
+      b.headerRow[i] = requestHeader;
+    }
+  }
+  let requestAt = requestHeader + 1;
   for (let k = 0; k < ranked.length; k++) {
     const r = ranked[k]!;
-    b.codes[at[roles[r]!.a]!++] = r;
+    if (r >= usable) b.codes[requestAt++] = r;
+    else b.codes[at[roles[r]!.a]!++] = r;
   }
   return b.done();
 }

@@ -285,6 +285,9 @@ export function matchTier(token: string, key: SearchKey, tokenMask = charMask(to
 
 export type MenuIndex = {
   data: MenuData;
+  /** How many usable roles: role index r < usable is data.roles[r]; r ≥ usable is an entry the
+   * person may ask for, data.requestable[r - usable]. Both are searched alike (issue 15 §2.1). */
+  usable: number;
   accountName: SearchKey[];
   accountAlias: SearchKey[];
   /** The distinct role labels and names, each folded once. */
@@ -327,7 +330,9 @@ function concatKeys(keys: SearchKey[]): SearchKey {
 /** Everything that depends only on the data, computed once per load; pins and recents do not
  * change it. */
 export function indexMenu(data: MenuData): MenuIndex {
-  const { accounts, roles } = data;
+  const { accounts } = data;
+  // The usable roles, then the few requestable ones: the same fields are searched in both.
+  const roles: ReadonlyArray<{ a: number; name: string; label: string }> = data.requestable?.length ? [...data.roles, ...data.requestable] : data.roles;
   const accountName = accounts.map((a) => searchKey(a.name));
   const accountAlias = accounts.map((a) => (a.alias ? searchKey(a.alias) : EMPTY_KEY));
   const roleKeys: SearchKey[] = [];
@@ -391,7 +396,7 @@ export function indexMenu(data: MenuData): MenuIndex {
     roleAllMask[r] = roleAll[r]!.mask;
   }
 
-  return { data, accountName, accountAlias, roleKeys, roleLabel, roleName, roleAll, accountOrder, catalogOrder, catalogRank, roleAccount, roleAllMask, words: new Map() };
+  return { data, usable: data.roles.length, accountName, accountAlias, roleKeys, roleLabel, roleName, roleAll, accountOrder, catalogOrder, catalogRank, roleAccount, roleAllMask, words: new Map() };
 }
 
 /** A role's usage, which changes while the menu is open (pins) without re-indexing. */
@@ -415,12 +420,13 @@ export function usageOrder(index: MenuIndex, usage: readonly Usage[]): Int32Arra
     if (ux.uses !== uy.uses) return uy.uses - ux.uses;
     return catalogRank[x]! - catalogRank[y]!;
   });
-  const order = new Int32Array(usage.length);
+  // Requestable entries (role index ≥ usage.length) have no usage: they keep the catalog order.
+  const order = new Int32Array(catalogOrder.length);
   order.set(used);
   let at = used.length;
   for (let k = 0; k < catalogOrder.length; k++) {
     const r = catalogOrder[k]!;
-    if (r < usage.length && !isUsed(usage[r]!)) order[at++] = r;
+    if (r >= usage.length || !isUsed(usage[r]!)) order[at++] = r;
   }
   return order;
 }

@@ -6,7 +6,7 @@ import { CredentialsDialog } from "@/components/credentials/credentials-dialog";
 import { safeColor } from "./format";
 import { MenuFooter } from "./menu-footer";
 import { MenuList } from "./menu-list";
-import { openedText, useSwitchMenu, type LastRole } from "./use-switch-menu";
+import { openedText, requestHref, useSwitchMenu, type LastRole } from "./use-switch-menu";
 
 export type SwitchMenuProps = {
   /** The role this person switched into last, from the server layout (getLastRole). */
@@ -117,11 +117,13 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
               usage={menu.usage}
               now={menu.openedAt}
               onHover={menu.hover}
-              onConsole={menu.openConsole}
+              onConsole={menu.choose}
               onCredentials={menu.getCredentials}
               onPin={(r) => void menu.togglePin(r)}
               consoleHref={menu.consoleHref}
               onConsoleLink={(r) => menu.openConsole(r, false)}
+              onRequest={menu.askFor}
+              requestHref={requestHref}
               onRetry={() => void menu.load("open")}
             />
 
@@ -148,7 +150,8 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
               activeRole={activeRole}
               region={menu.region}
               onRegion={menu.setRegion}
-              effectiveRegion={activeRole >= 0 ? menu.regionFor(activeRole) : ""}
+              effectiveRegion={activeRole >= 0 && !menu.activeRequestable ? menu.regionFor(activeRole) : ""}
+              requesting={menu.activeRequestable ? (menu.activeRequestable.pending ? "requested" : "request") : null}
               isMac={menu.isMac}
             />
           </div>

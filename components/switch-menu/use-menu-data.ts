@@ -113,5 +113,11 @@ export function useMenuData() {
     });
   }, []);
 
-  return { state, load, patchUsage };
+  /** The next open refetches, however fresh the data: the person went to ask for a role, and the
+   * menu should say "Requested" when they come back, not "Request" again. */
+  const invalidate = useCallback(() => {
+    if (last.current) last.current = { ...last.current, at: 0 };
+  }, []);
+
+  return { state, load, patchUsage, invalidate };
 }

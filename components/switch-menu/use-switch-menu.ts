@@ -1,7 +1,9 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useEffect, useEffectEvent, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { ApiError, requestJson } from "@/components/api/client";
+import type { MenuRequestable } from "@/lib/catalog/menu-types";
 import { partitionOfRegion } from "@/lib/aws/partitions";
 import { browseRows, firstOption, lastOption, moveActive, rowOfRole, rowsCache, type MenuRows } from "./rows";
 import { openInNewTab, switchUrl } from "./open-console";
@@ -16,6 +18,10 @@ export type LastRole = { id: string; label: string; accountName: string; color: 
 /** The last console the menu opened, for its status line: in a new tab, or blocked by the
  * browser (then `href` is the link to open it by hand). */
 export type Opened = { name: string; blocked: boolean; href: string };
+
+/** Where a requestable entry's row leads: the request dialog for it on the Requests page (which
+ * opens at once for ?ask=<id>), or, when a request of theirs is already waiting, that list. */
+export const requestHref = (entry: MenuRequestable) => (entry.pending ? "/requests?tab=mine" : `/requests?ask=${encodeURIComponent(entry.id)}`);
 
 /** The status line's sentence. */
 export const openedText = (o: Opened) => (o.blocked ? `Your browser blocked the new tab for ${o.name}.` : `Opened ${o.name} in a new tab.`);
@@ -50,7 +56,8 @@ function listViewport(): number {
  * credentials, pin).
  */
 export function useSwitchMenu(lastRole: LastRole | null) {
-  const { state, load, patchUsage } = useMenuData();
+  const { state, load, patchUsage, invalidate } = useMenuData();
+  const router = useRouter();
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
   const [cursor, setCursor] = useState<Cursor>(NO_CURSOR);
@@ -104,6 +111,10 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     return firstOption(rows);
   }, [rows, cursor, query]);
   const activeRole = rows && activeRow >= 0 ? rows.codes[activeRow]! : -1;
+
+  /** The entry behind role index `r` when it is one the person may only ask for (issue 15 §2.1). */
+  const requestableAt = (r: number): MenuRequestable | undefined => (data && index && r >= index.usable ? data.requestable?.[r - index.usable] : undefined);
+  const activeRequestable = requestableAt(activeRole);
   const activeId = rows && activeRow >= 0 ? optionId(rows.groups[activeRow]!, activeRole) : undefined;
 
   /** The region a switch into role `r` uses: the footer's choice when it belongs to the role's
@@ -335,6 +346,29 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     }
   };
 
+  /** Enter or a click on a requestable entry: to the Requests page, in this tab (asking is a form
+   * to fill in, not a console to keep beside this one). */
+  const askFor = (r: number) => {
+    const entry = requestableAt(r);
+    if (!entry) return;
+    invalidate();
+    const href = requestHref(entry);
+    // The Requests page reads ?ask= and ?tab= as it mounts: already there, a client-side
+    // navigation would keep it as it is, so load it anew (the menu goes with the page).
+    if (window.location.pathname === "/requests") {
+      window.location.assign(href);
+    } else {
+      router.push(href);
+      closeMenu(false);
+    }
+  };
+
+  /** Enter (or a click) on any row: a usable role opens its console, a requestable one asks. */
+  const choose = (r: number, returnFocus = true) => {
+    if (requestableAt(r)) askFor(r);
+    else openConsole(r, returnFocus);
+  };
+
   // ---- Keyboard -------------------------------------------------------------------------------
 
   const onInputKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -368,7 +402,9 @@ export function useSwitchMenu(lastRole: LastRole | null) {
         break;
       case "Enter":
         if (activeRole >= 0) {
-          if (e.shiftKey) getCredentials(activeRole);
+          // A requestable entry has no credentials to get: Shift+Enter asks for it too.
+          if (activeRequestable) askFor(activeRole);
+          else if (e.shiftKey) getCredentials(activeRole);
           else openConsole(activeRole);
         }
         break;
@@ -382,6 +418,12 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     const action = pendingEnter.current;
     pendingEnter.current = null;
     if (!action || activeRole < 0) return;
+    if (activeRequestable) {
+      // Typed ahead onto an entry to ask for: the Requests page is loaded anew, and the menu goes
+      // with the page it was on (nothing for this effect to set).
+      window.location.assign(requestHref(activeRequestable));
+      return;
+    }
     if (action === "credentials") getCredentials(activeRole);
     else openConsole(activeRole);
   });
@@ -424,6 +466,7 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     layout,
     activeRow,
     activeRole,
+    activeRequestable,
     region,
     setRegion,
     regionFor,
@@ -449,6 +492,8 @@ export function useSwitchMenu(lastRole: LastRole | null) {
     hover,
     changeQuery,
     openConsole,
+    choose,
+    askFor,
     openedByLink,
     consoleHref,
     getCredentials,

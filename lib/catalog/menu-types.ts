@@ -56,9 +56,31 @@ export type MenuHealth = {
   testedAt: string;
 };
 
+/** A role entry this person may ask for (issue 15 §2.1): eligible for it (by user or through one
+ * of their groups, lib/access/policy.ts isEligible) and not able to use it now. Only what the menu
+ * draws and searches: the request page (/requests?ask=<id>) has the rest (policy, approvers). */
+export type MenuRequestable = {
+  /** The role entry id (what /requests?ask=<id> takes). */
+  id: string;
+  /** Index into MenuData.accounts. */
+  a: number;
+  /** IAM role name. */
+  name: string;
+  /** Display name; equal to `name` when none was set. */
+  label: string;
+  /** Colour bar: the entry's own colour, else the account's. */
+  color: string;
+  /** Present when this person already has a request for it waiting for approval. */
+  pending?: true;
+};
+
 export type MenuData = {
+  /** The accounts of `roles`, then those only `requestable` entries are in. */
   accounts: MenuAccount[];
   roles: MenuRole[];
+  /** The entries this person may ask for but not use; absent when there are none (administrators,
+   * who may use every entry, never have any). An entry both usable and eligible is in `roles` only. */
+  requestable?: MenuRequestable[];
   /** The role entry last used, for the header button. */
   lastRoleId: string | null;
 };

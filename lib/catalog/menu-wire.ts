@@ -10,7 +10,7 @@
 // faster than objects, and the browser builds MenuRole objects once per load.
 import { ENVIRONMENTS, type Environment } from "@/lib/domain/environments";
 import { PARTITIONS, type Partition } from "@/lib/domain/partitions";
-import type { MenuAccount, MenuData, MenuHealth, MenuRole } from "./menu-types";
+import type { MenuAccount, MenuData, MenuHealth, MenuRequestable, MenuRole } from "./menu-types";
 
 /** The media type the menu asks for (Accept) to get this shape from GET /api/v1/me/menu; API
  * clients that ask for application/json get MenuData's objects. */
@@ -24,7 +24,7 @@ export const MENU_WIRE_GZIP_TYPE = "application/vnd.switchboard.menu+gzip";
 
 /** Bumped when the shape changes, so that a page loaded before a deploy refuses the new data
  * (and says to reload) instead of misreading it. */
-export const MENU_WIRE_VERSION = 2;
+export const MENU_WIRE_VERSION = 3;
 
 export type MenuWire = {
   v: typeof MENU_WIRE_VERSION;
@@ -61,6 +61,10 @@ export type MenuWire = {
   /** The roles whose access ends by itself: [role index, accessEndsAt]. Optional: data from before
    * it decodes as "does not end". */
   ends?: Array<[number, string]>;
+  /** The entries this person may ask for (v3): [id, account index, name, label, colour (indexes
+   * into strings), pending 0/1]. A few rows at most, so tuples rather than columns; absent when
+   * there are none. */
+  requestable?: Array<[string, number, number, number, number, 0 | 1]>;
   lastRoleId: string | null;
 };
 
@@ -108,6 +112,7 @@ export function encodeMenu(data: MenuData): MenuWire {
     if (r.health) wire.health.push([i, r.health.why, r.health.reason, r.health.testedAt]);
     if (r.accessEndsAt) wire.ends!.push([i, r.accessEndsAt]);
   });
+  if (data.requestable?.length) wire.requestable = data.requestable.map((q) => [q.id, q.a, intern(q.name), intern(q.label), intern(q.color), q.pending ? 1 : 0]);
   return wire;
 }
 
@@ -200,5 +205,11 @@ export function decodeMenu(value: unknown): MenuData | null {
       ...(ends.has(i) ? { accessEndsAt: ends.get(i)! } : {}),
     });
   }
-  return { accounts, roles, lastRoleId: isString(value.lastRoleId) ? value.lastRoleId : null };
+
+  const requestable: MenuRequestable[] = [];
+  for (const q of Array.isArray(value.requestable) ? value.requestable : []) {
+    if (!Array.isArray(q) || !isString(q[0]) || !isIndex(q[1], A) || !isIndex(q[2], S) || !isIndex(q[3], S) || !isIndex(q[4], S) || (q[5] !== 0 && q[5] !== 1)) continue;
+    requestable.push({ id: q[0], a: q[1], name: strings[q[2]]!, label: strings[q[3]]!, color: strings[q[4]]!, ...(q[5] === 1 ? { pending: true as const } : {}) });
+  }
+  return { accounts, roles, ...(requestable.length ? { requestable } : {}), lastRoleId: isString(value.lastRoleId) ? value.lastRoleId : null };
 }

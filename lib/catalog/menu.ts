@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { preparedQuery } from "@/lib/db/prepared";
 import type { Database } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
-import type { MenuAccount, MenuData, MenuRole } from "./menu-types";
+import type { MenuAccount, MenuData, MenuRequestable, MenuRole } from "./menu-types";
 import { nowIso } from "@/lib/db/time";
 import { grantedTo, usableBy } from "./visibility";
 
@@ -123,7 +123,70 @@ export async function getMenuData(actor: Actor): Promise<MenuData> {
     roles.push({ ...roleEntryFields(r), a, uses: r.use_count ?? 0, ...(ends ? { accessEndsAt: ends } : {}) });
     if (r.last_used_at && (!last || r.last_used_at > last.at)) last = { id: r.id, at: r.last_used_at };
   }
-  return { accounts, roles, lastRoleId: last?.id ?? null };
+
+  const requestable: MenuRequestable[] = [];
+  for (const r of await requestableRoleEntries(db, actor, now)) {
+    let a = accountIndex.get(r.aws_account_id);
+    if (a === undefined) {
+      a = accounts.length;
+      accountIndex.set(r.aws_account_id, a);
+      accounts.push({ id: r.aws_account_id, name: r.account_name, alias: r.alias, environment: r.environment, color: r.account_color, partition: r.partition });
+    }
+    requestable.push({ id: r.id, a, name: r.role_name, label: r.display_name, color: r.color ?? r.account_color, ...(r.pending ? { pending: true as const } : {}) });
+  }
+  return { accounts, roles, ...(requestable.length ? { requestable } : {}), lastRoleId: last?.id ?? null };
+}
+
+/** The entries this person may ask for (issue 15 §2.1) and cannot use now: eligible by user id or
+ * through one of their groups — the condition of lib/access/policy.ts `isEligible`, written here
+ * as one query over role_eligibility rather than one call per entry — minus those usableBy them
+ * (a grant in force, or an administrator's every entry), each with whether a request of theirs
+ * for it is waiting. */
+export async function requestableRoleEntries(db: Kysely<Database>, actor: Actor, now: string) {
+  // Administrators may use every entry: nothing is left to ask for.
+  if (hasPermission(actor, "roles.manage")) return [];
+  const rows = await db
+    .selectFrom("roles")
+    .innerJoin("accounts", "accounts.id", "roles.account_id")
+    .select([
+      "roles.id",
+      "roles.role_name",
+      "roles.display_name",
+      "roles.color",
+      "accounts.aws_account_id",
+      "accounts.name as account_name",
+      "accounts.alias",
+      "accounts.environment",
+      "accounts.color as account_color",
+      "accounts.partition",
+    ])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("role_eligibility")
+          .select("role_eligibility.id")
+          .whereRef("role_eligibility.role_id", "=", "roles.id")
+          .where((e) => {
+            const subjects = [e("role_eligibility.user_id", "=", actor.id)];
+            if (actor.groups.length) subjects.push(e("role_eligibility.group_name", "in", actor.groups));
+            return e.or(subjects);
+          }),
+      ),
+    )
+    .where((eb) => eb.not(usableBy(actor, now)(eb)))
+    .orderBy("accounts.name")
+    .orderBy("roles.display_name")
+    .execute();
+  if (rows.length === 0) return [];
+  const waiting = await db
+    .selectFrom("access_requests")
+    .select("role_id")
+    .where("requester_id", "=", actor.id)
+    .where("status", "=", "pending")
+    .where("role_id", "in", rows.map((r) => r.id))
+    .execute();
+  const pending = new Set(waiting.map((w) => w.role_id));
+  return rows.map((r) => ({ ...r, pending: pending.has(r.id) }));
 }
 
 /** The header button's label: the role last used, if it is still usable. */

@@ -33,7 +33,10 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
         title="Access requests"
         description="Ask for a role for a time, with a reason; an approver decides, and the access ends by itself. Approvers decide here."
       />
+      {/* Keyed by what the address asks for: a client-side navigation to another ?ask= or ?tab=
+          (the Switch Role menu's Request) starts the page's state afresh. */}
       <RequestsClient
+        key={`${ask ?? ""}:${asked ?? ""}`}
         tab={ask ? "ask" : (asked ?? fallback)}
         ask={ask}
         requestable={requestable}
