@@ -118,6 +118,7 @@ async function operatorJourney(page: Page, context: BrowserContext, scenario: Sc
       ["/roles", "operator-roles"],
       ["/sessions", "operator-sessions"],
       ["/tokens", "operator-tokens"],
+      ["/requests", "operator-requests"],
     ] as const) {
       await visit(page, path);
       await inspect.check(page, state);
@@ -147,6 +148,9 @@ async function adminWalk(page: Page, scenario: Scenario, inspect: Inspector) {
     // Not "tokens": e2e/tokens.spec.ts writes tokens-<width>-<theme>.png.
     ["/tokens", "admin-tokens"],
     ["/settings", "settings"],
+    ["/settings/webhooks", "settings-webhooks"],
+    ["/requests?tab=all", "requests-all"],
+    ["/access-reviews", "access-reviews-page"],
   ] as const) {
     await inspect.step(state, async () => {
       await visit(page, path);

@@ -165,7 +165,10 @@ test("[ACCESS]: request with a reason → approved from the inbox → the switch
   await shootWidths(adminPage, "access-request-story");
   // The audit page shows the same story.
   await adminPage.goto(`/audit?request=${requestId}`);
-  for (const label of ["Asked for access", "Approved a request for access", "Ended access early"]) await expect(adminPage.locator("main").getByText(label).first()).toBeVisible();
+  const rows = adminPage.getByTestId("audit-rows");
+  for (const label of ["Asked for access", "Approved a request for access", "Got temporary credentials", "Ended access early", "Revoked live AWS sessions"]) await expect(rows.getByText(label, { exact: true }).first()).toBeVisible();
+  // Only this request's story: nothing else anyone did meanwhile.
+  expect(await rows.locator("tr[data-testid^='audit-event-']").count()).toBe(story.length);
   await Promise.all([opContext.close(), adminContext.close(), opApi.dispose(), admin.dispose()]);
 });
 

@@ -16,7 +16,7 @@ const base = () => process.env.E2E_BASE_URL!;
 
 // ---- The one expected table -------------------------------------------------------------------
 
-type Permission = "accounts.read" | "accounts.manage" | "roles.read" | "roles.manage" | "grants.manage" | "sessions.create" | "audit.read" | "users.manage" | "provisioning.manage" | "settings.read" | "sessions.revoke";
+type Permission = "accounts.read" | "accounts.manage" | "roles.read" | "roles.manage" | "grants.manage" | "sessions.create" | "audit.read" | "users.manage" | "provisioning.manage" | "settings.read" | "sessions.revoke" | "webhooks.manage";
 type Role = "admin" | "operator" | "auditor";
 
 /** lib/auth/permissions.ts, restated: the oracle must not be the code under test. */
@@ -61,7 +61,25 @@ const REQUIRES: Record<string, Permission | null | "public"> = {
   "PATCH /grants/{id}": "grants.manage",
   "POST /grants/batch": "grants.manage",
   "POST /grants/batch-delete": "grants.manage",
+  "GET /access-reviews": "grants.manage",
+  "POST /access-reviews": "grants.manage",
   "POST /sessions": "sessions.create",
+  // Access on request: listing and reading are for anyone signed in (each sees only requests they
+  // may: their own, those they approve, or all for administrators and auditors); asking and each
+  // decision need sessions.create (auditors never ask or decide); whether an operator may approve
+  // a given request is the entry's policy, checked by the operation (e2e/access-requests.spec.ts).
+  "GET /access-requests": null,
+  "POST /access-requests": "sessions.create",
+  "GET /access-requests/roles": "sessions.create",
+  "GET /access-requests/{id}": null,
+  "POST /access-requests/{id}/approve": "sessions.create",
+  "POST /access-requests/{id}/deny": "sessions.create",
+  "POST /access-requests/{id}/cancel": "sessions.create",
+  "POST /access-requests/{id}/extend": "sessions.create",
+  "POST /access-requests/{id}/end": "sessions.create",
+  "POST /access-requests/{id}/review": "sessions.create",
+  "GET /roles/{id}/eligibility": "grants.manage",
+  "PUT /roles/{id}/eligibility": "grants.manage",
   "GET /sessions/active": null,
   "GET /audit-events": "audit.read",
   "GET /users": "users.manage",
@@ -69,6 +87,13 @@ const REQUIRES: Record<string, Permission | null | "public"> = {
   "PATCH /users/{id}": "users.manage",
   "POST /users/{id}/clear-sign-in-lock": "users.manage",
   "POST /users/{id}/revoke-sessions": "sessions.revoke",
+  "GET /webhooks": "webhooks.manage",
+  "POST /webhooks": "webhooks.manage",
+  "GET /webhooks/{id}": "webhooks.manage",
+  "PATCH /webhooks/{id}": "webhooks.manage",
+  "DELETE /webhooks/{id}": "webhooks.manage",
+  "POST /webhooks/{id}/test": "webhooks.manage",
+  "GET /webhooks/{id}/deliveries": "webhooks.manage",
   // server actions
   "action createAccountAction": "accounts.manage",
   "action updateAccountAction": "accounts.manage",
@@ -88,6 +113,7 @@ const REQUIRES: Record<string, Permission | null | "public"> = {
   "action createGrantsAction": "grants.manage",
   "action deleteGrantsAction": "grants.manage",
   "action updateGrantExpiryAction": "grants.manage",
+  "action reviewGrantsAction": "grants.manage",
   "action updateTrustAction": "provisioning.manage",
   "action proposeTrustStatementAction": "provisioning.manage",
   "action planRoleAction": "provisioning.manage",
@@ -105,6 +131,18 @@ const REQUIRES: Record<string, Permission | null | "public"> = {
   "action findDeviceRequestAction": "sessions.create",
   "action approveDeviceAction": "sessions.create",
   "action denyDeviceAction": "sessions.create",
+  "action createWebhookAction": "webhooks.manage",
+  "action updateWebhookAction": "webhooks.manage",
+  "action deleteWebhookAction": "webhooks.manage",
+  "action testWebhookAction": "webhooks.manage",
+  "action createAccessRequestAction": "sessions.create",
+  "action approveAccessRequestAction": "sessions.create",
+  "action denyAccessRequestAction": "sessions.create",
+  "action cancelAccessRequestAction": "sessions.create",
+  "action extendAccessRequestAction": "sessions.create",
+  "action endAccessRequestAction": "sessions.create",
+  "action reviewBreakGlassAction": "sessions.create",
+  "action setEligibilityAction": "grants.manage",
   "action setupAction": "public",
 };
 

@@ -22,7 +22,7 @@ const VICTIM_PASSWORD = "csrf-victim-password";
 const base = () => process.env.E2E_BASE_URL!;
 const own = () => new URL(base()).origin;
 
-type Ids = { accountRef: string; roleId: string; roleArn: string; grantId: string; spareUserId: string };
+type Ids = { accountRef: string; roleId: string; roleArn: string; grantId: string; spareUserId: string; webhookId: string; accessRequestId: string };
 let observer: Client;
 let victim: Client;
 let ids: Ids;
@@ -62,6 +62,9 @@ async function snapshot() {
     roles: await read("/api/v1/roles"),
     grants: await read("/api/v1/grants"),
     users: await read("/api/v1/users"),
+    webhooks: await read("/api/v1/webhooks"),
+    accessRequests: await read("/api/v1/access-requests?view=all"),
+    eligibility: await read(`/api/v1/roles/${ids.roleId}/eligibility`),
     victimMenu: await read("/api/v1/me/menu", victim.clone({})),
     victimSession: (await victim.clone({}).get("/api/v1/me")).status,
     awsCalls: await awsCallsSinceStart(),
@@ -99,11 +102,25 @@ function payload(op: Operation, run: string): { params: string[]; query?: string
     "POST /grants": { params: [], body: { roleId: ids.roleId, group: "cross-site" } },
     "DELETE /grants/{id}": { params: [ids.grantId] },
     "PATCH /grants/{id}": { params: [ids.grantId], body: { expiresAt: new Date(Date.now() + 3600_000).toISOString() } },
+    "POST /access-reviews": { params: [], body: { decisions: [{ grantId: ids.grantId, decision: "remove" }] } },
     "POST /sessions": { params: [], body: { roleId: ids.roleId, kind: "credentials" } },
+    // A pending request the victim (an administrator) could approve: approving it from another site would give access.
+    "POST /access-requests": { params: [], body: { roleId: ids.roleId, durationSeconds: 900, reason: "cross-site" } },
+    "POST /access-requests/{id}/approve": { params: [ids.accessRequestId], body: { comment: "cross-site" } },
+    "POST /access-requests/{id}/deny": { params: [ids.accessRequestId], body: { comment: "cross-site" } },
+    "POST /access-requests/{id}/cancel": { params: [ids.accessRequestId], body: {} },
+    "POST /access-requests/{id}/extend": { params: [ids.accessRequestId], body: { durationSeconds: 900, reason: "cross-site" } },
+    "POST /access-requests/{id}/end": { params: [ids.accessRequestId], body: { comment: "cross-site" } },
+    "POST /access-requests/{id}/review": { params: [ids.accessRequestId], body: { verdict: "justified", comment: "cross-site" } },
+    "PUT /roles/{id}/eligibility": { params: [ids.roleId], body: { userEmails: [], groups: ["cross-site"], policy: { anyAdmin: true } } },
     "POST /users": { params: [], body: { email: uniqueEmail("csrf.new"), name: "Cross-site", password: "cross-site-password", role: "admin" } },
     "PATCH /users/{id}": { params: [ids.spareUserId], body: { disabled: true, role: "admin" } },
     "POST /users/{id}/clear-sign-in-lock": { params: [ids.spareUserId] },
     "POST /me/step-up": { params: [], body: { password: VICTIM_PASSWORD } },
+    "POST /webhooks": { params: [], body: { name: "Cross-site", kind: "json", url: "https://evil.example/hook" } },
+    "PATCH /webhooks/{id}": { params: [ids.webhookId], body: { url: "https://evil.example/hook", rotateSecret: true } },
+    "DELETE /webhooks/{id}": { params: [ids.webhookId] },
+    "POST /webhooks/{id}/test": { params: [ids.webhookId] },
     "POST /device/authorizations": { params: [], body: { client_id: "switchboard-cli", description: "cross-site" } },
     "POST /device/token": { params: [], body: { grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: device.deviceCode, client_id: "switchboard-cli" } },
   };
@@ -131,6 +148,7 @@ function actionArg(action: ServerAction): unknown {
     createGrantsAction: { roleIds: [ids.roleId], groups: ["cross-site-bulk"] },
     deleteGrantsAction: { ids: [ids.grantId] },
     updateGrantExpiryAction: { id: ids.grantId, expiresAt: new Date(Date.now() + 3600_000).toISOString() },
+    reviewGrantsAction: { decisions: [{ grantId: ids.grantId, decision: "remove" }] },
     updateTrustAction: { roleId: ids.roleId, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }] }), acknowledgeWarnings: true },
     proposeTrustStatementAction: { roleId: ids.roleId, statement: { Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:user/switchboard" }, Action: "sts:AssumeRole" } },
     planRoleAction: { target: { accountId: ACCOUNT, roleName: "CrossSitePlan" }, trust: { entities: [{ kind: "broker" }], conditions: {} }, permissions: { managedPolicyArns: [], inline: [] }, applySourcePolicies: [] },
@@ -140,7 +158,19 @@ function actionArg(action: ServerAction): unknown {
     createUserAction: { email: uniqueEmail("csrf.action"), name: "Cross-site", password: "cross-site-password", role: "admin" },
     updateUserAction: { id: ids.spareUserId, patch: { disabled: true, role: "admin" } },
     clearSignInLockAction: { id: ids.spareUserId },
+    createWebhookAction: { name: "Cross-site", kind: "json", url: "https://evil.example/hook" },
+    updateWebhookAction: { id: ids.webhookId, url: "https://evil.example/hook", rotateSecret: true },
+    deleteWebhookAction: { id: ids.webhookId },
+    testWebhookAction: { id: ids.webhookId },
     createTokenAction: { name: "cross-site", scope: "switch", days: 1 },
+    createAccessRequestAction: { roleId: ids.roleId, durationSeconds: 900, reason: "cross-site" },
+    approveAccessRequestAction: { id: ids.accessRequestId, comment: "cross-site" },
+    denyAccessRequestAction: { id: ids.accessRequestId, comment: "cross-site" },
+    cancelAccessRequestAction: { id: ids.accessRequestId },
+    extendAccessRequestAction: { id: ids.accessRequestId, durationSeconds: 900, reason: "cross-site" },
+    endAccessRequestAction: { id: ids.accessRequestId, comment: "cross-site" },
+    reviewBreakGlassAction: { id: ids.accessRequestId, verdict: "justified", comment: "cross-site" },
+    setEligibilityAction: { roleId: ids.roleId, userEmails: [], groups: ["cross-site"], policy: { anyAdmin: true } },
     revokeTokenAction: { id: ids.spareUserId },
     setupAction: { email: uniqueEmail("csrf.setup"), name: "Cross-site", password: "cross-site-password" },
     // A command line's sign-in that waits for the victim: approving it from another site would hand over a token.
@@ -163,7 +193,19 @@ test.beforeAll(async () => {
   await sandbox.addAccount(SPARE_ACCOUNT, "Cross-site Spare");
   const grant = await observer.get(`/api/v1/grants?roleId=${role.roleId}`);
   const grantId = grant.json<{ grants: Array<{ id: string }> }>().grants[0]!.id;
-  ids = { ...role, grantId, spareUserId };
+  // A webhook to aim at: turning it to another site's URL would send that site every access request.
+  // Off, so that no delivery (the worker retries in the background) changes the snapshot.
+  const hook = await observer.post("/api/v1/webhooks", { json: { name: "Cross-site target", kind: "json", url: "https://hooks.example.com/switchboard", enabled: false } });
+  expect(hook.status, hook.text).toBe(201);
+  // An operator eligible for the role asks for it; the request waits for an administrator (the victim).
+  const askerEmail = uniqueEmail("csrf.asker");
+  await createUser(observer, { email: askerEmail, name: "Csrf Asker", password: "csrf-asker-password", role: "operator" });
+  const eligible = await observer.put(`/api/v1/roles/${role.roleId}/eligibility`, { json: { userEmails: [askerEmail], groups: [], policy: { maxDurationSeconds: 3600, breakGlass: true } } });
+  expect(eligible.status, eligible.text).toBe(200);
+  const asker = await signedIn(base(), askerEmail, "csrf-asker-password");
+  const asked = await asker.post("/api/v1/access-requests", { json: { roleId: role.roleId, durationSeconds: 900, reason: "cross-site tests" } });
+  expect(asked.status, asked.text).toBe(201);
+  ids = { ...role, grantId, spareUserId, webhookId: hook.json<{ webhook: { id: string } }>().webhook.id, accessRequestId: asked.json<{ request: { id: string } }>().request.id };
   const started = await new Client(base()).post("/api/v1/device/authorizations", { json: { client_id: "switchboard-cli", description: "cross-site tests" } });
   expect(started.status, started.text).toBe(200);
   const { device_code, user_code } = started.json<{ device_code: string; user_code: string }>();

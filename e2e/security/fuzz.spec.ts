@@ -51,7 +51,7 @@ let app: OwnConsole;
 let admin: Client;
 let ops: Operation[];
 const known: string[] = [ACCOUNT];
-const ids = { accountRef: "", roleId: "", userId: "", grantId: "" };
+const ids = { accountRef: "", roleId: "", userId: "", grantId: "", requestRoleId: "" };
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -73,6 +73,21 @@ test.beforeAll(async () => {
   // The administrator may switch too, so generated switches reach AWS.
   expect((await admin.post("/api/v1/grants", { json: { roleId: ids.roleId, userEmail: ADMIN.email } })).status).toBe(201);
   known.push(ids.accountRef, ids.roleId, ids.userId, ids.grantId);
+  // A webhook whose deliveries fail fast (.invalid never resolves, RFC 6761), for the {id} routes.
+  const hook = await admin.post("/api/v1/webhooks", { json: { name: "Fuzz hook", kind: "json", url: "https://hooks.fuzz.invalid/switchboard" } });
+  expect(hook.status, hook.text).toBe(201);
+  known.push(hook.json<{ webhook: { id: string } }>().webhook.id);
+  // A request waiting for approval, for the /access-requests/{id} routes: the operator is eligible
+  // for a second entry (its ReadOnly grant means it cannot ask for that one).
+  const asked = await admin.post("/api/v1/roles", { json: { accountId: ACCOUNT, roleName: "FuzzOnRequest" } });
+  expect(asked.status, asked.text).toBe(201);
+  ids.requestRoleId = asked.json<{ role: { id: string } }>().role.id;
+  const eligible = await admin.put(`/api/v1/roles/${ids.requestRoleId}/eligibility`, { json: { userEmails: ["fuzz.operator@example.com"], groups: [], policy: { maxDurationSeconds: 3600, breakGlass: true } } });
+  expect(eligible.status, eligible.text).toBe(200);
+  const operator = await signedIn(app.url, "fuzz.operator@example.com", "fuzz-operator-password");
+  const request = await operator.post("/api/v1/access-requests", { json: { roleId: ids.requestRoleId, durationSeconds: 900, reason: "fuzz" } });
+  expect(request.status, request.text).toBe(201);
+  known.push(ids.requestRoleId, request.json<{ request: { id: string } }>().request.id);
   console.log(`fuzz seed ${SEED} (set SWITCHBOARD_SECURITY_SEED to replay)`);
 });
 
@@ -162,10 +177,24 @@ function seeds(): Record<string, unknown[]> {
     "PATCH /roles/{id}": [{ displayName: "Read only", sessionDuration: 3600, defaultRegion: "eu-west-1" }],
     "POST /grants": [{ roleId: ids.roleId, userEmail: "fuzz.operator@example.com" }, { roleId: ids.roleId, group: "sre" }],
     "PATCH /grants/{id}": [{ expiresAt: null }, { expiresAt: new Date(Date.now() + 3600_000).toISOString() }],
+    // Keep only: a generated review must not remove the grant the other operations rely on.
+    "POST /access-reviews": [{ decisions: [{ grantId: ids.grantId, decision: "keep" }], unusedDays: 90 }],
+    "POST /access-requests": [{ roleId: ids.requestRoleId, durationSeconds: 900, reason: "fuzz" }, { roleId: ids.requestRoleId, durationSeconds: 1800, reason: "fuzz", ticket: "INC-1", breakGlass: true }],
+    "POST /access-requests/{id}/approve": [{ comment: "fuzz" }, { comment: "", durationSeconds: 900 }],
+    "POST /access-requests/{id}/deny": [{ comment: "fuzz" }],
+    "POST /access-requests/{id}/extend": [{ durationSeconds: 900, reason: "fuzz" }],
+    "POST /access-requests/{id}/end": [{ comment: "fuzz" }],
+    "POST /access-requests/{id}/review": [{ verdict: "justified", comment: "fuzz" }],
+    "PUT /roles/{id}/eligibility": [
+      { userEmails: ["fuzz.operator@example.com"], groups: ["sre"], policy: { maxDurationSeconds: 3600, approvalsRequired: 2, anyAdmin: true, ticketPattern: "INC-\\d+" } },
+      { userEmails: [], groups: [], policy: { anyAdmin: false, approverEmails: ["fuzz.operator@example.com"], breakGlass: true, revokeOnEnd: false } },
+    ],
     "POST /sessions": [{ roleId: ids.roleId, kind: "credentials" }, { roleId: ids.roleId, kind: "console", region: "eu-west-1", service: "s3" }, { roleId: ids.roleId, kind: "credentials", durationSeconds: 900 }],
     "POST /users": [{ email: "fuzz.new@example.com", name: "New", password: "a-long-enough-password", role: "auditor" }],
     "PATCH /users/{id}": [{ name: "Renamed" }, { role: "auditor" }, { disabled: false }],
     "POST /device/authorizations": [{ client_id: "switchboard-cli", description: "switchboard CLI on host fuzz (linux)" }, { client_id: "switchboard-cli", scope: "switch", description: "fuzz" }],
+    "POST /webhooks": [{ name: "Fuzz JSON", kind: "json", url: "https://hooks.fuzz.invalid/json" }, { name: "Fuzz Slack", kind: "slack", url: "https://hooks.fuzz.invalid/services/T0/B0/x", events: ["access.requested"], enabled: false }],
+    "PATCH /webhooks/{id}": [{ enabled: false }, { rotateSecret: true }, { events: ["access.approved"], name: "Renamed hook" }],
     "POST /device/token": [{ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: "fuzz-device-code", client_id: "switchboard-cli" }],
   };
 }
@@ -298,6 +327,7 @@ function actionInput(action: ServerAction, schemaOf: (key: string) => JsonSchema
     deleteGrantAction: fc.record({ id }),
     createGrantsAction: api("POST /grants/batch"),
     deleteGrantsAction: api("POST /grants/batch-delete"),
+    reviewGrantsAction: api("POST /access-reviews"),
     updateGrantExpiryAction: fc.record({ id, expiresAt: api("PATCH /grants/{id}").map((v) => (v && typeof v === "object" && "expiresAt" in v ? v.expiresAt : v)) }),
     updateTrustAction: fc.record({ roleId: id, policy: fc.oneof(hostileString, hostileJson.map((v) => JSON.stringify(v))), acknowledgeWarnings: fc.boolean() }),
     proposeTrustStatementAction: fc.record({ roleId: id, statement: fc.oneof(hostileJson, fc.constant({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:user/switchboard" }, Action: "sts:AssumeRole" })) }),
@@ -310,6 +340,18 @@ function actionInput(action: ServerAction, schemaOf: (key: string) => JsonSchema
     clearSignInLockAction: fc.record({ id }),
     createTokenAction: fc.record({ name: fc.oneof(hostileString, fc.constant("fuzz token")), scope: fc.oneof(fc.constantFrom("switch", "read"), hostileString), days: fc.oneof(fc.integer({ min: -5, max: 400 }), hostileJson) }),
     revokeTokenAction: fc.record({ id }),
+    createAccessRequestAction: api("POST /access-requests"),
+    approveAccessRequestAction: fc.tuple(fc.record({ id }), api("POST /access-requests/{id}/approve")).map(([a, b]) => (b && typeof b === "object" && !Array.isArray(b) ? { ...b, ...a } : b)),
+    denyAccessRequestAction: fc.tuple(fc.record({ id }), api("POST /access-requests/{id}/deny")).map(([a, b]) => (b && typeof b === "object" && !Array.isArray(b) ? { ...b, ...a } : b)),
+    cancelAccessRequestAction: fc.record({ id }),
+    extendAccessRequestAction: fc.tuple(fc.record({ id }), api("POST /access-requests/{id}/extend")).map(([a, b]) => (b && typeof b === "object" && !Array.isArray(b) ? { ...b, ...a } : b)),
+    endAccessRequestAction: fc.tuple(fc.record({ id }), api("POST /access-requests/{id}/end")).map(([a, b]) => (b && typeof b === "object" && !Array.isArray(b) ? { ...b, ...a } : b)),
+    reviewBreakGlassAction: fc.tuple(fc.record({ id }), api("POST /access-requests/{id}/review")).map(([a, b]) => (b && typeof b === "object" && !Array.isArray(b) ? { ...b, ...a } : b)),
+    setEligibilityAction: fc.tuple(fc.record({ roleId: id }), api("PUT /roles/{id}/eligibility")).map(([a, b]) => (b && typeof b === "object" && !Array.isArray(b) ? { ...b, ...a } : b)),
+    createWebhookAction: api("POST /webhooks"),
+    updateWebhookAction: fc.tuple(fc.record({ id }), api("PATCH /webhooks/{id}")).map(([a, b]) => (b && typeof b === "object" && !Array.isArray(b) ? { ...b, ...a } : b)),
+    deleteWebhookAction: fc.record({ id }),
+    testWebhookAction: fc.record({ id }),
     setupAction: fc.record({ email: fc.emailAddress(), name: hostileString, password: hostileString, token: hostileString }, { requiredKeys: [] }),
     findDeviceRequestAction: fc.record({ code: fc.oneof(fc.constantFrom("BCDF-GHJK", "bcdf ghjk", "ZZZZZZZZ"), hostileString) }),
     approveDeviceAction: fc.record({ code: fc.oneof(fc.constantFrom("BCDF-GHJK", "ZZZZ-ZZZZ"), hostileString) }),

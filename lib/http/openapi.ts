@@ -3,6 +3,17 @@ import "server-only";
 // route handlers parse with, so the document cannot drift from what the API accepts.
 import { z } from "zod";
 import { auditFilter } from "@/lib/audit/list-events";
+import { listReviewQuery, reviewInput } from "@/lib/access/review-schemas";
+import {
+  approveInput,
+  createAccessRequestInput,
+  denyInput,
+  eligibilityInput,
+  endInput,
+  extendInput,
+  listAccessRequestsQuery,
+  reviewInput as breakGlassReviewInput,
+} from "@/lib/access/schemas";
 import {
   createAccountInput,
   createGrantInput,
@@ -24,6 +35,7 @@ import { wizardDocumentInput } from "@/lib/provision/schema";
 import { revokeRoleSessionsInput } from "@/lib/revocation/revoke";
 import { startSessionInput } from "@/lib/sessions/start-session";
 import { createUserInput, updateUserInput } from "@/lib/users/schemas";
+import { createWebhookInput, updateWebhookInput } from "@/lib/webhooks/schemas";
 
 type Json = Record<string, unknown>;
 
@@ -165,7 +177,7 @@ export function openApiDocument(serverUrl: string): Json {
           type: "http",
           scheme: "bearer",
           description:
-            "A personal access token (`swbt_…`, made under Command line & tokens): only GET /me, GET /me/menu, DELETE /me/token and, with the switch scope, POST /sessions take one; every other operation refuses it with 403.",
+            "A personal access token (`swbt_…`, made under Command line & tokens): only GET /me, GET /me/menu, DELETE /me/token, the access requests' reads and, with the switch scope, POST /sessions and asking for, extending or withdrawing access (POST /access-requests, …/extend, …/cancel) take one; every other operation (approving, denying, ending, reviewing included) refuses it with 403.",
         },
       },
       schemas: { ErrorBody: ERROR_BODY, Error: ERROR, RoleHealth: ROLE_HEALTH },
@@ -331,6 +343,79 @@ export function openApiDocument(serverUrl: string): Json {
           responses: { 200: ok("What is denied now"), ...errors(400, 401, 403, 404, 409, 502, 503) },
         },
       },
+      "/access-requests": {
+        get: {
+          summary:
+            "Access requests the caller may see: view=mine (their own), to-approve (waiting for their decision: they are an approver under the entry's policy and not the requester), to-review (break-glass uses waiting for their review), all (administrators and auditors); status filters (active: approved and not yet ended). { requests: AccessRequest[] }, each with its decisions, startsAt/endsAt, revocation state and `can` (the steps the caller may take)",
+          tags: ["access requests"],
+          security: TOKEN_OR_SESSION,
+          parameters: queryParams(listAccessRequestsQuery),
+          responses: { 200: ok("Requests"), ...errors(400, 401, 403) },
+        },
+        post: {
+          summary:
+            "Ask for a role entry the caller is eligible for, for durationSeconds (at most the entry's policy allows), with a reason (and a ticket matching the policy's pattern, if it has one); breakGlass: true gives access at once where the policy allows it, tells every approver and queues a review. A switch token may ask. { request: AccessRequest }",
+          tags: ["access requests"],
+          security: TOKEN_OR_SESSION,
+          requestBody: body(createAccessRequestInput),
+          responses: { 201: ok("The request"), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/access-requests/roles": {
+        get: { summary: "The role entries the caller may ask for, with each policy's longest duration, reason and ticket rules, break-glass, who approves, and any pending request or access in force: { roles: [...] }", tags: ["access requests"], security: TOKEN_OR_SESSION, responses: { 200: ok("Requestable role entries"), ...errors(401, 403) } },
+      },
+      "/access-requests/{id}": {
+        get: { summary: "One request (the requester, its approvers, administrators and auditors; 404 for anyone else): { request: AccessRequest }", tags: ["access requests"], security: TOKEN_OR_SESSION, parameters: [id], responses: { 200: ok("The request"), ...errors(400, 401, 404) } },
+      },
+      "/access-requests/{id}/approve": {
+        post: {
+          summary:
+            "Approve, as an approver under the entry's policy (never one's own request; with two approvals required, from two different people), optionally for a shorter durationSeconds (never longer than asked). On the last approval the requester has the entry until startsAt + the shortest duration given. { request }",
+          tags: ["access requests"],
+          parameters: [id],
+          requestBody: body(approveInput),
+          responses: { 200: ok("The request"), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/access-requests/{id}/deny": {
+        post: { summary: "Deny, as an approver, with a comment: { request }", tags: ["access requests"], parameters: [id], requestBody: body(denyInput), responses: { 200: ok("The request"), ...errors(400, 401, 403, 404, 409) } },
+      },
+      "/access-requests/{id}/cancel": {
+        post: { summary: "The requester withdraws a pending request, or gives up access in force (which then ends as if ended by an approver): { request }", tags: ["access requests"], security: TOKEN_OR_SESSION, parameters: [id], responses: { 200: ok("The request"), ...errors(400, 401, 403, 404, 409) } },
+      },
+      "/access-requests/{id}/extend": {
+        post: {
+          summary: "The requester asks for more time on access in force: a pending extension, approved like a request; once approved the access ends durationSeconds later than it would have. { request: the extension }",
+          tags: ["access requests"],
+          security: TOKEN_OR_SESSION,
+          parameters: [id],
+          requestBody: body(extendInput),
+          responses: { 201: ok("The extension"), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/access-requests/{id}/end": {
+        post: {
+          summary: "An approver or administrator ends access now: the grant stops working at once on every instance, and (where the policy says so) the person's live AWS sessions in the role are revoked. { request }",
+          tags: ["access requests"],
+          parameters: [id],
+          requestBody: body(endInput),
+          responses: { 200: ok("The request"), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/access-requests/{id}/review": {
+        post: { summary: "An approver marks a break-glass use justified or unjustified (never their own): { request }", tags: ["access requests"], parameters: [id], requestBody: body(breakGlassReviewInput), responses: { 200: ok("The request"), ...errors(400, 401, 403, 404, 409) } },
+      },
+      "/roles/{id}/eligibility": {
+        get: { summary: "Who may ask for the role entry (people, groups) and its request policy: { eligibility }", tags: ["access requests"], parameters: [id], responses: { 200: ok("Eligibility and policy"), ...errors(400, 401, 403, 404) } },
+        put: {
+          summary:
+            "Replace who may ask for the entry and its policy: approvers (people, groups, any administrator), approvals required (1 or 2), the longest duration (15 minutes to 12 hours), reason required, a ticket pattern, break-glass, revoke live sessions when access ends. { eligibility }",
+          tags: ["access requests"],
+          parameters: [id],
+          requestBody: body(eligibilityInput),
+          responses: { 200: ok("Eligibility and policy"), ...errors(400, 401, 403, 404) },
+        },
+      },
       "/grants": {
         get: {
           summary: "List grants, optionally only one role entry's, one person's, one group's or one account's",
@@ -360,6 +445,22 @@ export function openApiDocument(serverUrl: string): Json {
           responses: { 200: ok("The grant"), ...errors(400, 401, 403, 404) },
         },
         delete: { summary: "Revoke a grant", tags: ["grants"], parameters: [id], responses: { 200: ok("Revoked"), ...errors(400, 401, 403, 404) } },
+      },
+      "/access-reviews": {
+        get: {
+          summary:
+            "Standing grants (not made by an access request) for an access review, each with lastUsedAt / lastUsedBy (the last successful switch into the role by the person, or by any current member of the group, from the audit log), unused (not used within unusedDays, default 90), who granted it and when, and lastKept: { asOf, unusedDays, grants: [...], lastReview: { at, by, kept, converted, removed } | null }",
+          tags: ["grants"],
+          parameters: queryParams(listReviewQuery),
+          responses: { 200: ok("Standing grants to review"), ...errors(400, 401, 403) },
+        },
+        post: {
+          summary:
+            "Record an access review: each decision keeps a standing grant, converts it to eligibility (access on request: the grant is removed and the person or group made eligible for the role entry) or removes it; all or nothing, audited (access_review.complete with the counts, and an event per grant): { review: { reviewId, at, kept, converted, removed, eligibilityCreated, eligibilityExisting } }",
+          tags: ["grants"],
+          requestBody: body(reviewInput),
+          responses: { 200: ok("What the review changed"), ...errors(400, 401, 403) },
+        },
       },
       "/sessions": {
         post: {
@@ -395,6 +496,46 @@ export function openApiDocument(serverUrl: string): Json {
       },
       "/users/{id}/clear-sign-in-lock": {
         post: { summary: "Forget a user's failed sign-ins and end the wait they cause", tags: ["users"], parameters: [id], responses: { 200: ok("The user"), ...errors(400, 401, 403, 404) } },
+      },
+      "/webhooks": {
+        get: {
+          summary: "Webhooks that tell approvers of access requests: { webhooks: [{ id, name, kind, target (a Slack URL as its origin and …), events, enabled, createdAt, updatedAt, lastDelivery }] }; never a secret",
+          tags: ["webhooks"],
+          responses: { 200: ok("Webhooks"), ...errors(401, 403) },
+        },
+        post: {
+          summary: "Add a webhook (https only): { webhook, secret } — secret is a JSON webhook's HMAC-SHA256 key, in this answer only (null for Slack)",
+          tags: ["webhooks"],
+          requestBody: body(createWebhookInput),
+          responses: { 201: ok("The webhook, and its secret once"), ...errors(400, 401, 403, 409) },
+        },
+      },
+      "/webhooks/{id}": {
+        get: { summary: "One webhook: { webhook }", tags: ["webhooks"], parameters: [id], responses: { 200: ok("The webhook"), ...errors(400, 401, 403, 404) } },
+        patch: {
+          summary: "Change a webhook's name, URL, events or enabled flag; rotateSecret: true gives a JSON webhook a new secret, in this answer only: { webhook, secret }",
+          tags: ["webhooks"],
+          parameters: [id],
+          requestBody: body(updateWebhookInput),
+          responses: { 200: ok("The webhook"), ...errors(400, 401, 403, 404) },
+        },
+        delete: { summary: "Remove a webhook and its deliveries", tags: ["webhooks"], parameters: [id], responses: { 200: ok("Removed"), ...errors(400, 401, 403, 404) } },
+      },
+      "/webhooks/{id}/test": {
+        post: {
+          summary: "Send a webhook.test event now (even while the webhook is off): { delivery: { id, status, attempts, lastStatusCode, lastError, … } } after its first attempt",
+          tags: ["webhooks"],
+          parameters: [id],
+          responses: { 200: ok("The test delivery"), ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/webhooks/{id}/deliveries": {
+        get: {
+          summary: "A webhook's latest 20 deliveries, newest first: { deliveries: [{ id, eventType, status: pending | delivered | failed, attempts, lastStatusCode, lastError, createdAt, nextAttemptAt, deliveredAt }] }",
+          tags: ["webhooks"],
+          parameters: [id],
+          responses: { 200: ok("Deliveries"), ...errors(400, 401, 403, 404) },
+        },
       },
       "/users/{id}/revoke-sessions": {
         post: {
