@@ -288,3 +288,17 @@ describe("a request nobody decides", () => {
     expect(await codeOf(access.approveAccessRequest(admin, req.id, { comment: "" }, meta))).toMatch(/^conflict: This request is already expired/);
   });
 });
+
+describe("a grant made while the request waited", () => {
+  it("is left as it is when it lasts as long; the approval does not fail", async () => {
+    clockAt(Date.parse("2026-12-20T09:00:00.000Z"));
+    const db = await getDb();
+    await db.deleteFrom("grants").where("role_id", "=", roles.twoKeys).execute();
+    const req = await ask(otto, roles.twoKeys, 900, { ticket: "INC-11" });
+    await createGrant(admin, { roleId: roles.twoKeys, userEmail: otto.email }, meta);
+    await access.approveAccessRequest(admin, req.id, { comment: "" }, meta);
+    expect((await access.approveAccessRequest(admin2, req.id, { comment: "" }, meta)).status).toBe("approved");
+    const grants = await db.selectFrom("grants").select(["expires_at", "access_request_id"]).where("role_id", "=", roles.twoKeys).where("user_id", "=", otto.id).execute();
+    expect(grants).toEqual([{ expires_at: null, access_request_id: null }]);
+  });
+});

@@ -227,6 +227,14 @@ async function lockRow(trx: Kysely<Database>, id: string): Promise<void> {
  * theirs in the entry is replaced; a grant in force means they need no request). */
 async function grantUntil(trx: Kysely<Database>, row: Row, endsAt: string, byId: string | null, now: number): Promise<void> {
   await trx.deleteFrom("grants").where("role_id", "=", row.role_id).where("user_id", "=", row.requester_id).where("expires_at", "<=", iso(now)).execute();
+  // An administrator may have granted the entry to them while the request waited (one grant per
+  // person and entry): a grant that already lasts as long is left as it is; a shorter one now
+  // lasts until this request's end, and ends with it.
+  const held = await trx.selectFrom("grants").select(["id", "expires_at"]).where("role_id", "=", row.role_id).where("user_id", "=", row.requester_id).executeTakeFirst();
+  if (held) {
+    if (held.expires_at !== null && held.expires_at < endsAt) await trx.updateTable("grants").set({ expires_at: endsAt, access_request_id: row.id }).where("id", "=", held.id).execute();
+    return;
+  }
   await trx
     .insertInto("grants")
     .values({ id: newId(), role_id: row.role_id, user_id: row.requester_id, group_name: null, created_by: byId, created_at: iso(now), expires_at: endsAt, access_request_id: row.id })
@@ -460,7 +468,7 @@ async function decide(actor: Actor, id: string, decision: "approve" | "deny", co
     if (approvals.length < current.approvals_required) return;
     // The shortest duration any approver gave: an approver can shorten, never lengthen.
     const seconds = Math.min(...approvals.map((a) => a.granted_seconds ?? current.requested_seconds));
-    if (current.kind === "extension") await approveExtension(trx, current, seconds, actor, now);
+    if (current.kind === "extension") await approveExtension(trx, current, seconds, now);
     else {
       const endsAt = iso(now + seconds * 1000);
       await trx.updateTable("access_requests").set({ status: "approved", decided_at: iso(now), starts_at: iso(now), ends_at: endsAt, granted_seconds: seconds }).where("id", "=", id).execute();
@@ -476,7 +484,7 @@ async function decide(actor: Actor, id: string, decision: "approve" | "deny", co
 
 /** An approved extension moves the end of the access it extends (and of its grant) by the
  * approved time, counted from that end (or from now, if it has passed in between). */
-async function approveExtension(trx: Kysely<Database>, ext: Row, seconds: number, actor: Actor, now: number): Promise<void> {
+async function approveExtension(trx: Kysely<Database>, ext: Row, seconds: number, now: number): Promise<void> {
   const original = ext.extends_id ? await loadRow(trx, ext.extends_id) : undefined;
   if (!original || effectiveStatus(original, now) !== "approved" || !original.ends_at) {
     await trx.updateTable("access_requests").set({ status: "denied", decided_at: iso(now), end_comment: "The access it would extend has ended." }).where("id", "=", ext.id).execute();
@@ -491,7 +499,6 @@ async function approveExtension(trx: Kysely<Database>, ext: Row, seconds: number
     .set({ status: "approved", decided_at: iso(now), starts_at: iso(from), ends_at: endsAt, granted_seconds: seconds })
     .where("id", "=", ext.id)
     .execute();
-  void actor;
 }
 
 /** POST /access-requests/{id}/extend — the requester asks for more time, under the same policy. */
