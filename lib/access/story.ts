@@ -1,7 +1,7 @@
 import "server-only";
 import type { Kysely } from "kysely";
 import { hasPermission, type Actor } from "@/lib/auth/actor";
-import type { AuditEventDto } from "@/lib/audit/list-events";
+import { auditEventDto, type AuditEventDto } from "@/lib/audit/list-events";
 import { getDb } from "@/lib/db/client";
 import type { Database } from "@/lib/db/schema";
 
@@ -48,18 +48,8 @@ export async function requestStory(actor: Actor, requestId: string): Promise<Aud
   const db = await getDb();
   const rows = await storyRows(db, requestId);
   const full = hasPermission(actor, "audit.read");
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    actorEmail: r.actor_email,
-    action: r.action,
-    outcome: r.outcome,
-    target: r.target_label ?? r.target_id,
-    awsAccountId: r.aws_account_id,
-    reason: r.reason,
-    ip: full ? r.ip : null,
-    userAgent: full ? r.user_agent : null,
-    requestId: full ? r.request_id : null,
-    details: full ? (JSON.parse(r.details) as Record<string, unknown>) : {},
-  }));
+  return rows.map((r) => {
+    const event = auditEventDto(r);
+    return full ? event : { ...event, ip: null, userAgent: null, requestId: null, details: {} };
+  });
 }

@@ -1,7 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { assertPermission, type Actor } from "@/lib/auth/actor";
+import type { Selectable } from "kysely";
 import { getDb } from "@/lib/db/client";
+import type { AuditEventsTable } from "@/lib/db/schema";
 import { AUDIT_ACTIONS } from "./record";
 
 export const auditFilter = z
@@ -56,21 +58,26 @@ export async function listAuditEvents(actor: Actor, filter: AuditFilter): Promis
   const rows = await query.orderBy("id", "desc").limit(filter.limit + 1).execute();
   const page = rows.slice(0, filter.limit);
   return {
-    events: page.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actorEmail: r.actor_email,
-      action: r.action,
-      outcome: r.outcome,
-      target: r.target_label ?? r.target_id,
-      awsAccountId: r.aws_account_id,
-      reason: r.reason,
-      ip: r.ip,
-      userAgent: r.user_agent,
-      requestId: r.request_id,
-      details: safeJson(r.details),
-    })),
+    events: page.map(auditEventDto),
     nextBefore: rows.length > filter.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+/** One stored event as the API and the pages show it. */
+export function auditEventDto(r: Selectable<AuditEventsTable>): AuditEventDto {
+  return {
+    id: r.id,
+    at: r.at,
+    actorEmail: r.actor_email,
+    action: r.action,
+    outcome: r.outcome,
+    target: r.target_label ?? r.target_id,
+    awsAccountId: r.aws_account_id,
+    reason: r.reason,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    requestId: r.request_id,
+    details: safeJson(r.details),
   };
 }
 

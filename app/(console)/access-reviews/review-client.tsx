@@ -1,6 +1,6 @@
 "use client";
 
-import { ClipboardCheck, User, Users } from "lucide-react";
+import { ClipboardCheck } from "lucide-react";
 import { usePathname, useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
 import { timeAgo } from "@/components/switch-menu/format";
@@ -11,6 +11,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Alert, Field, Select } from "@/components/ui/field";
 import { DEFAULT_UNUSED_DAYS, UNUSED_DAY_CHOICES, type AccessReviewList, type ReviewDecision, type ReviewGrantDto } from "@/lib/access/review-schemas";
 import { reviewGrantsAction } from "./actions";
+import { Grantee } from "../grants/grantee";
 
 type Notice = { tone: "success" | "error"; text: string };
 type View = { unusedOnly: boolean; account: string };
@@ -253,20 +254,7 @@ export function ReviewClient({ review, view }: { review: AccessReviewList; view:
 
 function Subject({ grant: g }: { grant: ReviewGrantDto }) {
   return (
-    <span className="flex items-start gap-2">
-      {g.user ? <User className="mt-0.5 h-4 w-4 shrink-0 text-slate-500" aria-hidden /> : <Users className="mt-0.5 h-4 w-4 shrink-0 text-slate-500" aria-hidden />}
-      {g.user ? (
-        <span className="min-w-0">
-          <span className="block font-medium text-slate-900">{g.user.name}</span>
-          <span className="block text-slate-600 [overflow-wrap:anywhere]">{g.user.email}</span>
-        </span>
-      ) : (
-        <span className="min-w-0">
-          <span className="block text-slate-600">Group</span>
-          <span className="block font-mono font-medium text-slate-900 [overflow-wrap:anywhere]">{g.group}</span>
-        </span>
-      )}
-    </span>
+    <Grantee user={g.user} group={g.group} />
   );
 }
 

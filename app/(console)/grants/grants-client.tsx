@@ -1,6 +1,6 @@
 "use client";
 
-import { KeyRound, Search, User, Users } from "lucide-react";
+import { KeyRound, Search } from "lucide-react";
 import { usePathname, useRouter } from "next/navigation";
 import { useMemo, useState, useTransition, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
@@ -13,6 +13,7 @@ import { createGrantsAction, deleteGrantsAction } from "./actions";
 import { Checklist } from "./checklist";
 import { ExpiryBadge, ExpiryEditor, ExpiryPicker, useExpiryChoice, useNow } from "./expiry";
 import type { AccountChoice, GrantRow, GrantsView, PersonChoice, RoleChoice } from "./types";
+import { Grantee } from "./grantee";
 
 type Notice = { tone: "success" | "error" | "info" | "warning"; text: string };
 
@@ -219,20 +220,7 @@ export function GrantsClient({
                       <input type="checkbox" checked={selected.has(g.id)} onChange={() => toggle(g.id)} aria-label={`Select the grant of ${g.roleLabel} in ${g.accountName} to ${subjectOf(g)}`} className="mt-0.5 h-4 w-4 accent-indigo-600" />
                     </td>
                     <td className="px-3 py-2 align-top sm:max-w-[16rem]">
-                      <span className="flex items-start gap-2">
-                        {g.user ? <User className="mt-0.5 h-4 w-4 shrink-0 text-slate-500" aria-hidden /> : <Users className="mt-0.5 h-4 w-4 shrink-0 text-slate-500" aria-hidden />}
-                        {g.user ? (
-                          <span className="min-w-0">
-                            <span className="block font-medium text-slate-900">{g.user.name}</span>
-                            <span className="block text-slate-600 [overflow-wrap:anywhere]">{g.user.email}</span>
-                          </span>
-                        ) : (
-                          <span className="min-w-0">
-                            <span className="block text-slate-600">Group</span>
-                            <span className="block font-mono font-medium text-slate-900 [overflow-wrap:anywhere]">{g.group}</span>
-                          </span>
-                        )}
-                      </span>
+                      <Grantee user={g.user} group={g.group} />
                       {/* On a phone the role goes under the person: two narrow columns would break every word. */}
                       <span className="mt-1 block pl-6 text-slate-900 sm:hidden">
                         {g.roleLabel} <span className="text-slate-600">· {g.accountName}</span>

@@ -9,13 +9,13 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Alert, Field, Input, Select } from "@/components/ui/field";
-import { Textarea } from "@/components/ui/textarea";
 import type { ActionError } from "@/lib/http/action";
 import { TOKEN_PREFIX } from "@/lib/tokens/format";
 import { DEFAULT_TOKEN_DAYS, TOKEN_SCOPE_LABELS, TOKEN_SCOPES } from "@/lib/tokens/schemas";
 import type { TokenDto, TokenScope } from "@/lib/tokens/tokens";
 import { agoText, untilText, utcMinute } from "../sessions/format";
 import { createTokenAction, revokeTokenAction } from "./actions";
+import { SecretOnce } from "@/components/ui/secret-once";
 
 type Props = {
   own: TokenDto[];
@@ -231,25 +231,7 @@ function CreatedToken({ token, created, now, onDone }: { token: string; created:
       <Alert tone="warning" title="Copy it now: it will not be shown again">
         The console keeps only a fingerprint of it, so nobody can show it to you later. If you lose it, revoke it and make another.
       </Alert>
-      <Field label="Your new token" htmlFor="token-secret">
-        <Textarea
-          id="token-secret"
-          data-testid="token-secret"
-          readOnly
-          value={token}
-          rows={1}
-          spellCheck={false}
-          autoComplete="off"
-          onFocus={(e) => e.currentTarget.select()}
-          className="resize-none font-mono break-all [field-sizing:content]"
-        />
-      </Field>
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <CopyButton text={() => token} label="Copy token" testId="token-copy" />
-        <Button variant="secondary" onClick={onDone} data-testid="token-done">
-          Done
-        </Button>
-      </div>
+      <SecretOnce label="Your new token" value={token} copyLabel="Copy token" ids={{ field: "token-secret", copy: "token-copy", done: "token-done" }} onDone={onDone} />
     </section>
   );
 }

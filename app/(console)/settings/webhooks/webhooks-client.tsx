@@ -5,16 +5,15 @@ import { useEffect, useId, useRef, useState, useTransition, type FormEvent, type
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Alert, Field, Input } from "@/components/ui/field";
-import { Textarea } from "@/components/ui/textarea";
 import { ACCESS_EVENT_LABELS, type WebhookEventType } from "@/lib/access/events";
 import type { ActionError } from "@/lib/http/action";
 import { DELIVERY_STATUS_LABELS, SUBSCRIBABLE_EVENTS, WEBHOOK_KIND_CHOICES, WEBHOOK_KIND_LABELS, type DeliveryDto, type WebhookDto, type WebhookKindChoice } from "@/lib/webhooks/schemas";
 import { agoText, utcMinute } from "../../sessions/format";
 import { createWebhookAction, deleteWebhookAction, testWebhookAction, updateWebhookAction } from "./actions";
+import { SecretOnce } from "@/components/ui/secret-once";
 
 type Props = {
   webhooks: WebhookDto[];
@@ -76,25 +75,7 @@ function ShownSecret({ name, secret, onDone }: { name: string; secret: string; o
       <Alert tone="warning" title="Copy it now: it will not be shown again">
         Give it to the service that receives the webhook: it checks each delivery&apos;s X-Switchboard-Signature with it (the README shows how). If it is lost, rotate it.
       </Alert>
-      <Field label="Signing secret" htmlFor="webhook-secret">
-        <Textarea
-          id="webhook-secret"
-          data-testid="webhook-secret"
-          readOnly
-          value={secret}
-          rows={1}
-          spellCheck={false}
-          autoComplete="off"
-          onFocus={(e) => e.currentTarget.select()}
-          className="resize-none font-mono break-all [field-sizing:content]"
-        />
-      </Field>
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <CopyButton text={() => secret} label="Copy secret" testId="webhook-secret-copy" />
-        <Button variant="secondary" onClick={onDone} data-testid="webhook-secret-done">
-          Done
-        </Button>
-      </div>
+      <SecretOnce label="Signing secret" value={secret} copyLabel="Copy secret" ids={{ field: "webhook-secret", copy: "webhook-secret-copy", done: "webhook-secret-done" }} onDone={onDone} />
     </section>
   );
 }
