@@ -5,7 +5,7 @@ test.describe("sign-in", () => {
   test("[AUTH]: the administrator signs in and sees the console", async ({ page }) => {
     await signInWithForm(page, ADMIN.email, ADMIN.password);
     await expect(page.getByRole("heading", { name: "Welcome, Ada" })).toBeVisible();
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Accounts", "Roles", "Grants", "Sessions", "Audit", "Users", "Settings"]);
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Accounts", "Roles", "Grants", /^Requests/, "Sessions", "Audit", "Users", "Settings"]);
     await expect(page.getByRole("button", { name: "Switch role" })).toBeVisible();
     await expect(page.getByTestId("sandbox-badge")).toBeVisible();
     await page.getByTestId("user-menu").click();

@@ -6,7 +6,7 @@ import type { Page } from "@playwright/test";
 import { expect, signInWithForm, test } from "./fixtures";
 import { widestElements } from "./support/a11y";
 import { ADMIN } from "./support/accounts";
-import { grantedOperator } from "./support/scenario";
+import { ensureAccount, grantedOperator, PRODUCTION, registeredRoleId } from "./support/scenario";
 
 /** Whether the page's background, as the browser paints it, is dark (a canvas turns whatever
  * colour syntax the computed style uses into RGB). */
@@ -42,7 +42,7 @@ test.describe("on a 360 px phone", () => {
     await menuButton.click();
     await expect(menuButton).toHaveAttribute("aria-expanded", "true");
     const nav = page.getByRole("navigation", { name: "Main" });
-    await expect(nav.getByRole("link")).toHaveText(["Accounts", "Roles", "Grants", "Sessions", "Audit", "Users", "Settings"]);
+    await expect(nav.getByRole("link")).toHaveText(["Accounts", "Roles", "Grants", /^Requests/, "Sessions", "Audit", "Users", "Settings"]);
     // Escape closes it and gives the focus back.
     await page.keyboard.press("Escape");
     await expect(nav).toBeHidden();
@@ -85,7 +85,15 @@ test.describe("on a 360 px phone", () => {
 
 test("[RESPONSIVE]: the header fits at every width from a small phone to a laptop", async ({ page }) => {
   await signInWithForm(page, ADMIN.email, ADMIN.password, "/accounts");
-  for (const width of [360, 600, 768, 1023, 1024, 1279, 1280, 1440]) {
+  // The widest header: Switch role shows the last role used beside its label from xl up.
+  await ensureAccount(page.request, PRODUCTION, "Production");
+  const roleId = await registeredRoleId(page.request, PRODUCTION, "ReadOnly");
+  const switched = await page.request.post("/api/v1/sessions", { data: { roleId, kind: "credentials" } });
+  expect(switched.status(), await switched.text()).toBe(200);
+  await page.reload();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(page.getByTestId("switch-role-last")).toContainText("ReadOnly");
+  for (const width of [360, 600, 768, 1023, 1024, 1279, 1280, 1440, 1536, 1920]) {
     await page.setViewportSize({ width, height: 800 });
     const { scroll, viewport } = await pageWidth(page);
     expect(scroll, `${width} px: ${(await widestElements(page)).join(", ")}`).toBeLessThanOrEqual(viewport);
@@ -94,6 +102,9 @@ test("[RESPONSIVE]: the header fits at every width from a small phone to a lapto
       const box = (await control.boundingBox())!;
       expect(box.x + box.width, `${width} px: ${await control.textContent()}`).toBeLessThanOrEqual(width);
     }
+    // and Switch role's own content fits in it (the last role's name truncates; nothing spills).
+    const spill = await page.getByTestId("switch-role-button").evaluate((b) => b.scrollWidth - b.clientWidth);
+    expect(spill, `${width} px: Switch role's content is wider than the button`).toBeLessThanOrEqual(0);
   }
 });
 

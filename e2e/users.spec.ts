@@ -28,7 +28,7 @@ test.describe("users and console roles", () => {
     const operator = await operatorContext.newPage();
     await signInWithForm(operator, email, password);
     await expect(operator.getByRole("heading", { name: "Welcome, Oscar" })).toBeVisible();
-    await expect(operator.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Accounts", "Roles", "Sessions", "Settings"]);
+    await expect(operator.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Accounts", "Roles", "Requests", "Sessions", "Settings"]);
 
     // The page: 403.
     const response = await operator.goto("/users");

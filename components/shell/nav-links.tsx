@@ -34,7 +34,7 @@ export function NavLinks({ items, className = "" }: { items: NavItem[]; classNam
             key={item.href}
             href={item.href}
             aria-current={active ? "page" : undefined}
-            className={`shrink-0 rounded-md px-3 py-1.5 text-sm font-medium transition-colors ${active ? "bg-white/15 text-white" : "text-slate-300 hover:bg-white/10 hover:text-white"}`}
+            className={`shrink-0 rounded-md px-2.5 py-1.5 2xl:px-3 text-sm font-medium transition-colors ${active ? "bg-white/15 text-white" : "text-slate-300 hover:bg-white/10 hover:text-white"}`}
           >
             {item.label}
             <NavCount count={item.count} />

@@ -62,8 +62,8 @@ export function UserMenu({ name, email, roleLabel, theme }: UserMenuProps) {
         data-testid="user-menu"
       >
         <span className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-500 text-xs font-semibold text-white">{initials(name)}</span>
-        <span className="hidden max-w-40 truncate xl:inline">{name}</span>
-        <span className="sr-only xl:hidden">{name}</span>
+        <span className="hidden max-w-40 truncate 2xl:inline">{name}</span>
+        <span className="sr-only 2xl:hidden">{name}</span>
         <ChevronDown className="h-4 w-4 opacity-70" aria-hidden />
       </button>
       {open ? (

@@ -39,7 +39,7 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
           onFocus={() => void menu.load("prefetch")}
           // Below xl an icon button (its name is the aria-label); the last role used shows only
           // where the header has room for it, and shrinks before anything else does.
-          className={`flex h-9 w-9 min-w-0 max-w-md items-center justify-center gap-2 rounded-md border text-sm font-medium text-white transition-colors xl:w-auto xl:justify-start xl:px-3 ${open ? "border-indigo-400 bg-white/15" : "border-white/20 bg-white/5 hover:bg-white/10"}`}
+          className={`flex h-9 w-9 min-w-0 max-w-md items-center overflow-hidden justify-center gap-2 rounded-md border text-sm font-medium text-white transition-colors xl:w-auto xl:justify-start xl:px-3 ${open ? "border-indigo-400 bg-white/15" : "border-white/20 bg-white/5 hover:bg-white/10"}`}
           data-testid="switch-role-button"
           data-live={menu.live || undefined}
         >
@@ -49,7 +49,8 @@ export function SwitchMenu({ lastRole, canManage }: SwitchMenuProps) {
             <span className="hidden min-w-0 items-center gap-1.5 border-l border-white/20 pl-2 xl:flex" data-testid="switch-role-last">
               <span className="h-4 w-1 shrink-0 rounded-full" style={{ backgroundColor: safeColor(shownLast.color) }} aria-hidden />
               <span className="truncate">{shownLast.label}</span>
-              <span className="truncate font-normal text-slate-300">{shownLast.accountName}</span>
+              {/* The account gives way first: the role's name is what a person looks for. */}
+              <span className="shrink-[10] truncate font-normal text-slate-300">{shownLast.accountName}</span>
             </span>
           ) : null}
           <kbd className="hidden shrink-0 rounded border border-white/20 px-1.5 font-sans text-[11px] font-normal text-slate-300 xl:inline">{shortcut}</kbd>

@@ -138,7 +138,7 @@ function CreateWebhookForm({ allowHttp, onCreated }: { allowHttp: boolean; onCre
       </Field>
       <fieldset className="space-y-2" aria-describedby={eventsError ? "webhook-events-error" : undefined}>
         <legend className="mb-1 text-sm font-medium text-slate-700">Events</legend>
-        <div className="grid grid-cols-1 gap-1.5 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-x-6 gap-y-3 sm:grid-cols-2">
           {SUBSCRIBABLE_EVENTS.map((type) => (
             <label key={type} className="flex items-center gap-2 text-sm text-slate-700">
               <input
