@@ -18,6 +18,9 @@ describe("sessionDuration", () => {
     ["a request under AssumeRole's minimum is raised to 900", { requested: 60, brokerKind: "long-term" }, { seconds: 900, cappedBy: [] }],
     ["more than 12 hours is brought down to AssumeRole's maximum", { requested: 90000, brokerKind: "long-term" }, { seconds: 43200, cappedBy: [] }],
     ["fractions of a second are dropped", { requested: 1000.9, brokerKind: "long-term" }, { seconds: 1000, cappedBy: [] }],
+    ["the access's end caps the session", { requested: 14400, accessRemaining: 5400, brokerKind: "long-term" }, { seconds: 5400, cappedBy: ["access"] }],
+    ["access that ends in 5 minutes still gets AssumeRole's minimum", { accessRemaining: 300, brokerKind: "long-term" }, { seconds: 900, cappedBy: ["access"] }],
+    ["access that ends after the session does not cap it", { requested: 3600, accessRemaining: 7200, brokerKind: "long-term" }, { seconds: 3600, cappedBy: [] }],
     ["a zero, negative or non-number request counts as none", { requested: Number.NaN, entryDefault: 7200, brokerKind: "long-term" }, { seconds: 7200, cappedBy: [] }],
   ])("%s", (_name, input, expected) => {
     expect(sessionDuration(input)).toEqual(expected);

@@ -16,7 +16,7 @@ export const DEFAULT_SESSION_SECONDS = 3600;
  * greater than one hour, the operation fails." (AssumeRole API reference) */
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
 
-export type DurationCap = "entry" | "role" | "chaining" | "session";
+export type DurationCap = "entry" | "role" | "chaining" | "session" | "access";
 
 export type SessionDurationInput = {
   /** What the operator asked for, if anything. */
@@ -30,6 +30,11 @@ export type SessionDurationInput = {
   /** Seconds left of the person's console session: no AWS session may outlive it (Teleport
    * caps the AWS session at the identity's remaining TTL the same way). */
   sessionRemaining?: number;
+  /** Seconds left of the person's access to the role, when it ends (a time-limited grant, or
+   * access on request): the session ends with it. Under 900 s the session still gets AWS's
+   * minimum; ending the access revokes the person's sessions in the role (lib/access/expiry.ts)
+   * when its policy says so, which is the default. */
+  accessRemaining?: number;
 };
 
 export type SessionDurationResult = {
@@ -50,7 +55,8 @@ export type SessionDurationResult = {
  *   profile is not counted as chaining (AWS custom-URL doc; Teleport treats it the same way).
  * - A request under 900 s is raised to 900, AssumeRole's minimum; values are whole seconds.
  * - The person's remaining console session caps it too; when that is under 900 s the caller
- *   refuses instead: rounding up to AWS's minimum would outlive the sign-in. */
+ *   refuses instead: rounding up to AWS's minimum would outlive the sign-in.
+ * - So does the person's remaining access to the role, when it ends. */
 export function sessionDuration(input: SessionDurationInput): SessionDurationResult {
   const entry = positive(input.entryDefault);
   const roleMax = positive(input.roleMax);
@@ -61,6 +67,7 @@ export function sessionDuration(input: SessionDurationInput): SessionDurationRes
     ["role", roleMax],
     ["chaining", input.brokerKind === "temporary" ? ROLE_CHAINING_MAX_SECONDS : undefined],
     ["session", positive(input.sessionRemaining)],
+    ["access", positive(input.accessRemaining)],
   ];
   const cappedBy: DurationCap[] = [];
   let seconds = wanted;

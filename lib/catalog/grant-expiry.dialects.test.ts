@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { testActor } from "@/lib/auth/testing";
 import { migrateToLatest } from "@/lib/db/migrate";
 import { testDatabases } from "@/lib/db/testing";
-import { accessEndsAt, usableRoleEntries } from "./menu";
+import { usableRoleEntries } from "./menu";
 import { findUsableRole } from "./role-queries";
+import { accessEndsAt } from "./visibility";
 
 const AT = "2026-01-01T00:00:00.000Z";
 const EXPIRY = "2026-06-01T12:00:00.000Z";

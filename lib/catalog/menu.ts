@@ -1,5 +1,5 @@
 import "server-only";
-import { sql, type ExpressionBuilder, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { assertPermission, hasPermission, type Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { preparedQuery } from "@/lib/db/prepared";
@@ -7,7 +7,7 @@ import type { Database } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
 import type { MenuAccount, MenuData, MenuRequestable, MenuRole } from "./menu-types";
 import { nowIso } from "@/lib/db/time";
-import { grantedTo, usableBy } from "./visibility";
+import { accessEndsAt, accessEndsOf, usableBy } from "./visibility";
 
 /** The role entries this person may use, with their account, this person's pins and recents, and
  * the last test of those that fail it: the one query the Switch Role menu and "Your roles" (the
@@ -63,27 +63,6 @@ type RoleEntryRow = {
   health_tested_at: string | null;
 };
 
-/** Standing access in accessEndsAt's maximum: after every real time. */
-const NEVER = "9999-12-31T23:59:59.999Z";
-
-/** When this person's access to the entry ends: the latest expiry among their grants in force
- * (a standing grant: never). Select it beside ROLE_ENTRY_COLUMNS; read it with `accessEndsOf`. */
-export function accessEndsAt(actor: Actor, now: string) {
-  return (eb: ExpressionBuilder<Database, "roles">) =>
-    eb
-      .selectFrom("grants")
-      .select(sql<string | null>`max(coalesce(${sql.ref("grants.expires_at")}, ${NEVER}))`.as("ends"))
-      .whereRef("grants.role_id", "=", "roles.id")
-      .where(grantedTo(actor, now))
-      .as("access_ends_at");
-}
-
-/** The time access ends, or undefined when it does not (standing grants; administrators, who may
- * use every entry whatever is granted). */
-export function accessEndsOf(actor: Actor, value: string | null): string | undefined {
-  if (!value || value === NEVER || hasPermission(actor, "roles.manage")) return undefined;
-  return value;
-}
 
 /** What both lists show of an entry: its own colour and region, else its account's; a failing
  * entry's last test (absent for working and untested ones). */

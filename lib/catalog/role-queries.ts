@@ -8,7 +8,7 @@ import { nowIso } from "@/lib/db/time";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { healthOf } from "./role-health";
 import { roleArnOf, type RoleDto } from "./role-dto";
-import { grantedTo, usableBy, visibleTo } from "./visibility";
+import { accessEndsAt, accessEndsOf, grantedTo, usableBy, visibleTo } from "./visibility";
 
 const COLUMNS = [
   "roles.id",
@@ -116,6 +116,7 @@ const usableRoleQuery = preparedQuery((db, arg, shape: `${ConsoleRole}:${number}
         .whereRef("grants.role_id", "=", "roles.id")
         .where(grantedTo(caller, arg("now")))
         .as("grant_key"),
+      accessEndsAt(caller, arg("now"))(eb),
       eb
         .selectFrom("session_revocations")
         .select((r) => r.fn.max("session_revocations.revoked_before").as("before"))
@@ -138,7 +139,9 @@ export async function findUsableRole(db: Kysely<Database>, actor: Actor, id: str
   const [row] = await usableRoleQuery(db, args, `${actor.role}:${actor.groups.length}`);
   if (row) {
     const freshness: SwitchFreshness = { grants: row.grant_key ?? "", revokedBefore: row.revoked_before ?? null };
-    return { role: toRoleDto(row, actor), externalId: row.external_id, provisioningRoleName: row.provisioning_role_name, freshness };
+    // When the person's access ends, for the session not to outlive it (null: it does not).
+    const ends = accessEndsOf(actor, row.access_ends_at);
+    return { role: toRoleDto(row, actor), externalId: row.external_id, provisioningRoleName: row.provisioning_role_name, freshness, accessEndsAt: ends ? Date.parse(ends) : null };
   }
   const exists = await db.selectFrom("roles").select(["id", "display_name"]).where("id", "=", id).executeTakeFirst();
   if (exists) {

@@ -1,5 +1,5 @@
 import "server-only";
-import type { ExpressionBuilder, Kysely } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import { hasPermission, type Actor } from "@/lib/auth/actor";
 import type { Database } from "@/lib/db/schema";
 import { nowIso } from "@/lib/db/time";
@@ -39,3 +39,26 @@ export function visibleTo(actor: Actor) {
 }
 
 export type Db = Kysely<Database>;
+
+/** Standing access in accessEndsAt's maximum: after every real time. */
+const NEVER = "9999-12-31T23:59:59.999Z";
+
+/** When this person's access to the entry ends: the latest expiry among their grants in force
+ * (a standing grant: never). Select it beside the entry's columns (the menu, "Your roles", the switch's grant check); read it
+ * with `accessEndsOf`. */
+export function accessEndsAt(actor: Actor, now: string) {
+  return (eb: ExpressionBuilder<Database, "roles">) =>
+    eb
+      .selectFrom("grants")
+      .select(sql<string | null>`max(coalesce(${sql.ref("grants.expires_at")}, ${NEVER}))`.as("ends"))
+      .whereRef("grants.role_id", "=", "roles.id")
+      .where(grantedTo(actor, now))
+      .as("access_ends_at");
+}
+
+/** The time access ends, or undefined when it does not (standing grants; administrators, who may
+ * use every entry whatever is granted). */
+export function accessEndsOf(actor: Actor, value: string | null): string | undefined {
+  if (!value || value === NEVER || hasPermission(actor, "roles.manage")) return undefined;
+  return value;
+}

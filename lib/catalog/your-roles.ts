@@ -4,7 +4,8 @@ import { getDb } from "@/lib/db/client";
 import type { Environment } from "@/lib/domain/environments";
 import type { Partition } from "@/lib/domain/partitions";
 import { nowIso } from "@/lib/db/time";
-import { accessEndsAt, accessEndsOf, ROLE_ENTRY_COLUMNS, roleEntryFields, usableRoleEntries } from "./menu";
+import { ROLE_ENTRY_COLUMNS, roleEntryFields, usableRoleEntries } from "./menu";
+import { accessEndsAt, accessEndsOf } from "./visibility";
 import { grantedTo } from "./visibility";
 
 // "Your roles", the home page of anyone who switches: the roles they pinned, used lately, or were

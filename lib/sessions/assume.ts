@@ -42,9 +42,10 @@ export class AssumeRoleFailed extends Error {
 /** Assumes a catalog role for a signed-in person with the broker's credentials: the session
  * named after them (RoleSessionName) and, when the entry asks, carrying their identity into
  * CloudTrail (SourceIdentity); the entry's ExternalId, never one from the request; the
- * duration clamped to the entry, the role and the one-hour role-chaining cap.
+ * duration clamped to the entry, the role, the one-hour role-chaining cap and the end of the
+ * person's access (`accessEndsAt`, epoch ms, when their grant expires).
  * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html */
-export async function assumeForActor(actor: Actor, role: RoleDto, externalId: string | null, requestedSeconds?: number): Promise<AssumedSession> {
+export async function assumeForActor(actor: Actor, role: RoleDto, externalId: string | null, requestedSeconds?: number, accessEndsAt: number | null = null): Promise<AssumedSession> {
   const sessionRemaining = Math.floor((actor.session.endsAt - Date.now()) / 1000);
   if (sessionRemaining < MIN_SESSION_SECONDS) {
     const minutes = Math.max(0, Math.floor(sessionRemaining / 60));
@@ -54,7 +55,8 @@ export async function assumeForActor(actor: Actor, role: RoleDto, externalId: st
     );
   }
   const broker = await brokerProfile();
-  const { seconds, cappedBy } = sessionDuration({ requested: requestedSeconds, entryDefault: role.sessionDuration, roleMax: role.roleMaxSessionDuration ?? undefined, brokerKind: broker.kind, sessionRemaining });
+  const accessRemaining = accessEndsAt === null ? undefined : Math.floor((accessEndsAt - Date.now()) / 1000);
+  const { seconds, cappedBy } = sessionDuration({ requested: requestedSeconds, entryDefault: role.sessionDuration, roleMax: role.roleMaxSessionDuration ?? undefined, brokerKind: broker.kind, sessionRemaining, accessRemaining });
   // The person's fixed AWS identity, never a value they can change (lib/users/aws-identity.ts).
   const request: AssumeRequest = {
     sessionName: actor.awsIdentity,

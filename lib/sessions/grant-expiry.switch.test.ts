@@ -78,3 +78,44 @@ describe("a switch under a grant that expires", () => {
     expect((await credentials(sam)).accessKeyId).toMatch(/^ASIA/);
   });
 });
+
+describe("a session under access that ends", () => {
+  const lifetime = (c: { expiration: string }) => (Date.parse(c.expiration) - Date.now()) / 1000;
+  let ivy: Actor;
+  let max: Actor;
+  beforeAll(async () => {
+    ivy = await addTestUser("ivy@example.com", "operator");
+    max = await addTestUser("max@example.com", "operator", ["night"]);
+  });
+
+  it("ends with the access: AssumeRole is asked for no more than the time left, and the audit names the cap", async () => {
+    const grant = await createGrant(admin, { roleId, userEmail: ivy.email, expiresAt: soon(30 * 60_000) }, meta);
+    try {
+      const first = await credentials(ivy);
+      // The sandbox's default and this entry's are an hour; 30 minutes are left of the access.
+      expect(lifetime(first)).toBeGreaterThan(29 * 60);
+      expect(lifetime(first)).toBeLessThanOrEqual(30 * 60 + 1);
+      expect(JSON.parse((await lastSwitch(ivy)).details ?? "{}")).toMatchObject({ cappedBy: "access" });
+
+      // Shortened by an administrator: the cached credentials outlive it, so new ones are issued.
+      await updateGrant(admin, grant.id, { expiresAt: soon(20 * 60_000) }, meta);
+      let second!: { expiration: string; accessKeyId: string };
+      expect(await awsCallsDuring(async () => (second = await credentials(ivy)))).toEqual(["sts:AssumeRole"]);
+      expect(second.accessKeyId).not.toBe(first.accessKeyId);
+      expect(lifetime(second)).toBeLessThanOrEqual(20 * 60 + 1);
+    } finally {
+      await (await getDb()).deleteFrom("grants").where("id", "=", grant.id).execute();
+    }
+  });
+
+  it("a standing grant beside a time-limited one leaves the session its usual length", async () => {
+    const limited = await createGrant(admin, { roleId, group: "night", expiresAt: soon(20 * 60_000) }, meta);
+    const standing = await createGrant(admin, { roleId, userEmail: max.email }, meta);
+    try {
+      expect(lifetime(await credentials(max))).toBeGreaterThan(59 * 60);
+    } finally {
+      await (await getDb()).deleteFrom("grants").where("id", "in", [limited.id, standing.id]).execute();
+    }
+  });
+});
+

@@ -124,13 +124,13 @@ function cacheVersion(actor: Actor, role: RoleDto, externalId: string | null, fr
 async function issue(
   actor: Actor,
   input: StartSessionInput,
-  found: { role: RoleDto; externalId: string | null; freshness: SwitchFreshness },
+  found: { role: RoleDto; externalId: string | null; freshness: SwitchFreshness; accessEndsAt: number | null },
 ): Promise<CacheOutcome> {
-  const { role, externalId, freshness } = found;
+  const { role, externalId, freshness, accessEndsAt } = found;
   const revokedBefore = freshness.revokedBefore ? Date.parse(freshness.revokedBefore) : null;
   const assume = async () => {
     await waitOutRevocation(revokedBefore);
-    return assumeForActor(actor, role, externalId, input.durationSeconds);
+    return assumeForActor(actor, role, externalId, input.durationSeconds, accessEndsAt);
   };
   // A console sign-in lasts at least 15 minutes and must not outlive the console session; with
   // less room than that, AssumeRole's own check refuses with the reason.
@@ -146,7 +146,9 @@ async function issue(
       // A console sign-in without its own length (a broker on temporary credentials) lasts as
       // long as the credentials: at least the shortest console session.
       minRemainingMs: input.kind === "console" ? MIN_SESSION_SECONDS * 1000 : 0,
-      notAfter: actor.session.endsAt,
+      // nor the person's access (an administrator may have shortened it since they were issued)
+      // by more than new ones would: AWS's 15 minutes at least, and its whole seconds.
+      notAfter: Math.min(actor.session.endsAt, accessEndsAt === null ? Infinity : Math.max(accessEndsAt + 1000, Date.now() + MIN_SESSION_SECONDS * 1000)),
     },
     assume,
   );
@@ -156,10 +158,11 @@ async function issue(
  * most an operator may ask for), else the IAM role's MaxSessionDuration when the catalog knows
  * it, else AWS's default hour (asking for more than an unknown maximum would make AssumeRole
  * fail); then the role-chaining cap and the console session's remaining time. */
-function longestSession(actor: Actor, role: RoleDto, brokerKind: AssumedSession["brokerKind"]): number {
+function longestSession(actor: Actor, role: RoleDto, brokerKind: AssumedSession["brokerKind"], accessEndsAt: number | null): number {
   const ask = role.sessionDuration ?? role.roleMaxSessionDuration ?? DEFAULT_SESSION_SECONDS;
   const sessionRemaining = Math.floor((actor.session.endsAt - Date.now()) / 1000);
-  return sessionDuration({ requested: ask, entryDefault: role.sessionDuration, roleMax: role.roleMaxSessionDuration ?? undefined, brokerKind, sessionRemaining }).seconds;
+  const accessRemaining = accessEndsAt === null ? undefined : Math.floor((accessEndsAt - Date.now()) / 1000);
+  return sessionDuration({ requested: ask, entryDefault: role.sessionDuration, roleMax: role.roleMaxSessionDuration ?? undefined, brokerKind, sessionRemaining, accessRemaining }).seconds;
 }
 
 /** A switch: checks the grant (before any AWS call), assumes the role with the broker, and
@@ -219,8 +222,9 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
     const destination = consoleDestination({ partition: role.partition, region, service: input.service, sandboxUrl });
     if (!isAllowedDestination(destination, role.partition, sandboxUrl)) throw new Error(`refusing console destination ${destination}`);
     // Credentials from the cache were issued earlier: the console sign-in still must not outlive
-    // the console session.
-    const room = Math.floor((actor.session.endsAt - Date.now()) / 1000);
+    // the console session, nor the person's access (consoleSessionDuration keeps AWS's minimum
+    // of 15 minutes).
+    const room = Math.floor((Math.min(actor.session.endsAt, found.accessEndsAt ?? Infinity) - Date.now()) / 1000);
     const sessionDuration = consoleSessionDuration(Math.min(assumed.durationSeconds, room), assumed.brokerKind);
     let signinToken: string;
     try {
@@ -250,7 +254,7 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
       // The catalog hides an entry's ExternalId from everyone but administrators; so does this.
       externalId: hasPermission(actor, "roles.manage") ? externalId : null,
       durationSeconds: assumed.durationSeconds,
-      maxDurationSeconds: longestSession(actor, role, assumed.brokerKind),
+      maxDurationSeconds: longestSession(actor, role, assumed.brokerKind, found.accessEndsAt),
     };
   }
 
