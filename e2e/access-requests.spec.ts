@@ -95,11 +95,17 @@ test("[ACCESS]: request with a reason → approved from the inbox → the switch
   // 1. The operator asks, in the console, with a reason.
   const opContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const opPage = await opContext.newPage();
-  await signInWithForm(opPage, operator.email, PASSWORD, "/requests");
-  await expect(opPage.getByRole("tab", { name: "Ask for access" })).toHaveAttribute("aria-selected", "true");
+  // Their home lists it under "You can ask for" (they have no role yet); Ask opens the request.
+  await signInWithForm(opPage, operator.email, PASSWORD, "/");
+  const home = opPage.getByTestId("home-requestable");
+  await expect(opPage.getByText("No roles granted to you yet", { exact: true })).toBeVisible();
+  await expect(home.getByTestId("home-requestable-role").filter({ hasText: role.roleName })).toContainText("Production");
+  await shootWidths(opPage, "home-requestable");
+  await home.getByRole("link", { name: new RegExp(`^Ask for ${role.roleName} in Production$`) }).click();
+  await expect(opPage).toHaveURL(new RegExp(`/requests\\?ask=${role.id}`));
+  // The same role on the Requests page, with its policy in words.
   const card = opPage.getByTestId("requestable-role").filter({ hasText: role.roleName });
   await expect(card).toContainText("Up to 2 hours; approved by any administrator.");
-  await card.getByRole("button", { name: /^Request / }).click();
   const dialog = opPage.getByRole("dialog");
   await expect(dialog).toContainText("Who will be asked: any administrator");
   await dialog.getByRole("button", { name: "Send request" }).click();
@@ -113,6 +119,9 @@ test("[ACCESS]: request with a reason → approved from the inbox → the switch
   await expect(mine.getByText("Waiting for approval")).toBeVisible();
   const requestId = (await mine.getAttribute("data-request-id"))!;
   expect(requestId).toMatch(/^[0-9A-Z]{26}$/);
+  // Home says it waits, and links to it instead of asking again.
+  await opPage.goto("/");
+  await expect(opPage.getByRole("link", { name: new RegExp(`^Your request for ${role.roleName} in Production is waiting for approval$`) })).toBeVisible();
   const opApi = await apiAs(playwright, baseURL, operator.email);
   expect((await switchFor(opApi, role.id)).status, "no access before approval").toBe(403);
 

@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { hasPermission } from "@/lib/auth/actor";
 import { requirePage } from "@/lib/auth/guard";
 import { getYourRoles, type YourRoles } from "@/lib/catalog/your-roles";
+import { RequestableRoles } from "./requestable-roles";
 import { OpenMenuButton, SwitchRoleCard, YourRolesList } from "./your-roles";
 
 export const metadata = { title: "Home" };
@@ -13,7 +14,8 @@ export const metadata = { title: "Home" };
 const count = (roles: YourRoles) => roles.pinned.length + roles.recent.length + roles.others.length;
 
 // GET / — anyone who switches sees their own roles ("Your roles"): pinned, recent and granted,
-// each with Console and Credentials, or, with none yet, who to ask. Those who run the console
+// each with Console and Credentials, or, with none yet, who to ask; and the roles they may ask
+// for (access on request). Those who run the console
 // (administrators, auditors) also see where to start.
 export default async function HomePage() {
   const actor = await requirePage();
@@ -30,6 +32,7 @@ export default async function HomePage() {
     { show: true, href: "/settings", title: "Check the console's AWS identity", text: "See which identity the console uses and how long the sessions it opens can last." },
   ].filter((s) => s.show);
   const hasRoles = roles !== null && count(roles) > 0;
+  const canAsk = roles !== null && roles.requestable.length > 0;
   return (
     <>
       <PageHeader
@@ -41,7 +44,7 @@ export default async function HomePage() {
         }
       />
       {/* Operators always see their roles (or who to ask); administrators once they have some. */}
-      {roles && (hasRoles || !runsConsole) ? (
+      {roles && (hasRoles || canAsk || !runsConsole) ? (
         <section aria-labelledby="home-your-roles" className="mb-8">
           <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
             <h2 id="home-your-roles" className="text-lg font-semibold text-slate-900">
@@ -51,11 +54,20 @@ export default async function HomePage() {
           </div>
           {hasRoles ? (
             <YourRolesList roles={roles} headingLevel={3} />
+          ) : canAsk ? (
+            <EmptyState icon={<KeyRound className="h-5 w-5" aria-hidden />} title="No roles granted to you yet">
+              Ask for one of the roles below: once its approvers agree, it appears here and in Switch role in the header until your access ends.
+            </EmptyState>
           ) : (
             <EmptyState icon={<KeyRound className="h-5 w-5" aria-hidden />} title="No roles granted to you yet — ask an administrator">
               An administrator grants you the AWS roles you need, to you or to a group you are in. They appear here, and in Switch role in the header, as soon as they are granted.
             </EmptyState>
           )}
+          {canAsk ? (
+            <div className="mt-6">
+              <RequestableRoles roles={roles} headingLevel={3} />
+            </div>
+          ) : null}
         </section>
       ) : null}
       {runsConsole ? (

@@ -156,3 +156,31 @@ describe("limits and permissions", () => {
     await expect(getYourRoles(auditor)).rejects.toMatchObject({ code: "forbidden" });
   });
 });
+
+describe("the roles one may ask for", () => {
+  it("lists those they are eligible for and cannot use, with a waiting request marked, and none for an administrator", async () => {
+    const { setEligibility } = await import("@/lib/access/policy");
+    const { createAccessRequest } = await import("@/lib/access/requests");
+    const { eligibilityInput, createAccessRequestInput } = await import("@/lib/access/schemas");
+    const eligible = (roleId: string) => setEligibility(admin, roleId, eligibilityInput.parse({ userEmails: [nadia.email, otto.email], policy: { maxDurationSeconds: 3600 } }), meta);
+    await eligible(ids.ungranted!);
+    // otto is granted ReadOnly: eligible or not, he uses it and has nothing to ask for there.
+    await eligible(ids.readOnly!);
+
+    expect((await getYourRoles(nadia)).requestable).toEqual([
+      { id: ids.ungranted, name: "Ungranted", label: "Ungranted", color: expect.any(String), account: { id: "222222222222", name: "Development", environment: "development" }, pending: false },
+      { id: ids.readOnly, name: "ReadOnly", label: "Prod read-only", color: expect.any(String), account: { id: "111111111111", name: "Production", environment: "production" }, pending: false },
+    ]);
+    expect((await getYourRoles(otto)).requestable.map((r) => r.name)).toEqual(["Ungranted"]);
+
+    await createAccessRequest(nadia, createAccessRequestInput.parse({ roleId: ids.ungranted, durationSeconds: 1800, reason: "look at the dev logs" }), meta);
+    const after = await getYourRoles(nadia);
+    expect(after.requestable.map((r) => [r.name, r.pending])).toEqual([
+      ["Ungranted", true],
+      ["ReadOnly", false],
+    ]);
+    expect(after.requestableMore).toBe(0);
+    expect((await getYourRoles(admin)).requestable).toEqual([]);
+  });
+});
+

@@ -4,9 +4,8 @@ import { getDb } from "@/lib/db/client";
 import type { Environment } from "@/lib/domain/environments";
 import type { Partition } from "@/lib/domain/partitions";
 import { nowIso } from "@/lib/db/time";
-import { ROLE_ENTRY_COLUMNS, roleEntryFields, usableRoleEntries } from "./menu";
-import { accessEndsAt, accessEndsOf } from "./visibility";
-import { grantedTo } from "./visibility";
+import { requestableRoleEntries, ROLE_ENTRY_COLUMNS, roleEntryFields, usableRoleEntries } from "./menu";
+import { accessEndsAt, accessEndsOf, grantedTo } from "./visibility";
 
 // "Your roles", the home page of anyone who switches: the roles they pinned, used lately, or were
 // granted. For an operator that is every role they may use (they may use only what is granted);
@@ -31,6 +30,18 @@ export type YourRole = {
   accessEndsAt?: string;
 };
 
+/** A role the person may ask for (access on request) and cannot use now, as the menu's "Ask for
+ * access" group has it. */
+export type YourRequestable = {
+  id: string;
+  name: string;
+  label: string;
+  color: string;
+  account: { id: string; name: string; environment: Environment };
+  /** A request of theirs for it is waiting for approval. */
+  pending: boolean;
+};
+
 export type YourRoles = {
   pinned: YourRole[];
   /** Used lately and not pinned, most recent first. */
@@ -39,6 +50,9 @@ export type YourRoles = {
   others: YourRole[];
   /** How many more there are than the lists hold (the Switch Role menu has them all). */
   more: number;
+  /** The first REQUESTABLE_LIMIT roles they may ask for, and how many more there are. */
+  requestable: YourRequestable[];
+  requestableMore: number;
   /** When this was read (epoch ms): "used 5 min ago" counts from here, on the server and in the
    * browser alike. */
   asOf: number;
@@ -46,6 +60,8 @@ export type YourRoles = {
 
 /** How many recent roles the page lists, as the menu's Recent group does. */
 export const RECENT_LIMIT = 5;
+/** The page lists at most this many roles one may ask for; the Requests page has them all. */
+export const REQUESTABLE_LIMIT = 10;
 /** The page lists at most this many roles; the menu searches them all. */
 export const YOUR_ROLES_LIMIT = 200;
 
@@ -100,5 +116,14 @@ export async function getYourRoles(actor: Actor, limit = YOUR_ROLES_LIMIT): Prom
   const others = roles
     .filter((r) => !listed.has(r.id))
     .sort((a, b) => a.account.name.localeCompare(b.account.name) || a.label.localeCompare(b.label));
-  return { pinned, recent, others, more, asOf };
+  const asked = await requestableRoleEntries(db, actor, now);
+  const requestable = asked.slice(0, REQUESTABLE_LIMIT).map((r) => ({
+    id: r.id,
+    name: r.role_name,
+    label: r.display_name,
+    color: r.color ?? r.account_color,
+    account: { id: r.aws_account_id, name: r.account_name, environment: r.environment },
+    pending: r.pending,
+  }));
+  return { pinned, recent, others, more, asOf, requestable, requestableMore: asked.length - requestable.length };
 }
