@@ -242,7 +242,9 @@ for (const viewport of VIEWPORTS) {
       test.use({ viewport, colorScheme: theme, actionTimeout: 10_000 });
 
       test(`[A11Y]: every page, dialog and the menu at ${viewport.width} px in the ${theme} theme: no axe violation, nothing wider than the screen`, async ({ page, context, playwright, baseURL }) => {
-        test.setTimeout(180_000);
+        // About 40 pages and states, each checked by axe in both ways: ~90 s on a quiet machine,
+        // twice that when the machine is shared; the action timeout above catches a real hang.
+        test.setTimeout(300_000);
         await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
         const admin = await playwright.request.newContext({ baseURL });
         const scenario = await grantedOperator(admin);
