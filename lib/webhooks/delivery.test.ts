@@ -10,7 +10,7 @@ import { newId } from "@/lib/db/ids";
 import { migrateToLatest } from "@/lib/db/migrate";
 import type { Database } from "@/lib/db/schema";
 import { testDatabases } from "@/lib/db/testing";
-import { BACKOFF_SECONDS, MAX_ATTEMPTS, registerWorker, retryDelaySeconds, startWebhookWorker } from "./delivery";
+import { BACKOFF_SECONDS, IN_FLIGHT, MAX_ATTEMPTS, registerWorker, retryDelaySeconds, startWebhookWorker } from "./delivery";
 import { enqueueWebhookEvent, kickWebhookDelivery } from "./enqueue";
 import { newWebhookSecret, verifySignature } from "./format";
 import { sampleEvent } from "./testing";
@@ -20,6 +20,8 @@ type Received = { path: string; headers: IncomingMessage["headers"]; body: strin
 let server: Server;
 let base: string;
 const received: Received[] = [];
+/** Requests the receiver is answering now, and the most at once, per path prefix before its last "-". */
+const inFlight = new Map<string, { now: number; most: number }>();
 const script = new Map<string, { statuses: number[]; headers?: Record<string, string>; delayMs?: number }>();
 
 beforeAll(async () => {
@@ -30,7 +32,11 @@ beforeAll(async () => {
       received.push({ path: req.url ?? "", headers: req.headers, body });
       const plan = script.get(req.url ?? "") ?? { statuses: [200] };
       const status = plan.statuses.length > 1 ? plan.statuses.shift()! : plan.statuses[0]!;
+      const group = (req.url ?? "").replace(/-[^-]*$/, "");
+      const count = inFlight.get(group) ?? { now: 0, most: 0 };
+      inFlight.set(group, { now: count.now + 1, most: Math.max(count.most, count.now + 1) });
       setTimeout(() => {
+        inFlight.get(group)!.now--;
         res.writeHead(status, plan.headers);
         res.end("x".repeat(100_000));
       }, plan.delayMs ?? 0);
@@ -178,6 +184,27 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
       await expect.poll(() => hitsOn(path).length, { timeout: 5_000 }).toBe(1);
     } finally {
       registerWorker(undefined);
+      await worker.stop();
+    }
+  });
+
+  it.skipIf(store.skip)("sends up to IN_FLIGHT deliveries at once, so one slow receiver does not hold back the others", async () => {
+    const s = await store.create();
+    await migrateToLatest(s.db);
+    const group = `/fan-${store.dialect}`;
+    const hooks = [];
+    for (let i = 0; i < 6; i++) {
+      script.set(`${group}-${i}`, { statuses: [200], delayMs: 200 });
+      hooks.push(await addHook(s.db, `${group}-${i}`));
+    }
+    await queue(s.db, sampleEvent({ id: newId() }));
+    const worker = startWebhookWorker({ db: async () => s.db, allowPrivate: true, timer: false });
+    try {
+      expect(await worker.tick({ now: T0 })).toEqual({ delivered: 6, retrying: 0, failed: 0 });
+      // One at a time, the receiver would never answer two at once; never more than IN_FLIGHT.
+      expect(inFlight.get(group)!.most).toBe(IN_FLIGHT);
+      for (const hook of hooks) expect((await deliveries(s.db, hook.id)).map((d) => d.status)).toEqual(["delivered"]);
+    } finally {
       await worker.stop();
     }
   });

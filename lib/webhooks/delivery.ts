@@ -9,8 +9,10 @@ import { sendOnce, type AttemptResult } from "./send";
 // The delivery worker. Every instance runs one (lib/startup.ts); deliveries are rows in
 // webhook_deliveries, queued by ./enqueue.ts in the transaction of the change they announce.
 //
-// - Claimed one at a time by a conditional UPDATE that sets lease_until only where it is unset or
-//   run out: on one Postgres, two instances never hold the same delivery at once. A holder that
+// - Claimed one by one by a conditional UPDATE that sets lease_until only where it is unset or
+//   run out: on one Postgres, two instances never hold the same delivery at once. Up to IN_FLIGHT
+//   claimed deliveries are sent at once, so one slow receiver (up to the 10 s timeout) does not
+//   hold back the approvers' other channels. A holder that
 //   dies mid-attempt frees the row when its lease runs out, and another instance tries it again,
 //   so a delivery may arrive twice (at least once): receivers de-duplicate by
 //   X-Switchboard-Delivery or the event's id.
@@ -31,6 +33,8 @@ export const LEASE_MS = 60_000;
 const POLL_MS = 5_000;
 /** One look sends at most this many, so a long queue does not hold one instance for ever. */
 const MAX_PER_TICK = 50;
+/** Deliveries one instance sends at the same time. */
+export const IN_FLIGHT = 4;
 /** What the store keeps of an error. */
 const MAX_ERROR_CHARS = 300;
 
@@ -127,7 +131,7 @@ async function dueIds(db: Kysely<Database>, nowMs: number, limit: number): Promi
 export type TickReport = { delivered: number; retrying: number; failed: number };
 
 export type WebhookWorker = {
-  /** Sends what is due (at `now`, for tests), one delivery at a time. */
+  /** Sends what is due (at `now`, for tests), up to IN_FLIGHT deliveries at a time. */
   tick(opts?: { now?: number }): Promise<TickReport>;
   /** Looks now (or right after the look under way). */
   kick(): void;
@@ -148,22 +152,24 @@ export function startWebhookWorker(opts: WorkerOptions): WebhookWorker {
     // Bounded: another instance taking every candidate first sends this one back to look again.
     for (let sent = 0, looks = 0; sent < MAX_PER_TICK && looks < 4 * MAX_PER_TICK && !stopped; looks++) {
       const at = now ?? Date.now();
-      let claimed: { id: string; lease: string } | null = null;
       const due = await dueIds(db, at, 10);
       if (!due.length) break;
+      const claimed: Array<{ id: string; lease: string }> = [];
       for (const id of due) {
+        if (claimed.length >= Math.min(IN_FLIGHT, MAX_PER_TICK - sent)) break;
         const lease = await claimDelivery(db, id, at);
-        if (lease) {
-          claimed = { id, lease };
-          break;
-        }
+        if (lease) claimed.push({ id, lease });
       }
-      if (!claimed) continue;
-      const outcome = await attemptClaimed(db, claimed.id, claimed.lease, { nowMs: now, allowPrivate: opts.allowPrivate, timeoutMs: opts.timeoutMs });
-      sent++;
-      if (outcome?.status === "delivered") report.delivered++;
-      else if (outcome?.status === "pending") report.retrying++;
-      else if (outcome?.status === "failed") report.failed++;
+      if (!claimed.length) continue;
+      const outcomes = await Promise.allSettled(claimed.map((c) => attemptClaimed(db, c.id, c.lease, { nowMs: now, allowPrivate: opts.allowPrivate, timeoutMs: opts.timeoutMs })));
+      sent += claimed.length;
+      for (const settled of outcomes) {
+        // A store error on one delivery: logged; its lease runs out and it is tried again.
+        if (settled.status === "rejected") failed(settled.reason);
+        else if (settled.value?.status === "delivered") report.delivered++;
+        else if (settled.value?.status === "pending") report.retrying++;
+        else if (settled.value?.status === "failed") report.failed++;
+      }
     }
     return report;
   };
