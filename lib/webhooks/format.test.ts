@@ -29,6 +29,15 @@ describe("the Slack message", () => {
     const approved = slackMessage(sampleEvent({ type: "access.approved", actor: { email: "bob@example.com", name: "Bob" }, comment: "ok <b>" }));
     expect(approved.text).toBe("bob@example.com approved alice@example.com's request for Production / ReadOnly (2 hours)");
     expect(JSON.stringify(approved.blocks)).toContain("*Comment:* ok &lt;b&gt;");
+    // The requester switches from the message; others open the request.
+    expect(approved.blocks[2]).toEqual({
+      type: "actions",
+      elements: [
+        { type: "button", text: { type: "plain_text", text: "Switch now" }, url: "https://switchboard.example.com/switch/01JROLE0000000000000000000", style: "primary" },
+        { type: "button", text: { type: "plain_text", text: "Open request" }, url: "https://switchboard.example.com/requests/01JREQUEST00000000000000AA" },
+      ],
+    });
+    expect(slackMessage(sampleEvent({ type: "access.denied" })).blocks[2]).toMatchObject({ elements: [{ text: { text: "Open request" } }] });
     expect(slackMessage(sampleEvent({ type: "access.expired", actor: null })).text).toBe("alice@example.com's access to Production / ReadOnly expired");
     const test = slackMessage(sampleEvent({ type: "webhook.test", request: null, links: { console: "https://switchboard.example.com" } }));
     expect(test.text).toBe("A test from Switchboard: this webhook works.");

@@ -84,6 +84,18 @@ export function describeEvent(event: AccessEvent): string {
 }
 
 type SlackBlock = Record<string, unknown>;
+
+const button = (text: string, url: string, primary = false): SlackBlock => ({ type: "button", text: { type: "plain_text", text }, url, ...(primary ? { style: "primary" } : {}) });
+
+/** What the reader does next: an approver reviews a request waiting for them; once access is
+ * granted, the requester switches from the message (the switch's own page, which confirms first). */
+function slackButtons(event: AccessEvent): SlackBlock[] {
+  const { request, switch: switchLink, console: home } = event.links;
+  if (!request) return [button("Open Switchboard", home)];
+  if (event.type === "access.requested" || event.type === "access.extension_requested") return [button("Review request", request, true)];
+  if ((event.type === "access.approved" || event.type === "access.break_glass") && switchLink) return [button("Switch now", switchLink, true), button("Open request", request)];
+  return [button("Open request", request)];
+}
 export type SlackMessage = { text: string; blocks: SlackBlock[] };
 
 export function slackMessage(event: AccessEvent): SlackMessage {
@@ -94,21 +106,10 @@ export function slackMessage(event: AccessEvent): SlackMessage {
   if (event.comment) lines.push(`*Comment:* ${escapeSlack(clip(event.comment))}`);
   const context = [`Switchboard · ${ACCESS_EVENT_LABELS[event.type]}`];
   if (r) context.push(`${escapeSlack(r.role.accountName)} (${r.role.awsAccountId})`);
-  const link = event.links.request ?? event.links.console;
   const blocks: SlackBlock[] = [
     { type: "section", text: { type: "mrkdwn", text: lines.join("\n") } },
     { type: "context", elements: [{ type: "mrkdwn", text: context.join(" · ") }] },
-    {
-      type: "actions",
-      elements: [
-        {
-          type: "button",
-          text: { type: "plain_text", text: event.links.request ? "Review request" : "Open Switchboard" },
-          url: link,
-          ...(event.type === "access.requested" || event.type === "access.extension_requested" ? { style: "primary" } : {}),
-        },
-      ],
-    },
+    { type: "actions", elements: slackButtons(event) },
   ];
   return { text: summary, blocks };
 }

@@ -20,7 +20,7 @@ export function sampleEvent(overrides: Partial<AccessEvent> = {}): AccessEvent {
       startsAt: null,
       endsAt: null,
     },
-    links: { request: "https://switchboard.example.com/requests/01JREQUEST00000000000000AA", console: "https://switchboard.example.com" },
+    links: { request: "https://switchboard.example.com/requests/01JREQUEST00000000000000AA", switch: "https://switchboard.example.com/switch/01JROLE0000000000000000000", console: "https://switchboard.example.com" },
     ...overrides,
   };
 }
