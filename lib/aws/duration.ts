@@ -79,6 +79,11 @@ export function sessionDuration(input: SessionDurationInput): SessionDurationRes
   return { seconds: clamp(Math.floor(seconds), MIN_SESSION_SECONDS, MAX_SESSION_SECONDS), cappedBy };
 }
 
+/** Whole seconds from now until `epochMs` (negative once it has passed). */
+export function secondsUntil(epochMs: number): number {
+  return Math.floor((epochMs - Date.now()) / 1000);
+}
+
 /** The SessionDuration to send to getSigninToken, or undefined to leave it out.
  * - Left out for a broker on temporary credentials: AWS answers HTTP 400 "Invalid credentials
  *   parameter" when SessionDuration comes with credentials from role chaining

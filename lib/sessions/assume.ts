@@ -3,7 +3,7 @@ import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import type { Actor } from "@/lib/auth/actor";
 import { brokerProfile, brokerSts } from "@/lib/aws/broker-clients";
 import type { BrokerCredentialKind } from "@/lib/aws/broker-identity";
-import { MIN_SESSION_SECONDS, sessionDuration } from "@/lib/aws/duration";
+import { MIN_SESSION_SECONDS, secondsUntil, sessionDuration } from "@/lib/aws/duration";
 import type { RoleDto } from "@/lib/catalog/role-dto";
 import { AppError } from "@/lib/errors";
 
@@ -55,7 +55,7 @@ export async function assumeForActor(actor: Actor, role: RoleDto, externalId: st
     );
   }
   const broker = await brokerProfile();
-  const accessRemaining = accessEndsAt === null ? undefined : Math.floor((accessEndsAt - Date.now()) / 1000);
+  const accessRemaining = accessEndsAt === null ? undefined : secondsUntil(accessEndsAt);
   const { seconds, cappedBy } = sessionDuration({ requested: requestedSeconds, entryDefault: role.sessionDuration, roleMax: role.roleMaxSessionDuration ?? undefined, brokerKind: broker.kind, sessionRemaining, accessRemaining });
   // The person's fixed AWS identity, never a value they can change (lib/users/aws-identity.ts).
   const request: AssumeRequest = {

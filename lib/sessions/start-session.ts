@@ -5,7 +5,7 @@ import { z } from "zod";
 import { recordAudit, type AuditEvent } from "@/lib/audit/record";
 import { assertPermission, hasPermission, type Actor } from "@/lib/auth/actor";
 import { profileNameFor } from "@/lib/aws/credential-formats";
-import { consoleSessionDuration, DEFAULT_SESSION_SECONDS, MIN_SESSION_SECONDS, sessionDuration } from "@/lib/aws/duration";
+import { consoleSessionDuration, DEFAULT_SESSION_SECONDS, MIN_SESSION_SECONDS, secondsUntil, sessionDuration } from "@/lib/aws/duration";
 import { getSigninToken, loginForm, loginUrl } from "@/lib/aws/federation";
 import { consoleDestination, federationEndpoint, isAllowedDestination, partitionOfRegion } from "@/lib/aws/partitions";
 import { recordUsage } from "@/lib/catalog/menu";
@@ -161,7 +161,7 @@ async function issue(
 function longestSession(actor: Actor, role: RoleDto, brokerKind: AssumedSession["brokerKind"], accessEndsAt: number | null): number {
   const ask = role.sessionDuration ?? role.roleMaxSessionDuration ?? DEFAULT_SESSION_SECONDS;
   const sessionRemaining = Math.floor((actor.session.endsAt - Date.now()) / 1000);
-  const accessRemaining = accessEndsAt === null ? undefined : Math.floor((accessEndsAt - Date.now()) / 1000);
+  const accessRemaining = accessEndsAt === null ? undefined : secondsUntil(accessEndsAt);
   return sessionDuration({ requested: ask, entryDefault: role.sessionDuration, roleMax: role.roleMaxSessionDuration ?? undefined, brokerKind, sessionRemaining, accessRemaining }).seconds;
 }
 
@@ -224,7 +224,7 @@ export async function startSession(actor: Actor, input: StartSessionInput, meta:
     // Credentials from the cache were issued earlier: the console sign-in still must not outlive
     // the console session, nor the person's access (consoleSessionDuration keeps AWS's minimum
     // of 15 minutes).
-    const room = Math.floor((Math.min(actor.session.endsAt, found.accessEndsAt ?? Infinity) - Date.now()) / 1000);
+    const room = secondsUntil(Math.min(actor.session.endsAt, found.accessEndsAt ?? Infinity));
     const sessionDuration = consoleSessionDuration(Math.min(assumed.durationSeconds, room), assumed.brokerKind);
     let signinToken: string;
     try {
