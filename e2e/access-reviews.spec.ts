@@ -8,6 +8,7 @@ import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, signInWithApi, signInWithForm, test } from "./fixtures";
 import { ADMIN } from "./support/accounts";
 import { ensureAccount, grant, grantedOperator, registeredRoleId, TEST_ACCOUNT } from "./support/scenario";
+import { ageGrants } from "./support/store";
 import { expectAccessible, shootBothThemes } from "./support/screens";
 
 type ReviewGrant = { id: string; roleId: string; user: { email: string } | null; unused: boolean; lastUsedAt: string | null; lastKept: { at: string; by: string | null } | null };
@@ -31,6 +32,9 @@ test("[ACCESS-REVIEW]: an admin keeps, converts and removes standing grants; the
   await ensureAccount(admin, TEST_ACCOUNT, "Test");
   const testers = await registeredRoleId(admin, TEST_ACCOUNT, "DevelopmentTesters");
   await grant(admin, testers, operator.email);
+  // Granted long before the review's 90-day window: a younger grant is not flagged before it has
+  // had the chance to be used.
+  ageGrants(operator.email, 120);
 
   // The operator uses ReadOnly; ThirdPartyAuditor and DevelopmentTesters stay unused.
   const op = await playwright.request.newContext({ baseURL });

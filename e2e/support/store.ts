@@ -13,3 +13,16 @@ export function ageSessions(email: string, minutes: number): void {
     db.close();
   }
 }
+
+/** Makes every grant held by this person (directly, not through a group) look as if it was made
+ * `days` ago: an access review flags only grants older than its window as unused. */
+export function ageGrants(email: string, days: number): void {
+  const db = new Database(process.env.E2E_STORE!);
+  try {
+    db.pragma("busy_timeout = 5000");
+    const at = new Date(Date.now() - days * 86_400_000).toISOString();
+    db.prepare("update grants set created_at = ? where user_id = (select id from users where email = ?)").run(at, email.toLowerCase());
+  } finally {
+    db.close();
+  }
+}

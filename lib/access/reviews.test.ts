@@ -182,6 +182,17 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     expect(wide.get(grant.ottoAdmin)!.unused).toBe(false);
   });
 
+  it.skipIf(store.skip)("does not flag a grant younger than the threshold that has not been used yet", async () => {
+    const id = m.ids.newId();
+    await m.db.insertInto("grants").values({ id, role_id: role.billing, user_id: null, group_name: "sre", created_by: "u-ada", created_at: ago(10), expires_at: null, access_request_id: null }).execute();
+    try {
+      expect((await byId()).get(id)).toMatchObject({ lastUsedAt: null, unused: false, grantedAt: ago(10) });
+      expect((await byId(5)).get(id)).toMatchObject({ unused: true });
+    } finally {
+      await m.db.deleteFrom("grants").where("id", "=", id).execute();
+    }
+  });
+
   it.skipIf(store.skip)("refuses an operator: the guard audits the refusal, and the operation checks again", async () => {
     await expect(m.authorize({ permission: "grants.manage" }, { operation: "POST /api/v1/access-reviews", meta }, async () => operator)).rejects.toMatchObject({ code: "forbidden", audited: true });
     const denied = await m.db.selectFrom("audit_events").select(["action", "outcome", "details"]).where("actor_id", "=", operator.id).where("outcome", "=", "denied").execute();

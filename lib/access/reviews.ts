@@ -146,7 +146,8 @@ export async function listStandingGrants(actor: Actor, query: ListReviewQuery, n
       expiresAt: r.expires_at,
       lastUsedAt,
       lastUsedBy,
-      unused: lastUsedAt === null || lastUsedAt < cutoff,
+      // Unused for the whole window: a grant younger than it has not had the chance to be used.
+      unused: r.created_at < cutoff && (lastUsedAt === null || lastUsedAt < cutoff),
       lastKept: lastKept.get(r.id) ?? null,
     };
   });

@@ -283,6 +283,9 @@ function LastUsed({ grant: g, now, days }: { grant: ReviewGrantDto; now: number;
         <Badge tone="amber" title={`Not used in the last ${days} days`}>
           Unused
         </Badge>
+      ) : !g.lastUsedAt ? (
+        // Younger than the window (lib/access/reviews.ts): not flagged before it has had the chance to be used.
+        <Badge title={`Granted ${timeAgo(g.grantedAt, now)}: flagged unused only once it is ${days} days old and still not used`}>New</Badge>
       ) : null}
       {g.lastKept ? (
         <span className="basis-full text-xs text-slate-600">
