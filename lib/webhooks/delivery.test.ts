@@ -10,7 +10,7 @@ import { newId } from "@/lib/db/ids";
 import { migrateToLatest } from "@/lib/db/migrate";
 import type { Database } from "@/lib/db/schema";
 import { testDatabases } from "@/lib/db/testing";
-import { BACKOFF_SECONDS, IN_FLIGHT, MAX_ATTEMPTS, registerWorker, retryDelaySeconds, startWebhookWorker } from "./delivery";
+import { BACKOFF_JITTER, BACKOFF_SECONDS, IN_FLIGHT, MAX_ATTEMPTS, registerWorker, retryDelaySeconds, startWebhookWorker } from "./delivery";
 import { enqueueWebhookEvent, kickWebhookDelivery } from "./enqueue";
 import { newWebhookSecret, verifySignature } from "./format";
 import { sampleEvent } from "./testing";
@@ -79,6 +79,14 @@ describe("the backoff", () => {
     expect(retryDelaySeconds(2, 10 * 86400)).toBe(6 * 3600);
     expect(retryDelaySeconds(6, 30)).toBeNull();
   });
+
+  it("stretches a scheduled wait by up to BACKOFF_JITTER at random, and keeps a Retry-After as it is", () => {
+    expect(BACKOFF_JITTER).toBe(0.2);
+    expect(retryDelaySeconds(1, undefined, 0.5)).toBeCloseTo(11);
+    expect(retryDelaySeconds(3, undefined, 0.999)).toBeCloseTo(359.94);
+    expect(retryDelaySeconds(1, 120, 0.9)).toBe(120);
+    expect(retryDelaySeconds(6, undefined, 0.5)).toBeNull();
+  });
 });
 
 describe.each(testDatabases().map((store) => [store.label, store] as const))("%s: webhook deliveries", (_, store) => {
@@ -112,7 +120,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     script.set(path, { statuses: [500, 503, 200] });
     const hook = await addHook(db, path);
     await queue(db, sampleEvent());
-    const worker = startWebhookWorker({ db: async () => db, allowPrivate: true, timer: false });
+    const worker = startWebhookWorker({ db: async () => db, allowPrivate: true, timer: false, random: () => 0 });
     try {
       expect(await worker.tick({ now: T0 })).toEqual({ delivered: 0, retrying: 1, failed: 0 });
       let [d] = await deliveries(db, hook.id);
@@ -152,7 +160,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     const b = await addHook(db, busy);
     const s = await addHook(db, slackPath, { kind: "slack" });
     await queue(db, sampleEvent());
-    const worker = startWebhookWorker({ db: async () => db, allowPrivate: true, timer: false });
+    const worker = startWebhookWorker({ db: async () => db, allowPrivate: true, timer: false, random: () => 0 });
     try {
       expect(await worker.tick({ now: T0 })).toEqual({ delivered: 0, retrying: 2, failed: 1 });
       expect(await deliveries(db, g.id)).toMatchObject([{ status: "failed", attempts: 1, last_status_code: 410, last_error: "127.0.0.1 refused the delivery: HTTP 410.", next_attempt_at: null }]);
@@ -176,7 +184,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     const path = `/kick-${store.dialect}`;
     await addHook(db, path);
     kickWebhookDelivery(); // no worker yet: nothing happens, nothing throws
-    const worker = startWebhookWorker({ db: async () => db, allowPrivate: true, timer: false });
+    const worker = startWebhookWorker({ db: async () => db, allowPrivate: true, timer: false, random: () => 0 });
     registerWorker(worker);
     try {
       await db.transaction().execute((trx) => enqueueWebhookEvent(trx, sampleEvent()));
@@ -184,6 +192,32 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
       await expect.poll(() => hitsOn(path).length, { timeout: 5_000 }).toBe(1);
     } finally {
       registerWorker(undefined);
+      await worker.stop();
+    }
+  });
+
+  it.skipIf(store.skip)("spreads the retries of deliveries that failed together over the jitter window", async () => {
+    const { db } = await store.create();
+    await migrateToLatest(db);
+    const group = `/outage-${store.dialect}`;
+    const hooks = [];
+    for (let i = 0; i < 8; i++) {
+      script.set(`${group}-${i}`, { statuses: [503] });
+      hooks.push(await addHook(db, `${group}-${i}`));
+    }
+    await queue(db, sampleEvent({ id: newId() }));
+    // The worker's own randomness (Math.random), as on a server.
+    const worker = startWebhookWorker({ db: async () => db, allowPrivate: true, timer: false });
+    try {
+      expect(await worker.tick({ now: T0 })).toEqual({ delivered: 0, retrying: 8, failed: 0 });
+      const next = (await Promise.all(hooks.map((h) => deliveries(db, h.id)))).map(([d]) => Date.parse(d!.next_attempt_at!) - T0);
+      for (const wait of next) {
+        expect(wait).toBeGreaterThanOrEqual(10_000);
+        expect(wait).toBeLessThanOrEqual(12_000);
+      }
+      // Eight draws of Math.random all landing on the same millisecond: about one chance in 10^24.
+      expect(new Set(next).size).toBeGreaterThan(1);
+    } finally {
       await worker.stop();
     }
   });
@@ -198,7 +232,7 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
       hooks.push(await addHook(s.db, `${group}-${i}`));
     }
     await queue(s.db, sampleEvent({ id: newId() }));
-    const worker = startWebhookWorker({ db: async () => s.db, allowPrivate: true, timer: false });
+    const worker = startWebhookWorker({ db: async () => s.db, allowPrivate: true, timer: false, random: () => 0 });
     try {
       expect(await worker.tick({ now: T0 })).toEqual({ delivered: 6, retrying: 0, failed: 0 });
       // One at a time, the receiver would never answer two at once; never more than IN_FLIGHT.
@@ -216,8 +250,8 @@ describe.each(testDatabases().map((store) => [store.label, store] as const))("%s
     script.set(path, { statuses: [200], delayMs: 20 });
     const hook = await addHook(s.db, path);
     for (let i = 0; i < 12; i++) await queue(s.db, sampleEvent({ id: newId() }));
-    const a = startWebhookWorker({ db: async () => s.db, allowPrivate: true, timer: false, holder: "a" });
-    const b = startWebhookWorker({ db: async () => s.connect(), allowPrivate: true, timer: false, holder: "b" });
+    const a = startWebhookWorker({ db: async () => s.db, allowPrivate: true, timer: false, random: () => 0, holder: "a" });
+    const b = startWebhookWorker({ db: async () => s.connect(), allowPrivate: true, timer: false, random: () => 0, holder: "b" });
     try {
       const [ra, rb] = await Promise.all([a.tick({ now: T0 }), b.tick({ now: T0 })]);
       expect(ra.delivered + rb.delivered).toBe(12);

@@ -16,7 +16,8 @@ import { sendOnce, type AttemptResult } from "./send";
 //   dies mid-attempt frees the row when its lease runs out, and another instance tries it again,
 //   so a delivery may arrive twice (at least once): receivers de-duplicate by
 //   X-Switchboard-Delivery or the event's id.
-// - Tried again with exponential backoff (BACKOFF_SECONDS) after a connection failure, a timeout,
+// - Tried again with exponential backoff (BACKOFF_SECONDS, stretched by up to BACKOFF_JITTER at
+//   random) after a connection failure, a timeout,
 //   408, 429 or 5xx, honouring Retry-After on 429 and 503; after MAX_ATTEMPTS it is `failed`.
 //   A 2xx is `delivered`. A 3xx or another 4xx means the receiver refuses it (a revoked Slack
 //   webhook answers 404 or 410): `failed` at once, since trying again would not help. So is an
@@ -38,11 +39,18 @@ export const IN_FLIGHT = 4;
 /** What the store keeps of an error. */
 const MAX_ERROR_CHARS = 300;
 
-/** Seconds until the next attempt after `attempts` failed ones; null: no more attempts. */
-export function retryDelaySeconds(attempts: number, retryAfterSeconds?: number): number | null {
+/** The most a scheduled wait is stretched by at random (20%: 10 s becomes 10–12 s), so deliveries
+ * that failed together (a receiver's outage) do not all come back in the same second — jitter, as
+ * in https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/. A Retry-After is
+ * the receiver's own word and is kept as it is. */
+export const BACKOFF_JITTER = 0.2;
+
+/** Seconds until the next attempt after `attempts` failed ones; null: no more attempts.
+ * `random` in [0, 1) picks the jitter (0: the schedule itself). */
+export function retryDelaySeconds(attempts: number, retryAfterSeconds?: number, random = 0): number | null {
   if (attempts >= MAX_ATTEMPTS) return null;
   const scheduled = BACKOFF_SECONDS[Math.min(attempts, BACKOFF_SECONDS.length) - 1] ?? BACKOFF_SECONDS[0];
-  if (retryAfterSeconds === undefined) return scheduled;
+  if (retryAfterSeconds === undefined) return scheduled * (1 + BACKOFF_JITTER * Math.min(Math.max(random, 0), 1));
   return Math.min(Math.max(retryAfterSeconds, 1), MAX_RETRY_AFTER_SECONDS);
 }
 
@@ -55,6 +63,8 @@ export type WorkerOptions = {
   timer?: boolean;
   timeoutMs?: number;
   holder?: string;
+  /** The jitter's random number in [0, 1) (BACKOFF_JITTER); tests pass () => 0 for the schedule itself. */
+  random?: () => number;
 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -76,7 +86,7 @@ export async function claimDelivery(db: Kysely<Database>, id: string, nowMs: num
 }
 
 /** Makes one attempt at a delivery this holder has claimed (`lease`), and records it. */
-export async function attemptClaimed(db: Kysely<Database>, id: string, lease: string, opts: { nowMs?: number; allowPrivate: boolean; timeoutMs?: number; evenWhenOff?: boolean }): Promise<DeliveryOutcome | null> {
+export async function attemptClaimed(db: Kysely<Database>, id: string, lease: string, opts: { nowMs?: number; allowPrivate: boolean; timeoutMs?: number; evenWhenOff?: boolean; random?: () => number }): Promise<DeliveryOutcome | null> {
   const row = await db
     .selectFrom("webhook_deliveries")
     .innerJoin("webhooks", "webhooks.id", "webhook_deliveries.webhook_id")
@@ -90,7 +100,7 @@ export async function attemptClaimed(db: Kysely<Database>, id: string, lease: st
   const attempts = row.attempts + 1;
   // Scheduled from when the attempt ended (tests pass their own clock).
   const endedMs = opts.nowMs ?? Date.now();
-  const delay = result.ok || result.permanent ? null : retryDelaySeconds(attempts, result.retryAfterSeconds);
+  const delay = result.ok || result.permanent ? null : retryDelaySeconds(attempts, result.retryAfterSeconds, (opts.random ?? Math.random)());
   const status = result.ok ? "delivered" : delay === null ? "failed" : "pending";
   await db
     .updateTable("webhook_deliveries")
@@ -100,7 +110,7 @@ export async function attemptClaimed(db: Kysely<Database>, id: string, lease: st
       lease_until: null,
       last_status_code: result.status,
       last_error: result.ok ? null : result.error.slice(0, MAX_ERROR_CHARS),
-      next_attempt_at: status === "pending" ? iso(endedMs + delay! * 1000) : null,
+      next_attempt_at: status === "pending" ? iso(endedMs + Math.round(delay! * 1000)) : null,
       delivered_at: result.ok ? iso(endedMs) : null,
     })
     .where("id", "=", id)
@@ -161,7 +171,7 @@ export function startWebhookWorker(opts: WorkerOptions): WebhookWorker {
         if (lease) claimed.push({ id, lease });
       }
       if (!claimed.length) continue;
-      const outcomes = await Promise.allSettled(claimed.map((c) => attemptClaimed(db, c.id, c.lease, { nowMs: now, allowPrivate: opts.allowPrivate, timeoutMs: opts.timeoutMs })));
+      const outcomes = await Promise.allSettled(claimed.map((c) => attemptClaimed(db, c.id, c.lease, { nowMs: now, allowPrivate: opts.allowPrivate, timeoutMs: opts.timeoutMs, random: opts.random })));
       sent += claimed.length;
       for (const settled of outcomes) {
         // A store error on one delivery: logged; its lease runs out and it is tried again.
