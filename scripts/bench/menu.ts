@@ -422,6 +422,9 @@ async function main(): Promise<number> {
       });
       await coldPage.goto("/");
       await coldPage.waitForLoadState("load");
+      // Hydrated, so Ctrl+K is listened for (on a busy machine "load" can come well before it, and
+      // a key pressed then is lost: the open would wait for rows that never come).
+      await coldPage.locator('[data-testid="switch-role-button"][data-live]').waitFor();
       await coldPage.waitForTimeout(250);
       const cold = await measureOpen(coldPage);
       await coldPage.close();
